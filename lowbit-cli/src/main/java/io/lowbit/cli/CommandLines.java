@@ -1,0 +1,18 @@
+package io.lowbit.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Reconstructs the command a result came from, to be stored beside the result. */
+final class CommandLines {
+
+    private CommandLines() {
+    }
+
+    static String current(String subcommand, CommandSpec spec) {
+        StringBuilder sb = new StringBuilder("lowbit ").append(subcommand);
+        for (String a : spec.commandLine().getParseResult().originalArgs()) {
+            sb.append(' ').append(a.contains(" ") ? "'" + a + "'" : a);
+        }
+        return sb.toString();
+    }
+}

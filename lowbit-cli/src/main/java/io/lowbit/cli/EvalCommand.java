@@ -1,0 +1,90 @@
+package io.lowbit.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.SequentialBlock;
+import io.lowbit.train.data.CifarDataset;
+import io.lowbit.train.data.DatasetName;
+import io.lowbit.train.data.LabelKind;
+import io.lowbit.train.data.LabeledImages;
+import io.lowbit.train.data.Normalization;
+import io.lowbit.train.loop.CheckpointMeta;
+import io.lowbit.train.loop.Checkpoints;
+import io.lowbit.train.loop.Evaluator;
+import io.lowbit.train.loop.Json;
+import io.lowbit.train.loop.TrainConfig;
+import io.lowbit.train.model.ModelSpec;
+import io.lowbit.train.model.Models;
+import io.lowbit.train.model.Networks;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lowbit eval}: accuracy of a checkpoint on a test set. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluate a checkpoint on the test split of its dataset (or another one).",
+        footer = {"", "Examples:", "  lowbit eval runs/nin-cifar10-20261123-1500/best.lbck",
+            "  lowbit eval runs/demo/last.lbck --test-limit 1000 --json"})
+final class EvalCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A .lbck checkpoint written by lowbit train")
+    Path checkpoint;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--dataset", description = "Dataset to evaluate on (default: the one the model was trained on)")
+    String dataset;
+
+    @Option(names = "--test-limit", defaultValue = "0", description = "Evaluate on the first N test images (0 = all)")
+    int testLimit;
+
+    @Option(names = "--batch-size", defaultValue = "500", description = "Batch size (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--json", description = "Print the result as JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
+        TrainConfig cfg = meta.config();
+        DatasetName name = DatasetName.parse(dataset != null ? dataset : cfg.dataset());
+        LabelKind kind = LabelKind.valueOf(cfg.labels().toUpperCase(Locale.ROOT));
+        CifarDataset ds = CifarDataset.load(name, kind, data.root(), !data.noDownload);
+        LabeledImages test = testLimit > 0 ? ds.test().first(Math.min(testLimit, ds.test().size())) : ds.test();
+        ModelSpec spec = ModelSpec.of(cfg.model(), cfg.width(), ds.numClasses());
+        if (spec.numClasses() != name.numClasses(kind)) {
+            throw new IllegalArgumentException("model has " + spec.numClasses() + " classes, dataset "
+                    + name.id() + " has " + name.numClasses(kind));
+        }
+        try (NDManager root = NDManager.newBaseManager()) {
+            SequentialBlock net = Models.build(spec);
+            Networks.initialize(net, root, 0);
+            Checkpoints.load(checkpoint, net, null, root);
+            Evaluator.Result r = Evaluator.evaluate(net, root, test, Normalization.forDataset(name), batchSize);
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("checkpoint", checkpoint.toString());
+                out.put("model", spec.label());
+                out.put("dataset", name.id());
+                out.put("epochsTrained", meta.epochsDone());
+                out.put("images", r.total());
+                out.put("correct", r.correct());
+                out.put("accuracy", r.accuracy());
+                out.put("loss", r.loss());
+                System.out.println(Json.MAPPER.writeValueAsString(out));
+            } else {
+                System.out.printf(Locale.ROOT, "%s (%s, %d epochs) on %s: accuracy %.2f%% (%d/%d), loss %.4f%n",
+                        checkpoint, spec.label(), meta.epochsDone(), name.id(), 100 * r.accuracy(), r.correct(),
+                        r.total(), r.loss());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,42 @@
+package io.lowbit.train.loop;
+
+/**
+ * Everything that determines a training run's result, stored in the run directory and in every checkpoint so
+ * that {@code --resume} and {@code eval} need nothing repeated on the command line.
+ *
+ * @param model      architecture name (see {@link io.lowbit.train.model.Architecture})
+ * @param width      width multiplier of hidden channels
+ * @param dataset    "cifar10", "cifar10-mini" or "cifar100"
+ * @param labels     "fine" or "coarse" (CIFAR-100 superclasses)
+ * @param trainLimit use only the first N training images per class (0 = all), for quick runs
+ * @param testLimit  evaluate on the first N test images (0 = all)
+ * @param augment    random crop (pad 4) and horizontal flip on training images
+ */
+public record TrainConfig(String model, double width, String dataset, String labels, int epochs, int batchSize,
+                          OptimizerConfig optimizer, LrSchedule schedule, long seed, int trainLimit, int testLimit,
+                          boolean augment, int evalBatchSize) {
+
+    public TrainConfig {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be ≥ 1, got " + epochs);
+        }
+        if (batchSize < 1 || batchSize > 65536) {
+            throw new IllegalArgumentException("--batch-size must be in [1, 65536], got " + batchSize);
+        }
+        if (trainLimit < 0 || testLimit < 0) {
+            throw new IllegalArgumentException("limits must be ≥ 0");
+        }
+        if (evalBatchSize < 1) {
+            throw new IllegalArgumentException("eval batch size must be ≥ 1");
+        }
+        if (schedule.totalEpochs() != epochs) {
+            schedule = schedule.withTotalEpochs(epochs);
+        }
+    }
+
+    /** The same run continued to a different number of epochs (the schedule is stretched accordingly). */
+    public TrainConfig withEpochs(int newEpochs) {
+        return new TrainConfig(model, width, dataset, labels, newEpochs, batchSize, optimizer,
+                schedule.withTotalEpochs(newEpochs), seed, trainLimit, testLimit, augment, evalBatchSize);
+    }
+}

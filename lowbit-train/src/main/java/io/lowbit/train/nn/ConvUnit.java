@@ -1,0 +1,177 @@
+package io.lowbit.train.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The unit every model is built from: {@code conv → [BatchNorm] → [ReLU]}, with three optional
+ * transform slots that quantization-aware training fills without touching the model definitions:
+ * an input transform (activation fake-quant at the conv input, as CLIP-Q does), a weight transform
+ * (weight fake-quant) and an output transform (activation fake-quant after the ReLU, as LSFQ/LSQ/PACT do).
+ *
+ * <p>Parameters: {@code weight} (outC, inC/groups, k, k); {@code bias} (outC) only without BN; with BN
+ * {@code gamma}, {@code beta}, {@code runningMean}, {@code runningVar} (outC each). BN uses PyTorch's
+ * conventions (eps 1e-5, running stats updated with momentum 0.1, biased batch variance for normalization),
+ * so it can be folded exactly as {@link BnFolding} does.
+ */
+public final class ConvUnit extends AbstractBlock {
+
+    /** PyTorch's BatchNorm2d epsilon. */
+    public static final float BN_EPS = 1e-5f;
+    /** Weight of the running statistics in DJL's convention; PyTorch's momentum 0.1. */
+    private static final float DJL_BN_MOMENTUM = 0.9f;
+
+    private final ConvSpec spec;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Parameter gamma;
+    private final Parameter beta;
+    private final Parameter runningMean;
+    private final Parameter runningVar;
+    private Block inputTransform;
+    private Block weightTransform;
+    private Block outputTransform;
+
+    public ConvUnit(ConvSpec spec) {
+        this.spec = spec;
+        int k = spec.kernel();
+        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(spec.outChannels(), spec.inChannels() / spec.groups(), k, k)).build());
+        int c = spec.outChannels();
+        if (spec.batchNorm()) {
+            bias = null;
+            gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
+                    .optShape(new Shape(c)).build());
+            beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
+                    .optShape(new Shape(c)).build());
+            runningMean = addParameter(Parameter.builder().setName("runningMean")
+                    .setType(Parameter.Type.RUNNING_MEAN).optRequiresGrad(false).optShape(new Shape(c)).build());
+            runningVar = addParameter(Parameter.builder().setName("runningVar")
+                    .setType(Parameter.Type.RUNNING_VAR).optRequiresGrad(false).optShape(new Shape(c)).build());
+        } else {
+            bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+                    .optShape(new Shape(c)).build());
+            gamma = beta = runningMean = runningVar = null;
+        }
+    }
+
+    public ConvSpec spec() {
+        return spec;
+    }
+
+    /** Installs the activation transform applied to this unit's input; only before initialization. */
+    public ConvUnit setInputTransform(Block transform) {
+        inputTransform = addChildBlock("inputTransform", transform);
+        return this;
+    }
+
+    /** Installs the transform applied to the weight before the convolution; only before initialization. */
+    public ConvUnit setWeightTransform(Block transform) {
+        weightTransform = addChildBlock("weightTransform", transform);
+        return this;
+    }
+
+    /** Installs the transform applied to the unit's output (after ReLU); only before initialization. */
+    public ConvUnit setOutputTransform(Block transform) {
+        outputTransform = addChildBlock("outputTransform", transform);
+        return this;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** The conv bias, or {@code null} when the unit has BatchNorm (the bias is then folded from BN). */
+    public Parameter bias() {
+        return bias;
+    }
+
+    public Parameter gamma() {
+        return gamma;
+    }
+
+    public Parameter beta() {
+        return beta;
+    }
+
+    public Parameter runningMean() {
+        return runningMean;
+    }
+
+    public Parameter runningVar() {
+        return runningVar;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        if (inputTransform != null) {
+            x = inputTransform.forward(ps, new NDList(x), training).singletonOrThrow();
+        }
+        NDArray w = ps.getValue(weight, x.getDevice(), training);
+        if (weightTransform != null) {
+            w = weightTransform.forward(ps, new NDList(w), training).singletonOrThrow();
+        }
+        NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
+        int s = spec.stride();
+        int p = spec.padding();
+        NDArray y = Conv2d.conv2d(x, w, b, new Shape(s, s), new Shape(p, p), new Shape(1, 1), spec.groups())
+                .singletonOrThrow();
+        if (spec.batchNorm()) {
+            y = BatchNorm.batchNorm(y,
+                    ps.getValue(runningMean, x.getDevice(), training),
+                    ps.getValue(runningVar, x.getDevice(), training),
+                    ps.getValue(gamma, x.getDevice(), training),
+                    ps.getValue(beta, x.getDevice(), training),
+                    1, DJL_BN_MOMENTUM, BN_EPS, training).singletonOrThrow();
+        }
+        if (spec.relu()) {
+            y = Activation.relu(y);
+        }
+        if (outputTransform != null) {
+            y = outputTransform.forward(ps, new NDList(y), training).singletonOrThrow();
+        }
+        return new NDList(y);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        if (in.dimension() != 4 || in.get(1) != spec.inChannels()) {
+            throw new IllegalArgumentException("layer " + spec.name() + " expects (N, " + spec.inChannels()
+                    + ", H, W) input, got " + in);
+        }
+        return new Shape[] {new Shape(in.get(0), spec.outChannels(),
+                spec.outputSize((int) in.get(2)), spec.outputSize((int) in.get(3)))};
+    }
+
+    @Override
+    protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape[] shapes = inputShapes;
+        if (inputTransform != null) {
+            inputTransform.initialize(manager, dataType, shapes);
+        }
+        if (weightTransform != null) {
+            weightTransform.initialize(manager, dataType, weight.getShape());
+        }
+        if (outputTransform != null) {
+            outputTransform.initialize(manager, dataType, getOutputShapes(shapes));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ConvUnit(" + spec + ")";
+    }
+}

@@ -1,0 +1,2 @@
+/** Training side of lowbit (DJL + PyTorch): datasets, models, training loop, checkpoints. */
+package io.lowbit.train;
