@@ -1,13 +1,8 @@
 package io.lowbit.train.loop;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import io.lowbit.train.data.Augmentation;
 import io.lowbit.train.data.Batch;
 import io.lowbit.train.data.BatchLoader;
@@ -124,7 +119,7 @@ public final class TrainingRun {
                 log.printf("data %s (%s labels): %,d training images (augmentation %s), %,d test images, from %s%n",
                         datasetName.id(), kind.name().toLowerCase(Locale.ROOT), train.size(),
                         config.augment() ? "crop+flip" : "off", test.size(), options.dataRoot());
-                Loop loop = new Loop(net, params, optimizer, root, train, norm, aug, paramCount, macs);
+                Loop loop = new Loop(net, new TrainStep(net, params, optimizer, root), root, train, norm, aug);
                 String status = "completed";
                 String message = "";
                 try {
@@ -158,24 +153,20 @@ public final class TrainingRun {
     /** The per-epoch work, holding what stays fixed across epochs. */
     private final class Loop {
         private final SequentialBlock net;
-        private final Map<String, Parameter> params;
-        private final ParameterOptimizer optimizer;
         private final NDManager root;
         private final LabeledImages train;
         private final Normalization norm;
         private final Augmentation aug;
-        private final ParameterStore ps;
+        private final TrainStep step;
 
-        Loop(SequentialBlock net, Map<String, Parameter> params, ParameterOptimizer optimizer, NDManager root,
-             LabeledImages train, Normalization norm, Augmentation aug, long paramCount, long macs) {
+        Loop(SequentialBlock net, TrainStep step, NDManager root, LabeledImages train, Normalization norm,
+             Augmentation aug) {
             this.net = net;
-            this.params = params;
-            this.optimizer = optimizer;
+            this.step = step;
             this.root = root;
             this.train = train;
             this.norm = norm;
             this.aug = aug;
-            this.ps = new ParameterStore(root, false);
         }
 
         EpochMetrics epoch(int epoch, LabeledImages test, List<EpochMetrics> history) throws IOException {
@@ -184,6 +175,8 @@ public final class TrainingRun {
             long correct = 0;
             long seen = 0;
             double lr = 0;
+            double trainSeconds;
+            double waitSeconds;
             try (BatchLoader loader = BatchLoader.forEpoch(train, config.batchSize(), true, true, aug, norm,
                     config.seed(), epoch);
                  ProgressReporter bar = new ProgressReporter(String.format("epoch %d/%d", epoch + 1,
@@ -196,41 +189,30 @@ public final class TrainingRun {
                 for (int i = 0; loader.hasNext(); i++) {
                     Batch b = loader.next();
                     lr = config.schedule().at(epoch + (double) i / steps);
-                    float loss;
-                    try (NDManager sm = root.newSubManager()) {
-                        NDArray x = Evaluator.images(sm, b);
-                        NDArray y = Evaluator.labels(sm, b);
-                        NDArray logits;
-                        NDArray lossArray;
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            logits = net.forward(ps, new NDList(x), true).singletonOrThrow();
-                            lossArray = Evaluator.crossEntropy().evaluate(new NDList(y), new NDList(logits));
-                            gc.backward(lossArray);
-                        }
-                        loss = lossArray.getFloat();
-                        if (!Float.isFinite(loss)) {
-                            throw diverged(epoch, i, lr, loss);
-                        }
-                        correct += Evaluator.countCorrect(logits, y);
-                        optimizer.step(params, lr, sm);
+                    TrainStep.Result r = step.run(b, lr);
+                    if (!r.finite()) {
+                        throw diverged(epoch, i, lr, r.loss());
                     }
+                    float loss = r.loss();
+                    correct += r.correct();
                     lossSum += (double) loss * b.size();
                     seen += b.size();
                     double elapsed = (System.nanoTime() - start) / 1e9;
                     bar.step(String.format(Locale.ROOT, "loss %.3f acc %.1f%% %.0f img/s lr %.3g%s",
                             lossSum / seen, 100.0 * correct / seen, seen / elapsed, lr, runEta(history, epoch)));
                 }
-                double trainSeconds = (System.nanoTime() - start) / 1e9;
-                Evaluator.Result r = Evaluator.evaluate(net, root, test, norm, config.evalBatchSize());
-                double seconds = (System.nanoTime() - start) / 1e9;
-                EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / seen, (double) correct / seen, r.loss(),
-                        r.accuracy(), lr, seconds, seen / trainSeconds, loader.waitNanos() / 1e9);
-                options.log().printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.2f%% | test loss %.4f acc "
-                        + "%.2f%% | %.0f img/s, data wait %.1f%% | %.0f s%n", m.epoch(), config.epochs(),
-                        m.trainLoss(), 100 * m.trainAccuracy(), m.testLoss(), 100 * m.testAccuracy(),
-                        m.imagesPerSecond(), 100 * m.dataWaitSeconds() / trainSeconds, seconds);
-                return m;
+                trainSeconds = (System.nanoTime() - start) / 1e9;
+                waitSeconds = loader.waitNanos() / 1e9;
             }
+            Evaluator.Result r = Evaluator.evaluate(net, root, test, norm, config.evalBatchSize());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / seen, (double) correct / seen, r.loss(),
+                    r.accuracy(), lr, seconds, seen / trainSeconds, waitSeconds);
+            options.log().printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.2f%% | test loss %.4f acc "
+                    + "%.2f%% | %.0f img/s, data wait %.1f%% | %.0f s%n", m.epoch(), config.epochs(),
+                    m.trainLoss(), 100 * m.trainAccuracy(), m.testLoss(), 100 * m.testAccuracy(),
+                    m.imagesPerSecond(), 100 * waitSeconds / trainSeconds, seconds);
+            return m;
         }
 
         private String runEta(List<EpochMetrics> history, int epoch) {
