@@ -55,7 +55,7 @@ final class EvalCommand implements Callable<Integer> {
         CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
         TrainConfig cfg = meta.config();
         DatasetName name = DatasetName.parse(dataset != null ? dataset : cfg.dataset());
-        LabelKind kind = LabelKind.valueOf(cfg.labels().toUpperCase(Locale.ROOT));
+        LabelKind kind = TrainConfig.parseLabels(cfg.labels());
         CifarDataset ds = CifarDataset.load(name, kind, data.root(), !data.noDownload);
         LabeledImages test = testLimit > 0 ? ds.test().first(Math.min(testLimit, ds.test().size())) : ds.test();
         ModelSpec spec = ModelSpec.of(cfg.model(), cfg.width(), ds.numClasses());

@@ -17,10 +17,13 @@ public record LrSchedule(String kind, double baseLr, double warmupEpochs, int to
             throw new IllegalArgumentException("unknown schedule '" + kind + "'; choose cosine, step or constant");
         }
         if (!(baseLr > 0) || Double.isInfinite(baseLr)) {
-            throw new IllegalArgumentException("learning rate must be positive and finite, got " + baseLr);
+            throw new IllegalArgumentException("--lr must be positive and finite, got " + baseLr);
         }
-        if (warmupEpochs < 0 || totalEpochs < 1) {
-            throw new IllegalArgumentException("need warmup ≥ 0 and ≥ 1 epoch");
+        if (totalEpochs < 1) {
+            throw new IllegalArgumentException("--epochs must be ≥ 1, got " + totalEpochs);
+        }
+        if (!(warmupEpochs >= 0 && warmupEpochs < totalEpochs)) {
+            throw new IllegalArgumentException("--warmup must be in [0, epochs), got " + warmupEpochs);
         }
         milestones = milestones == null ? List.of() : List.copyOf(milestones);
     }

@@ -17,6 +17,16 @@ public record TrainConfig(String model, double width, String dataset, String lab
                           boolean augment, int evalBatchSize) {
 
     public TrainConfig {
+        // Names are checked here so that a typo fails before anything is loaded or written.
+        io.lowbit.train.model.Architecture.parse(model);
+        io.lowbit.train.data.DatasetName name = io.lowbit.train.data.DatasetName.parse(dataset);
+        io.lowbit.train.data.LabelKind kind = parseLabels(labels);
+        if (!name.supports(kind)) {
+            throw new IllegalArgumentException(dataset + " has no " + labels + " labels");
+        }
+        if (!(width > 0 && width <= 8)) {
+            throw new IllegalArgumentException("--width must be in (0, 8], got " + width);
+        }
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be ≥ 1, got " + epochs);
         }
@@ -31,6 +41,15 @@ public record TrainConfig(String model, double width, String dataset, String lab
         }
         if (schedule.totalEpochs() != epochs) {
             schedule = schedule.withTotalEpochs(epochs);
+        }
+    }
+
+    /** "fine" or "coarse", case-insensitive. */
+    public static io.lowbit.train.data.LabelKind parseLabels(String labels) {
+        try {
+            return io.lowbit.train.data.LabelKind.valueOf(labels.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown labels '" + labels + "'; choose fine or coarse");
         }
     }
 

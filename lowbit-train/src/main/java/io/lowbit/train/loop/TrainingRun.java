@@ -85,7 +85,7 @@ public final class TrainingRun {
     private TrainingSummary execute() throws IOException {
         PrintStream log = options.log();
         DatasetName datasetName = DatasetName.parse(config.dataset());
-        LabelKind kind = LabelKind.valueOf(config.labels().toUpperCase(Locale.ROOT));
+        LabelKind kind = TrainConfig.parseLabels(config.labels());
         CifarDataset data = CifarDataset.load(datasetName, kind, options.dataRoot(), options.allowDownload());
         LabeledImages train = config.trainLimit() > 0 ? data.train().balancedSubset(config.trainLimit())
                 : data.train();

@@ -33,12 +33,9 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** {@code $LOWBIT_SHARED_DATA} (set by surefire); tests that need real data are skipped without it. */
+    /** The shared real CIFAR files; see {@link io.lowbit.train.TestData}. */
     static Path sharedData() {
-        String dir = System.getenv("LOWBIT_SHARED_DATA");
-        assumeTrue(dir != null && Files.isDirectory(Path.of(dir, "cifar-10-mini")),
-                "LOWBIT_SHARED_DATA does not point at the shared CIFAR data");
-        return Path.of(dir).toAbsolutePath().normalize();
+        return io.lowbit.train.TestData.sharedData();
     }
 
     static Path miniFolder() {

@@ -12,8 +12,7 @@ final class TinyRuns {
     }
 
     static Path sharedData() {
-        String env = System.getenv("LOWBIT_SHARED_DATA");
-        return Path.of(env != null ? env : "../../shared/data").toAbsolutePath().normalize();
+        return io.lowbit.train.TestData.sharedData();
     }
 
     /** A 1/16-width NIN on 50 images per class of the mini set, batch 50, 200 test images. */

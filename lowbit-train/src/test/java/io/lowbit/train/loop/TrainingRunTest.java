@@ -73,13 +73,16 @@ class TrainingRunTest {
             var a = CheckpointFile.read(straight.resolve("last.lbck"), m).tensors();
             var b = CheckpointFile.read(ckpt, m).tensors();
             assertEquals(a.keySet(), b.keySet());
+            float worst = 0;
             for (String k : a.keySet()) {
                 NDArray x = a.get(k);
                 NDArray y = b.get(k);
                 float diff = x.sub(y).abs().max().getFloat();
                 assertTrue(diff <= 1e-4f * Math.max(1f, x.abs().max().getFloat()),
                         k + " differs by " + diff + " after resuming at epoch " + doneAtKill);
+                worst = Math.max(worst, diff);
             }
+            System.out.println("resumed after epoch " + doneAtKill + ": largest parameter difference " + worst);
         }
     }
 

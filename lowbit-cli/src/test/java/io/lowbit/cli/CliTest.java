@@ -1,0 +1,146 @@
+package io.lowbit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: exit codes, messages, and one real train → eval round. */
+class CliTest {
+
+    @TempDir
+    Path tmp;
+
+    /** Exit code, standard output and standard error of one {@code lowbit} invocation. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run lowbit(String... args) {
+        StringWriter err = new StringWriter();
+        StringWriter picoOut = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            var cl = Lowbit.newCommandLine();
+            cl.setErr(new PrintWriter(err, true));
+            cl.setOut(new PrintWriter(picoOut, true));
+            int code = cl.execute(args);
+            return new Run(code, picoOut + out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    static Path sharedData() {
+        String dir = System.getenv("LOWBIT_SHARED_DATA");
+        boolean present = dir != null && Files.isDirectory(Path.of(dir, "cifar-10-mini"));
+        String why = "real CIFAR data not found: set LOWBIT_SHARED_DATA to a folder holding cifar-10-mini/";
+        if ("true".equals(System.getenv("CI"))) {
+            Assertions.assertTrue(present, why);
+        } else {
+            assumeTrue(present, why);
+        }
+        return Path.of(dir).toAbsolutePath();
+    }
+
+    @Test
+    void helpListsTheSubcommands() {
+        Run r = lowbit("--help");
+        assertEquals(0, r.code());
+        for (String sub : new String[] {"demo", "train", "eval", "bench-train"}) {
+            assertTrue(r.out().contains(sub), sub + " missing from:\n" + r.out());
+        }
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrors() {
+        Run r = lowbit("train", "--model", "alexnet", "--data-dir", tmp.toString(), "--run-dir",
+                tmp.resolve("r").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown model 'alexnet'; choose one of [nin, nin-lin, vgg7, mobilenetv2, "
+                + "resnet20]"), r.err());
+        Run e = lowbit("train", "--epochs", "0", "--run-dir", tmp.resolve("r0").toString());
+        assertEquals(2, e.code());
+        assertTrue(e.err().contains("--epochs must be ≥ 1"), e.err());
+        Run u = lowbit("train", "--epoch", "3");
+        assertEquals(2, u.code());
+        assertTrue(u.err().contains("Unknown options: '--epoch'") && u.err().contains("Possible solutions: --epochs"), u.err());
+        Run resume = lowbit("train", "--resume");
+        assertEquals(2, resume.code());
+        assertTrue(resume.err().contains("--resume needs --run-dir"), resume.err());
+    }
+
+    @Test
+    void missingDataSaysWhichFilesToPutWhere() {
+        Run r = lowbit("train", "--dataset", "cifar10", "--data-dir", tmp.toString(), "--no-download",
+                "--run-dir", tmp.resolve("run").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(tmp.resolve("cifar-10-batches-bin").toString()), r.err());
+        assertTrue(r.err().contains("data_batch_1.bin"), r.err());
+        assertTrue(r.err().contains("LOWBIT_DATA"), r.err());
+    }
+
+    @Test
+    void aTruncatedDataFileIsNamed() throws Exception {
+        Path mini = tmp.resolve("data/cifar-10-mini");
+        Files.createDirectories(mini);
+        Path src = sharedData().resolve("cifar-10-mini");
+        Files.copy(src.resolve("data_batch_1.bin"), mini.resolve("data_batch_1.bin"));
+        byte[] test = Files.readAllBytes(src.resolve("test_batch.bin"));
+        Files.write(mini.resolve("test_batch.bin"), Arrays.copyOf(test, 3073 * 10 + 1000));
+        Run r = lowbit("train", "--dataset", "cifar10-mini", "--data-dir", tmp.resolve("data").toString(),
+                "--run-dir", tmp.resolve("run").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(mini.resolve("test_batch.bin").toString()), r.err());
+        assertTrue(r.err().contains("truncated"), r.err());
+    }
+
+    @Test
+    void aCorruptCheckpointIsNamed() throws Exception {
+        Path f = tmp.resolve("broken.lbck");
+        Files.writeString(f, "LOWBITCK but nothing sensible follows this header at all");
+        Run r = lowbit("eval", f.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(f.toString()), r.err());
+    }
+
+    @Test
+    void trainThenEvalAgree() throws Exception {
+        Path run = tmp.resolve("run");
+        Run t = lowbit("train", "--model", "nin", "--width", "0.0625", "--dataset", "cifar10-mini", "--epochs", "1",
+                "--train-per-class", "20", "--test-limit", "100", "--batch-size", "50", "--data-dir",
+                sharedData().toString(), "--run-dir", run.toString());
+        assertEquals(0, t.code(), t.err());
+        for (String f : new String[] {"config.json", "last.lbck", "best.lbck", "metrics.csv", "summary.json",
+            "curves.png"}) {
+            assertTrue(Files.size(run.resolve(f)) > 0, f);
+        }
+        Run e = lowbit("eval", run.resolve("best.lbck").toString(), "--test-limit", "100", "--json",
+                "--data-dir", sharedData().toString());
+        assertEquals(0, e.code(), e.err());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode eval = json.readTree(e.out());
+        JsonNode summary = json.readTree(run.resolve("summary.json").toFile());
+        assertEquals(100, eval.get("images").asInt());
+        assertEquals(summary.get("bestTestAccuracy").asDouble(), eval.get("accuracy").asDouble(), 1e-9,
+                "eval of best.lbck must reproduce the accuracy training recorded");
+        Run again = lowbit("train", "--dataset", "cifar10-mini", "--run-dir", run.toString(), "--data-dir",
+                sharedData().toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("already holds a run"), again.err());
+    }
+}
