@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> train = new ArrayList<>(List.of("train", "--model", model, "--width", Double.toString(width),
                 "--dataset", dataset, "--epochs", Integer.toString(epochs), "--train-per-class",
                 Integer.toString(trainPerClass), "--test-limit", Integer.toString(testLimit),
-                "--warmup", "1", "--run-dir", dir.toString()));
+                "--warmup", epochs > 1 ? "1" : "0", "--run-dir", dir.toString()));
         train.addAll(dataArgs());
         List<String> eval = new ArrayList<>(List.of("eval", dir.resolve("best.lbck").toString(),
                 "--test-limit", Integer.toString(testLimit)));
