@@ -8,8 +8,9 @@ final class CommandLines {
     private CommandLines() {
     }
 
-    static String current(String subcommand, CommandSpec spec) {
-        StringBuilder sb = new StringBuilder("lowbit ").append(subcommand);
+    /** {@code lowbit} followed by the arguments as given (they include the subcommand). */
+    static String current(CommandSpec spec) {
+        StringBuilder sb = new StringBuilder("lowbit");
         for (String a : spec.commandLine().getParseResult().originalArgs()) {
             sb.append(' ').append(a.contains(" ") ? "'" + a + "'" : a);
         }

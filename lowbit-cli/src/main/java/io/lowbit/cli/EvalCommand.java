@@ -12,9 +12,8 @@ import io.lowbit.train.loop.Checkpoints;
 import io.lowbit.train.loop.Evaluator;
 import io.lowbit.train.loop.Json;
 import io.lowbit.train.loop.TrainConfig;
+import io.lowbit.train.loop.TrainedModel;
 import io.lowbit.train.model.ModelSpec;
-import io.lowbit.train.model.Models;
-import io.lowbit.train.model.Networks;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -64,14 +63,13 @@ final class EvalCommand implements Callable<Integer> {
                     + name.id() + " has " + name.numClasses(kind));
         }
         try (NDManager root = NDManager.newBaseManager()) {
-            SequentialBlock net = Models.build(spec);
-            Networks.initialize(net, root, 0);
-            Checkpoints.load(checkpoint, net, null, root);
+            SequentialBlock net = TrainedModel.load(checkpoint, ds.numClasses(), root).net();
             Evaluator.Result r = Evaluator.evaluate(net, root, test, Normalization.forDataset(name), batchSize);
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("checkpoint", checkpoint.toString());
                 out.put("model", spec.label());
+                out.put("quant", cfg.quant() == null ? "float" : cfg.quant());
                 out.put("dataset", name.id());
                 out.put("epochsTrained", meta.epochsDone());
                 out.put("images", r.total());
@@ -80,9 +78,9 @@ final class EvalCommand implements Callable<Integer> {
                 out.put("loss", r.loss());
                 System.out.println(Json.MAPPER.writeValueAsString(out));
             } else {
-                System.out.printf(Locale.ROOT, "%s (%s, %d epochs) on %s: accuracy %.2f%% (%d/%d), loss %.4f%n",
-                        checkpoint, spec.label(), meta.epochsDone(), name.id(), 100 * r.accuracy(), r.correct(),
-                        r.total(), r.loss());
+                System.out.printf(Locale.ROOT, "%s (%s%s, %d epochs) on %s: accuracy %.2f%% (%d/%d), loss %.4f%n",
+                        checkpoint, spec.label(), cfg.quant() == null ? "" : ", " + cfg.quant(), meta.epochsDone(),
+                        name.id(), 100 * r.accuracy(), r.correct(), r.total(), r.loss());
             }
         }
         return 0;

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             "  lowbit train --model nin --dataset cifar10 --epochs 30",
             "  lowbit train --model vgg7 --width 0.25 --optimizer adam --lr 1e-3 --epochs 10",
             "  lowbit train --model resnet20 --schedule step --milestones 100,150 --epochs 200",
+            "  lowbit train --model nin --init runs/nin/best.lbck --quant clipq:p=0.2,b=2,fmt=Q3.5 --lr 0.01 --epochs 5",
             "  lowbit train --resume --run-dir runs/nin-cifar10-20261123-1500      (continue a killed run)",
             "  lowbit train --resume --run-dir runs/nin-cifar10-20261123-1500 --epochs 60   (extend it)"})
 final class TrainCommand implements Callable<Integer> {
@@ -102,6 +103,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-batch-size", defaultValue = "500", description = "Batch size of evaluation")
     int evalBatchSize;
 
+    @Option(names = "--quant", paramLabel = "SPEC",
+            description = "Quantization-aware training, e.g. clipq:p=0.2,b=2,fmt=Q3.5 or fixed:fmt=Q3.5; "
+                    + "overrides after ';' (first=..., last=..., conv1=float); @FILE reads the spec from a file")
+    String quant;
+
+    @Option(names = "--init", paramLabel = "CKPT", description = "Start from this checkpoint's weights (e.g. a float model)")
+    Path init;
+
+    @Option(names = "--fold-bn-from", defaultValue = "0",
+            description = "Epoch from which quantized layers train on BN folded into the conv (default: ${DEFAULT-VALUE})")
+    int foldBnFrom;
+
     @Option(names = "--run-dir", paramLabel = "DIR",
             description = "Run directory (default: runs/<model>-<dataset>-<timestamp>; required with --resume)")
     Path runDir;
@@ -122,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = runDir != null ? runDir : Path.of("runs", String.format("%s-%s-%s", model, dataset,
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         TrainingRun.Options options = new TrainingRun.Options(dir, data.root(), !data.noDownload, resume,
-                CommandLines.current("train", spec), System.out);
+                CommandLines.current(spec), System.out);
         System.out.println("run directory: " + dir);
         TrainingSummary s = TrainingRun.run(config, options);
         System.out.printf(Locale.ROOT, "done: %d epochs, test accuracy %.2f%% (best %.2f%% at epoch %d), %.0f img/s"
@@ -137,6 +150,7 @@ final class TrainCommand implements Callable<Integer> {
                 nesterov, 0.9, 0.999, 1e-8, weightDecay);
         LrSchedule sched = new LrSchedule(schedule, peak, warmup, epochs, milestones, gamma);
         return new TrainConfig(model, width, dataset, labels, epochs, batchSize, opt, sched, seed, trainPerClass,
-                testLimit, !noAugment, evalBatchSize);
+                testLimit, !noAugment, evalBatchSize, quant, init == null ? null : init.toAbsolutePath().toString(),
+                foldBnFrom);
     }
 }

@@ -14,13 +14,18 @@ import java.util.Objects;
  */
 public record Normalization(float[] mean, float[] std) {
 
-    /** CIFAR-10 training-set statistics (the widely used values). */
+    /**
+     * CIFAR-10 training-set statistics with each mean snapped to the pixel grid: (125, 123, 114)/255 instead of
+     * (0.4914, 0.4822, 0.4465)·255 = (125.3, 123.0, 113.9). Real 0 of the normalized input is then the integer
+     * pixel value Z_c, so the first conv's zero padding is exactly "pad with Z_c" in the integer engine
+     * ({@code docs/integer-semantics.md}, first layer).
+     */
     public static final Normalization CIFAR10 = new Normalization(
-            new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
+            new float[] {125 / 255f, 123 / 255f, 114 / 255f}, new float[] {0.2470f, 0.2435f, 0.2616f});
 
-    /** CIFAR-100 training-set statistics. */
+    /** CIFAR-100 statistics, means snapped likewise: (0.5071, 0.4865, 0.4409)·255 ≈ (129, 124, 112). */
     public static final Normalization CIFAR100 = new Normalization(
-            new float[] {0.5071f, 0.4865f, 0.4409f}, new float[] {0.2673f, 0.2564f, 0.2762f});
+            new float[] {129 / 255f, 124 / 255f, 112 / 255f}, new float[] {0.2673f, 0.2564f, 0.2762f});
 
     /** Validates the arrays and copies them, so that the constants cannot be changed through them. */
     public Normalization {

@@ -80,6 +80,41 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * Initializes {@code net} from another run's checkpoint (e.g. float weights before quantization-aware
+     * training): every parameter of the checkpoint must exist in {@code net} with the same shape; parameters of
+     * {@code net} absent from the checkpoint must belong to quantizers (they keep their own initialization).
+     */
+    public static CheckpointMeta loadWeights(Path file, Block net, NDManager manager) throws IOException {
+        try (NDManager m = manager.newSubManager()) {
+            CheckpointFile.Contents c = CheckpointFile.read(file, m);
+            CheckpointMeta meta = parseMeta(file, c);
+            Map<String, Parameter> params = Networks.namedParameters(net);
+            for (Map.Entry<String, NDArray> e : c.tensors().entrySet()) {
+                if (!e.getKey().startsWith(PARAM)) {
+                    continue;
+                }
+                String name = e.getKey().substring(PARAM.length());
+                Parameter p = params.get(name);
+                if (p == null) {
+                    throw new CheckpointFormatException(file, "parameter " + name + " does not exist in this model "
+                            + "(was the checkpoint written for another model or width?)");
+                }
+                if (!e.getValue().getShape().equals(p.getArray().getShape())) {
+                    throw new CheckpointFormatException(file, "parameter " + name + " has shape "
+                            + e.getValue().getShape() + ", the model expects " + p.getArray().getShape());
+                }
+                e.getValue().copyTo(p.getArray());
+            }
+            for (String name : params.keySet()) {
+                if (!c.tensors().containsKey(PARAM + name) && !name.contains("Transform")) {
+                    throw new CheckpointFormatException(file, "has no parameter " + name);
+                }
+            }
+            return meta;
+        }
+    }
+
     private static CheckpointMeta parseMeta(Path file, CheckpointFile.Contents c) throws CheckpointFormatException {
         try {
             return Json.MAPPER.readValue(c.metadataJson(), CheckpointMeta.class);

@@ -11,10 +11,22 @@ package io.lowbit.train.loop;
  * @param trainLimit use only the first N training images per class (0 = all), for quick runs
  * @param testLimit  evaluate on the first N test images (0 = all)
  * @param augment    random crop (pad 4) and horizontal flip on training images
+ * @param quant      quantization spec ({@link io.lowbit.train.quant.QuantSpec}); null or empty = float training
+ * @param init       checkpoint whose weights initialize the model (e.g. the float model before QAT), or null
+ * @param foldBnFromEpoch from this epoch (0-based) on, layers whose quantization method folds BN train on the
+ *                   folded deployment graph with frozen BN statistics; before it, float BN with batch statistics
  */
 public record TrainConfig(String model, double width, String dataset, String labels, int epochs, int batchSize,
                           OptimizerConfig optimizer, LrSchedule schedule, long seed, int trainLimit, int testLimit,
-                          boolean augment, int evalBatchSize) {
+                          boolean augment, int evalBatchSize, String quant, String init, int foldBnFromEpoch) {
+
+    /** A float training configuration. */
+    public TrainConfig(String model, double width, String dataset, String labels, int epochs, int batchSize,
+                       OptimizerConfig optimizer, LrSchedule schedule, long seed, int trainLimit, int testLimit,
+                       boolean augment, int evalBatchSize) {
+        this(model, width, dataset, labels, epochs, batchSize, optimizer, schedule, seed, trainLimit, testLimit,
+                augment, evalBatchSize, null, null, 0);
+    }
 
     public TrainConfig {
         // Names are checked here so that a typo fails before anything is loaded or written.
@@ -39,6 +51,15 @@ public record TrainConfig(String model, double width, String dataset, String lab
         if (evalBatchSize < 1) {
             throw new IllegalArgumentException("eval batch size must be ≥ 1");
         }
+        if (quant != null && quant.isBlank()) {
+            quant = null;
+        }
+        if (quant != null) {
+            io.lowbit.train.quant.QuantSpec.parse(quant);
+        }
+        if (foldBnFromEpoch < 0) {
+            throw new IllegalArgumentException("--fold-bn-from must be ≥ 0, got " + foldBnFromEpoch);
+        }
         if (schedule.totalEpochs() != epochs) {
             schedule = schedule.withTotalEpochs(epochs);
         }
@@ -56,6 +77,7 @@ public record TrainConfig(String model, double width, String dataset, String lab
     /** The same run continued to a different number of epochs (the schedule is stretched accordingly). */
     public TrainConfig withEpochs(int newEpochs) {
         return new TrainConfig(model, width, dataset, labels, newEpochs, batchSize, optimizer,
-                schedule.withTotalEpochs(newEpochs), seed, trainLimit, testLimit, augment, evalBatchSize);
+                schedule.withTotalEpochs(newEpochs), seed, trainLimit, testLimit, augment, evalBatchSize, quant,
+                init, foldBnFromEpoch);
     }
 }

@@ -14,6 +14,8 @@ import io.lowbit.train.data.Normalization;
 import io.lowbit.train.model.ModelSpec;
 import io.lowbit.train.model.Models;
 import io.lowbit.train.model.Networks;
+import io.lowbit.train.quant.QuantPlan;
+import io.lowbit.train.quant.QuantSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +99,7 @@ public final class TrainingRun {
 
         try (NDManager root = NDManager.newBaseManager()) {
             SequentialBlock net = Models.build(spec);
+            QuantPlan plan = config.quant() == null ? null : QuantPlan.apply(net, QuantSpec.parse(config.quant()));
             Networks.initialize(net, root, config.seed());
             Map<String, Parameter> params = Networks.namedParameters(net);
             long paramCount = Networks.trainableParameterCount(net);
@@ -106,7 +109,15 @@ public final class TrainingRun {
                 int startEpoch = 0;
                 double best = -1;
                 int bestEpoch = -1;
-                if (options.resume() && Files.exists(dir.lastCheckpoint())) {
+                boolean resuming = options.resume() && Files.exists(dir.lastCheckpoint());
+                if (config.init() != null && !resuming) {
+                    Checkpoints.loadWeights(Path.of(config.init()), net, root);
+                    log.printf("initialized from %s%n", config.init());
+                }
+                if (plan != null) {
+                    log.printf("quantization %s: %s%n", config.quant(), plan.schemes());
+                }
+                if (resuming) {
                     CheckpointMeta meta = Checkpoints.load(dir.lastCheckpoint(), net, optimizer, root);
                     history.addAll(meta.history());
                     startEpoch = meta.epochsDone();
@@ -124,6 +135,9 @@ public final class TrainingRun {
                 String message = "";
                 try {
                     for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+                        if (plan != null) {
+                            plan.setFolded(epoch >= config.foldBnFromEpoch());
+                        }
                         EpochMetrics m = loop.epoch(epoch, test, history);
                         history.add(m);
                         if (m.testAccuracy() > best) {

@@ -31,7 +31,16 @@ public final class ConvUnit extends AbstractBlock {
     /** Weight of the running statistics in DJL's convention; PyTorch's momentum 0.1. */
     private static final float DJL_BN_MOMENTUM = 0.9f;
 
+    /**
+     * How BatchNorm enters the forward pass. {@code BATCH}: conv, then BN with batch statistics in training and
+     * running statistics in inference (float training). {@code FOLDED}: the deployment graph — BN is folded into
+     * the conv with the frozen running statistics, {@code W' = W·γ/√(σ²+ε)}, {@code b' = β − γ·μ/√(σ²+ε)}, the
+     * weight transform quantizes {@code W'}, and running statistics no longer change (γ, β and W still train).
+     */
+    public enum BnMode { BATCH, FOLDED }
+
     private final ConvSpec spec;
+    private BnMode bnMode = BnMode.BATCH;
     private final Parameter weight;
     private final Parameter bias;
     private final Parameter gamma;
@@ -87,6 +96,18 @@ public final class ConvUnit extends AbstractBlock {
         return this;
     }
 
+    public BnMode bnMode() {
+        return bnMode;
+    }
+
+    /** Switches between float BN and the folded deployment graph; may be called at any time. */
+    public void setBnMode(BnMode mode) {
+        if (mode == BnMode.FOLDED && !spec.batchNorm()) {
+            throw new IllegalStateException("layer " + spec.name() + " has no BatchNorm to fold");
+        }
+        bnMode = mode;
+    }
+
     public Parameter weight() {
         return weight;
     }
@@ -120,15 +141,23 @@ public final class ConvUnit extends AbstractBlock {
             x = inputTransform.forward(ps, new NDList(x), training).singletonOrThrow();
         }
         NDArray w = ps.getValue(weight, x.getDevice(), training);
+        NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
+        boolean folded = spec.batchNorm() && bnMode == BnMode.FOLDED;
+        if (folded) {
+            NDArray scale = ps.getValue(gamma, x.getDevice(), training)
+                    .div(ps.getValue(runningVar, x.getDevice(), training).add(BN_EPS).sqrt());
+            w = w.mul(scale.reshape(spec.outChannels(), 1, 1, 1));
+            b = ps.getValue(beta, x.getDevice(), training)
+                    .sub(ps.getValue(runningMean, x.getDevice(), training).mul(scale));
+        }
         if (weightTransform != null) {
             w = weightTransform.forward(ps, new NDList(w), training).singletonOrThrow();
         }
-        NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
         int s = spec.stride();
         int p = spec.padding();
         NDArray y = Conv2d.conv2d(x, w, b, new Shape(s, s), new Shape(p, p), new Shape(1, 1), spec.groups())
                 .singletonOrThrow();
-        if (spec.batchNorm()) {
+        if (spec.batchNorm() && !folded) {
             y = BatchNorm.batchNorm(y,
                     ps.getValue(runningMean, x.getDevice(), training),
                     ps.getValue(runningVar, x.getDevice(), training),

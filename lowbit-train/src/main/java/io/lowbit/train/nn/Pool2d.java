@@ -2,7 +2,10 @@ package io.lowbit.train.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
@@ -23,6 +26,7 @@ public final class Pool2d extends AbstractBlock {
     private final int stride;
     private final int padding;
     private final boolean global;
+    private Block outputTransform;
 
     private Pool2d(String name, Kind kind, int kernel, int stride, int padding, boolean global) {
         this.name = name;
@@ -50,6 +54,12 @@ public final class Pool2d extends AbstractBlock {
         return name;
     }
 
+    /** Installs the activation transform applied to the pooled output; only before initialization. */
+    public Pool2d setOutputTransform(Block transform) {
+        outputTransform = addChildBlock("outputTransform", transform);
+        return this;
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -74,13 +84,18 @@ public final class Pool2d extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        NDArray y;
         if (global) {
-            return new NDList(Pool.globalAvgPool2d(x));
+            y = Pool.globalAvgPool2d(x);
+        } else {
+            Shape k = new Shape(kernel, kernel);
+            Shape s = new Shape(stride, stride);
+            Shape p = new Shape(padding, padding);
+            y = kind == Kind.MAX ? Pool.maxPool2d(x, k, s, p, false) : Pool.avgPool2d(x, k, s, p, false, true);
         }
-        Shape k = new Shape(kernel, kernel);
-        Shape s = new Shape(stride, stride);
-        Shape p = new Shape(padding, padding);
-        NDArray y = kind == Kind.MAX ? Pool.maxPool2d(x, k, s, p, false) : Pool.avgPool2d(x, k, s, p, false, true);
+        if (outputTransform != null) {
+            y = outputTransform.forward(ps, new NDList(y), training).singletonOrThrow();
+        }
         return new NDList(y);
     }
 
@@ -93,6 +108,13 @@ public final class Pool2d extends AbstractBlock {
         long h = (in.get(2) + 2L * padding - kernel) / stride + 1;
         long w = (in.get(3) + 2L * padding - kernel) / stride + 1;
         return new Shape[] {new Shape(in.get(0), in.get(1), h, w)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        if (outputTransform != null) {
+            outputTransform.initialize(manager, dataType, getOutputShapes(inputShapes));
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -29,6 +30,7 @@ public final class ResidualBlock extends AbstractBlock {
     private final int inChannels;
     private final int outChannels;
     private final boolean reluAfterAdd;
+    private Block outputTransform;
 
     /**
      * @param main     the residual branch; its output must have {@code outChannels} channels
@@ -66,6 +68,12 @@ public final class ResidualBlock extends AbstractBlock {
         return name;
     }
 
+    /** Installs the activation transform applied after the add (and ReLU); only before initialization. */
+    public ResidualBlock setOutputTransform(Block transform) {
+        outputTransform = addChildBlock("outputTransform", transform);
+        return this;
+    }
+
     public SequentialBlock main() {
         return main;
     }
@@ -98,7 +106,11 @@ public final class ResidualBlock extends AbstractBlock {
             case ZERO_PAD -> zeroPad(x);
         };
         NDArray sum = y.add(s);
-        return new NDList(reluAfterAdd ? Activation.relu(sum) : sum);
+        NDArray out = reluAfterAdd ? Activation.relu(sum) : sum;
+        if (outputTransform != null) {
+            out = outputTransform.forward(ps, new NDList(out), training).singletonOrThrow();
+        }
+        return new NDList(out);
     }
 
     private NDArray zeroPad(NDArray x) {
@@ -128,6 +140,9 @@ public final class ResidualBlock extends AbstractBlock {
         main.initialize(manager, dataType, inputShapes);
         if (projection != null) {
             projection.initialize(manager, dataType, inputShapes);
+        }
+        if (outputTransform != null) {
+            outputTransform.initialize(manager, dataType, getOutputShapes(inputShapes));
         }
     }
 }

@@ -13,10 +13,18 @@ import org.junit.jupiter.api.Test;
 class NormalizationTest {
 
     @Test
-    void constantsHaveThePublishedStatistics() {
-        assertArrayEquals(new float[] {0.4914f, 0.4822f, 0.4465f}, Normalization.CIFAR10.mean());
+    void constantsHaveThePublishedStatisticsWithMeansOnThePixelGrid() {
+        float[][] published = {{0.4914f, 0.4822f, 0.4465f}, {0.5071f, 0.4865f, 0.4409f}};
+        Normalization[] norms = {Normalization.CIFAR10, Normalization.CIFAR100};
+        for (int d = 0; d < 2; d++) {
+            for (int c = 0; c < 3; c++) {
+                float m = norms[d].mean()[c];
+                assertEquals(Math.round(published[d][c] * 255), m * 255, 1e-4f, "mean is a whole pixel value");
+                assertEquals(0f, norms[d].apply(c, Math.round(published[d][c] * 255)), 1e-6f,
+                        "real 0 is the pixel value Z_c");
+            }
+        }
         assertArrayEquals(new float[] {0.2470f, 0.2435f, 0.2616f}, Normalization.CIFAR10.std());
-        assertArrayEquals(new float[] {0.5071f, 0.4865f, 0.4409f}, Normalization.CIFAR100.mean());
         assertArrayEquals(new float[] {0.2673f, 0.2564f, 0.2762f}, Normalization.CIFAR100.std());
     }
 
@@ -37,14 +45,14 @@ class NormalizationTest {
 
     @Test
     void knownValues() {
-        assertEquals(-0.4914f / 0.2470f, Normalization.CIFAR10.apply(0, 0), 1e-6f);
-        assertEquals((1 - 0.4465f) / 0.2616f, Normalization.CIFAR10.apply(2, 255), 1e-6f);
+        assertEquals(-125f / 255 / 0.2470f, Normalization.CIFAR10.apply(0, 0), 1e-6f);
+        assertEquals((1 - 114f / 255) / 0.2616f, Normalization.CIFAR10.apply(2, 255), 1e-6f);
     }
 
     @Test
     void constantsCannotBeModifiedThroughAccessors() {
         Normalization.CIFAR10.mean()[0] = 42;
-        assertEquals(0.4914f, Normalization.CIFAR10.mean()[0]);
+        assertEquals(125 / 255f, Normalization.CIFAR10.mean()[0]);
     }
 
     @Test

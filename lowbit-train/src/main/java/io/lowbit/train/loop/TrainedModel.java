@@ -1,0 +1,31 @@
+package io.lowbit.train.loop;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.SequentialBlock;
+import io.lowbit.train.model.ModelSpec;
+import io.lowbit.train.model.Models;
+import io.lowbit.train.model.Networks;
+import io.lowbit.train.quant.QuantPlan;
+import io.lowbit.train.quant.QuantSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A model rebuilt from a checkpoint exactly as training left it: same architecture and width, the same
+ * quantizers installed, BN folded if the last trained epoch was folded, weights loaded.
+ */
+public record TrainedModel(SequentialBlock net, QuantPlan plan, CheckpointMeta meta) {
+
+    public static TrainedModel load(Path checkpoint, int numClasses, NDManager manager) throws IOException {
+        CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
+        TrainConfig cfg = meta.config();
+        SequentialBlock net = Models.build(ModelSpec.of(cfg.model(), cfg.width(), numClasses));
+        QuantPlan plan = cfg.quant() == null ? null : QuantPlan.apply(net, QuantSpec.parse(cfg.quant()));
+        Networks.initialize(net, manager, 0);
+        Checkpoints.load(checkpoint, net, null, manager);
+        if (plan != null) {
+            plan.setFolded(meta.epochsDone() - 1 >= cfg.foldBnFromEpoch());
+        }
+        return new TrainedModel(net, plan, meta);
+    }
+}

@@ -1,0 +1,63 @@
+package io.lowbit.train.quant;
+
+import ai.djl.nn.Block;
+import io.lowbit.core.arith.FixedPointFormat;
+import io.lowbit.core.arith.Rounding;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code fixed:fmt=Q3.5} (or {@code w=Q3.5,a=Q3.5}, {@code round=trunc|nearest}): plain fixed-point weights and
+ * activations, the "8-bit" baseline of the CLIP-Q paper's Table 6. Activations are quantized where they are
+ * produced and at the network input, as the authors' code quantizes every conv input.
+ */
+public final class FixedPointMethod implements QuantMethod {
+
+    static final Set<String> KEYS = Set.of("fmt", "w", "a", "round");
+
+    @Override
+    public String name() {
+        return "fixed";
+    }
+
+    @Override
+    public void validate(QuantScheme s) {
+        s.requireOnly(KEYS);
+        weightFormat(s);
+        activationFormat(s);
+        rounding(s);
+    }
+
+    static FixedPointFormat weightFormat(QuantScheme s) {
+        return FixedPointFormat.parse(s.get("w", s.get("fmt", "Q3.5")));
+    }
+
+    static FixedPointFormat activationFormat(QuantScheme s) {
+        return FixedPointFormat.parse(s.get("a", s.get("fmt", "Q3.5")));
+    }
+
+    /** {@code trunc} (toward zero, the authors' code; default) or {@code nearest} (half up). */
+    static Rounding rounding(QuantScheme s) {
+        return switch (s.get("round", "trunc").toLowerCase(Locale.ROOT)) {
+            case "trunc" -> Rounding.TRUNCATE_TOWARD_ZERO;
+            case "nearest" -> Rounding.ROUND_HALF_UP;
+            default -> throw new IllegalArgumentException(s.method() + ": round=" + s.get("round", "")
+                    + " is not trunc or nearest");
+        };
+    }
+
+    @Override
+    public Block weightQuantizer(QuantScheme s, String layer, long weightCount) {
+        return new FixedPointQuantizer(weightFormat(s), rounding(s));
+    }
+
+    @Override
+    public Block activationQuantizer(QuantScheme s, String layer, boolean signed) {
+        return new FixedPointQuantizer(activationFormat(s), rounding(s));
+    }
+
+    @Override
+    public boolean quantizesNetworkInput(QuantScheme s) {
+        return true;
+    }
+}

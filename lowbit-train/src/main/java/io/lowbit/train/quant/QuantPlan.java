@@ -1,0 +1,179 @@
+package io.lowbit.train.quant;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import io.lowbit.train.model.Networks;
+import io.lowbit.train.nn.ConvUnit;
+import io.lowbit.train.nn.LinearUnit;
+import io.lowbit.train.nn.Pool2d;
+import io.lowbit.train.nn.ResidualBlock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Installs fake quantizers into a freshly built (not yet initialized) model according to a {@link QuantSpec}.
+ *
+ * <p>Where: every conv/linear weight gets its layer's weight quantizer; every tensor the integer model will
+ * store gets an activation quantizer <em>at its producer</em> — conv outputs (after ReLU), average-pool outputs
+ * that feed another layer, and residual-block outputs — so that a tensor read by two consumers (a residual
+ * shortcut and the next conv) is the same quantized tensor in training as in integer inference. Max pooling
+ * needs none (it commutes with a monotone quantizer); the logits stay unquantized. Methods that quantize the
+ * network input (CLIP-Q, fixed) also get an input quantizer on the first layer.
+ */
+public final class QuantPlan {
+
+    private final Map<String, QuantScheme> schemes;
+    private final List<ConvUnit> foldable;
+
+    private QuantPlan(Map<String, QuantScheme> schemes, List<ConvUnit> foldable) {
+        this.schemes = schemes;
+        this.foldable = foldable;
+    }
+
+    /** The scheme each conv/linear layer got, in forward order. */
+    public Map<String, QuantScheme> schemes() {
+        return schemes;
+    }
+
+    /** Conv units whose method trains on BN-folded weights (see {@link ConvUnit.BnMode#FOLDED}). */
+    public List<ConvUnit> foldable() {
+        return foldable;
+    }
+
+    /** Switches every foldable unit to the folded deployment graph, or back to float BN. */
+    public void setFolded(boolean folded) {
+        foldable.forEach(u -> u.setBnMode(folded ? ConvUnit.BnMode.FOLDED : ConvUnit.BnMode.BATCH));
+    }
+
+    public static QuantPlan apply(SequentialBlock net, QuantSpec spec) {
+        List<Block> units = Networks.units(net);
+        List<String> names = new ArrayList<>();
+        for (Block u : units) {
+            names.add(u instanceof ConvUnit c ? c.spec().name() : ((LinearUnit) u).name());
+        }
+        List<String> unmatched = spec.unmatchedSelectors(names);
+        if (!unmatched.isEmpty()) {
+            throw new IllegalArgumentException("quantization overrides " + unmatched + " match no layer; layers are "
+                    + names);
+        }
+        Map<String, QuantScheme> schemes = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            QuantScheme s = spec.schemeFor(names.get(i), i == 0, i == names.size() - 1);
+            if (!s.isFloat()) {
+                QuantMethods.forName(s.method()).validate(s);
+            }
+            schemes.put(names.get(i), s);
+        }
+        Walker w = new Walker(schemes);
+        w.sequence(net, true);
+        return new QuantPlan(schemes, w.foldable);
+    }
+
+    /** Walks the model in forward order, remembering the scheme and sign of the last produced tensor. */
+    private static final class Walker {
+        private final Map<String, QuantScheme> schemes;
+        private final List<ConvUnit> foldable = new ArrayList<>();
+        private QuantScheme last = QuantScheme.FLOAT;
+        private boolean lastSigned = true;
+        private boolean first = true;
+
+        Walker(Map<String, QuantScheme> schemes) {
+            this.schemes = schemes;
+        }
+
+        void sequence(SequentialBlock seq, boolean top) {
+            List<Block> children = new ArrayList<>(seq.getChildren().values());
+            for (int i = 0; i < children.size(); i++) {
+                boolean networkOutput = top && i == children.size() - 1;
+                block(children.get(i), networkOutput);
+            }
+        }
+
+        void block(Block b, boolean networkOutput) {
+            if (b instanceof ConvUnit c) {
+                conv(c, networkOutput);
+            } else if (b instanceof LinearUnit l) {
+                linear(l);
+            } else if (b instanceof Pool2d p) {
+                if (p.kind() == Pool2d.Kind.AVG && !networkOutput && !last.isFloat()) {
+                    p.setOutputTransform(method(last).activationQuantizer(last, p.name(), lastSigned));
+                }
+            } else if (b instanceof ResidualBlock r) {
+                residual(r);
+            } else if (b instanceof SequentialBlock s) {
+                sequence(s, false);
+            } else {
+                throw new IllegalArgumentException("cannot quantize a model containing " + b.getClass().getSimpleName()
+                        + ": only ConvUnit, LinearUnit, Pool2d and ResidualBlock are supported");
+            }
+        }
+
+        private void conv(ConvUnit c, boolean networkOutput) {
+            QuantScheme s = schemes.get(c.spec().name());
+            boolean wasFirst = first;
+            first = false;
+            if (s.isFloat()) {
+                last = s;
+                lastSigned = !c.spec().relu();
+                return;
+            }
+            QuantMethod m = method(s);
+            if (wasFirst && m.quantizesNetworkInput(s)) {
+                c.setInputTransform(m.activationQuantizer(s, "input", true));
+            }
+            Block wq = m.weightQuantizer(s, c.spec().name(), c.spec().weightCount());
+            if (wq != null) {
+                c.setWeightTransform(wq);
+            }
+            if (c.spec().batchNorm() && m.foldsBatchNorm(s)) {
+                foldable.add(c);
+            }
+            boolean signed = !c.spec().relu();
+            Block aq = networkOutput ? null : m.activationQuantizer(s, c.spec().name(), signed);
+            if (aq != null) {
+                c.setOutputTransform(aq);
+            }
+            last = s;
+            lastSigned = signed;
+        }
+
+        private void linear(LinearUnit l) {
+            QuantScheme s = schemes.get(l.name());
+            first = false;
+            if (!s.isFloat()) {
+                Block wq = method(s).weightQuantizer(s, l.name(), (long) l.inFeatures() * l.outFeatures());
+                if (wq != null) {
+                    l.setWeightTransform(wq);
+                }
+            }
+            last = s;
+            lastSigned = true;
+        }
+
+        private void residual(ResidualBlock r) {
+            QuantScheme before = last;
+            boolean beforeSigned = lastSigned;
+            sequence(r.main(), false);
+            QuantScheme mainScheme = last;
+            if (r.projection() != null) {
+                last = before;
+                lastSigned = beforeSigned;
+                conv(r.projection(), false);
+            }
+            last = mainScheme;
+            lastSigned = !r.reluAfterAdd();
+            if (!last.isFloat()) {
+                Block aq = method(last).activationQuantizer(last, r.name(), lastSigned);
+                if (aq != null) {
+                    r.setOutputTransform(aq);
+                }
+            }
+        }
+
+        private static QuantMethod method(QuantScheme s) {
+            return QuantMethods.forName(s.method());
+        }
+    }
+}
