@@ -143,4 +143,31 @@ class CliTest {
         assertEquals(1, again.code());
         assertTrue(again.err().contains("already holds a run"), again.err());
     }
+
+    @Test
+    void quantizedTrainingStartsFromAFloatCheckpoint() throws Exception {
+        Path data = sharedData();
+        String[] small = {"--model", "nin", "--width", "0.0625", "--dataset", "cifar10-mini", "--epochs", "1",
+            "--train-per-class", "20", "--test-limit", "100", "--batch-size", "50", "--data-dir", data.toString()};
+        Path fp = tmp.resolve("float");
+        assertEquals(0, lowbit(concat(new String[] {"train", "--run-dir", fp.toString()}, small)).code());
+        Path q = tmp.resolve("q35");
+        Run t = lowbit(concat(new String[] {"train", "--run-dir", q.toString(), "--init",
+            fp.resolve("best.lbck").toString(), "--quant", "fixed:fmt=Q3.5", "--lr", "0.01"}, small));
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("quantization fixed:fmt=Q3.5"), t.out());
+        Run e = lowbit("eval", q.resolve("best.lbck").toString(), "--test-limit", "100", "--json", "--data-dir",
+                data.toString());
+        assertEquals(0, e.code(), e.err());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals("fixed:fmt=Q3.5", json.readTree(e.out()).get("quant").asText());
+        assertEquals(json.readTree(q.resolve("summary.json").toFile()).get("bestTestAccuracy").asDouble(),
+                json.readTree(e.out()).get("accuracy").asDouble(), 1e-9);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }
