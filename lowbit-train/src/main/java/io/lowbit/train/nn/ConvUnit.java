@@ -2,6 +2,7 @@ package io.lowbit.train.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -140,18 +141,20 @@ public final class ConvUnit extends AbstractBlock {
         if (inputTransform != null) {
             x = inputTransform.forward(ps, new NDList(x), training).singletonOrThrow();
         }
+        NDManager step = x.getManager();
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
         boolean folded = spec.batchNorm() && bnMode == BnMode.FOLDED;
         if (folded) {
-            NDArray scale = ps.getValue(gamma, x.getDevice(), training)
-                    .div(ps.getValue(runningVar, x.getDevice(), training).add(BN_EPS).sqrt());
-            w = w.mul(scale.reshape(spec.outChannels(), 1, 1, 1));
-            b = ps.getValue(beta, x.getDevice(), training)
-                    .sub(ps.getValue(runningMean, x.getDevice(), training).mul(scale));
+            NDArray scale = StepLocal.copy(ps.getValue(gamma, x.getDevice(), training), step)
+                    .div(StepLocal.copy(ps.getValue(runningVar, x.getDevice(), training), step).add(BN_EPS).sqrt());
+            w = StepLocal.copy(w, step).mul(scale.reshape(spec.outChannels(), 1, 1, 1));
+            b = StepLocal.copy(ps.getValue(beta, x.getDevice(), training), step)
+                    .sub(StepLocal.copy(ps.getValue(runningMean, x.getDevice(), training), step).mul(scale));
         }
         if (weightTransform != null) {
-            w = weightTransform.forward(ps, new NDList(w), training).singletonOrThrow();
+            w = weightTransform.forward(ps, new NDList(folded ? w : StepLocal.copy(w, step)), training)
+                    .singletonOrThrow();
         }
         int s = spec.stride();
         int p = spec.padding();
@@ -186,7 +189,7 @@ public final class ConvUnit extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape[] shapes = inputShapes;
         if (inputTransform != null) {
             inputTransform.initialize(manager, dataType, shapes);

@@ -79,7 +79,8 @@ public final class LinearUnit extends AbstractBlock {
         }
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         if (weightTransform != null) {
-            w = weightTransform.forward(ps, new NDList(w), training).singletonOrThrow();
+            w = weightTransform.forward(ps, new NDList(StepLocal.copy(w, x.getManager())), training)
+                    .singletonOrThrow();
         }
         return Linear.linear(x, w, ps.getValue(bias, x.getDevice(), training));
     }

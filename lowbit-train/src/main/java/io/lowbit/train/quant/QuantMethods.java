@@ -10,6 +10,7 @@ public final class QuantMethods {
 
     static {
         register(new FixedPointMethod());
+        register(new io.lowbit.train.quant.clipq.ClipQMethod());
     }
 
     private QuantMethods() {

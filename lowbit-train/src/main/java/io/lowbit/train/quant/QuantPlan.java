@@ -98,7 +98,10 @@ public final class QuantPlan {
                 linear(l);
             } else if (b instanceof Pool2d p) {
                 if (p.kind() == Pool2d.Kind.AVG && !networkOutput && !last.isFloat()) {
-                    p.setOutputTransform(method(last).activationQuantizer(last, p.name(), lastSigned));
+                    Block aq = method(last).activationQuantizer(last, p.name(), lastSigned);
+                    if (aq != null) {
+                        p.setOutputTransform(aq);
+                    }
                 }
             } else if (b instanceof ResidualBlock r) {
                 residual(r);

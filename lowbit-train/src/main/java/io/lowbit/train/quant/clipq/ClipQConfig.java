@@ -104,9 +104,10 @@ public record ClipQConfig(double p, int b, PartitionMode mode, FixedPointFormat 
 
     /**
      * Parses a spec such as {@code p=0.2,b=2,mode=per-sign,fmt=Q3.5,round=trunc}, or a preset name
-     * ({@code paper}, {@code authors}). p, b and mode are required; {@code fmt} is a Qm.n format or {@code none}
-     * (default: float levels); {@code round} is trunc, floor, half-up or half-even (default trunc). Unknown or
-     * repeated keys are errors. {@link #toSpec()} gives back a spec this method accepts.
+     * ({@code paper}, {@code authors}). p and b are required; {@code mode} is per-sign (default, the authors'
+     * code and the FPGA paper) or global; {@code fmt} is a Qm.n format or {@code none} (default: float levels);
+     * {@code round} is trunc, floor, half-up or half-even (default trunc). So {@code p=0.2,b=2,fmt=Q3.5} is the
+     * paper's setting. Unknown or repeated keys are errors. {@link #toSpec()} gives back a spec this accepts.
      */
     public static ClipQConfig parse(String spec) {
         String s = spec.trim();
@@ -131,7 +132,7 @@ public record ClipQConfig(double p, int b, PartitionMode mode, FixedPointFormat 
                 throw new IllegalArgumentException(usage("key '" + key + "' given twice", spec));
             }
         }
-        for (String required : new String[] {"p", "b", "mode"}) {
+        for (String required : new String[] {"p", "b"}) {
             if (!kv.containsKey(required)) {
                 throw new IllegalArgumentException(usage("missing " + required + "=", spec));
             }
@@ -151,7 +152,7 @@ public record ClipQConfig(double p, int b, PartitionMode mode, FixedPointFormat 
         String fmt = kv.getOrDefault("fmt", "none");
         FixedPointFormat format = fmt.equalsIgnoreCase("none") ? null : FixedPointFormat.parse(fmt);
         Rounding rounding = parseRounding(kv.getOrDefault("round", "trunc"));
-        return new ClipQConfig(p, b, PartitionMode.parse(kv.get("mode")), format, rounding);
+        return new ClipQConfig(p, b, PartitionMode.parse(kv.getOrDefault("mode", "per-sign")), format, rounding);
     }
 
     /** The spec {@link #parse(String)} reads back to this config, every field spelled out. */
@@ -181,6 +182,6 @@ public record ClipQConfig(double p, int b, PartitionMode mode, FixedPointFormat 
 
     private static String usage(String problem, String spec) {
         return "bad CLIP-Q spec '" + spec + "': " + problem
-                + "; expected e.g. p=0.2,b=2,mode=per-sign,fmt=Q3.5,round=trunc (fmt and round optional) or 'paper'";
+                + "; expected e.g. p=0.2,b=2,mode=per-sign,fmt=Q3.5,round=trunc (mode, fmt, round optional) or 'paper'";
     }
 }

@@ -23,29 +23,53 @@ import java.util.Arrays;
  *       configured rounding, saturating (the authors round the float32 tensor, papers.md §1.3 step 5).</li>
  * </ol>
  *
- * <p>Cost: O(n + 2^b·b·32), no sort. One pass builds a histogram of the magnitude bits' top 11 bits per sign,
- * which places each clipping threshold in one bucket; a second pass gathers that bucket, where two 10-bit radix
- * rounds find the exact threshold; a third pass classifies each weight against at most 2^b − 2 precomputed float
- * bounds and accumulates the sums. Scratch arrays live in this object and are reused: an instance is <b>not</b>
- * thread-safe; use one per thread.
+ * <p>Cost: O(n) in three passes, no sort, plus O(2^16 + 2^b·32) per call. Float bit patterns order like
+ * magnitudes within a sign, so (1) a histogram of the top 12 bits (sign, exponent, 3 mantissa bits) puts each
+ * clipping threshold and each extreme in one bucket; (2) a pass gathers those buckets, where two 10-bit radix
+ * rounds find the exact thresholds; (3) a 2^16-entry table maps the top 16 bits of a weight to its code wherever
+ * that is constant over the slot, the few weights in slots holding a boundary (a threshold, where ties are
+ * resolved in index order, or a partition bound) take the exact path, and the same pass accumulates the sums.
+ * Scratch arrays live in this object and are reused: an instance is <b>not</b> thread-safe; use one per thread.
  */
 public final class ClipQuantizer {
 
     private static final int MAGNITUDE = 0x7FFFFFFF;
-    private static final int NON_FINITE = 0x7F800000;     // smallest magnitude bit pattern of ±Inf / NaN
-    private static final int TOP_SHIFT = 20;               // top digit: 8 exponent + 3 mantissa bits
-    private static final int TOP_BUCKETS = 1 << 11;        // per sign; negatives at offset TOP_BUCKETS
-    private static final int LOW_BITS = 10;                // two further digits cover the 20 low bits
+    private static final int BUCKET_SHIFT = 20;              // pass 1-2 buckets: bits >>> 20
+    private static final int BUCKETS = 1 << 12;              // negatives from NEGATIVE_BUCKET on
+    private static final int NEGATIVE_BUCKET = BUCKETS >> 1;
+    private static final int NON_FINITE_BUCKET = 0x7F8;      // +Inf >>> 20: this bucket and above hold Inf / NaN
+    private static final int LOW_BITS = 10;                  // two radix rounds cover the 20 bits below a bucket
     private static final int LOW_MASK = (1 << LOW_BITS) - 1;
+    private static final int SLOT_SHIFT = 16;                // pass 3 code table: bits >>> 16
+    private static final int NEGATIVE_SLOT = 1 << 15;
+    private static final short EXACT = -1;                   // table entry: slot holds a boundary, classify exactly
+    private static final int POS_THRESHOLD = 1;              // pass 2 bucket flags
+    private static final int NEG_THRESHOLD = 2;
+    private static final int POS_EXTREME = 4;
+    private static final int NEG_EXTREME = 8;
 
     private final ClipQConfig config;
-    private final int[] topHistogram = new int[2 * TOP_BUCKETS];
+    private final int[] histogram = new int[BUCKETS];
+    private final byte[] bucketFlags = new byte[BUCKETS];
+    private final short[] codeTable = new short[1 << 16];   // codes reach 255, so not bytes
     private final int[] lowHistogram = new int[1 << LOW_BITS];
     private int[] gatheredPositive = new int[64];
     private int[] gatheredNegative = new int[64];
     private final double[] sums;
     private final int[] counts;
-    private int belowInBucket;     // second result of selectInBucket
+
+    // Per-call state, set by the passes in order.
+    private int positives;
+    private int negatives;
+    private int positiveZeros;
+    private int negativeZeros;
+    private int thresholdPositive;     // magnitude bits of c⁺, 0 when nothing is clipped
+    private int thresholdNegative;
+    private int belowPositive;         // positives with magnitude bits < thresholdPositive
+    private int belowNegative;
+    private int maxPositiveKey;        // magnitude bits of the largest positive / most negative weight
+    private int maxNegativeKey;
+    private int belowInBucket;         // second result of selectInBucket
 
     public ClipQuantizer(ClipQConfig config) {
         if (config == null) {
@@ -83,101 +107,171 @@ public final class ClipQuantizer {
             throw new IllegalArgumentException("n = " + n + " must be in [0, min(weights " + weights.length
                     + ", indexes " + indexesOut.length + ")]");
         }
-
-        // Pass 1: per-sign histogram of magnitude bits, extremes, zero counts, finiteness.
-        int[] hist = topHistogram;
-        Arrays.fill(hist, 0);
-        int maxKey = 0;
-        int maxBits = 0;               // bit pattern of the largest positive (signed-int order = float order)
-        int maxNegativeKey = 0;        // magnitude bits of the most negative weight
-        int positiveZeros = 0;
-        int negativeZeros = 0;
-        for (int i = 0; i < n; i++) {
-            int bits = Float.floatToRawIntBits(weights[i]);
-            int key = bits & MAGNITUDE;
-            hist[((bits >>> 31) << 11) | (key >>> TOP_SHIFT)]++;
-            maxKey = Math.max(maxKey, key);
-            maxBits = Math.max(maxBits, bits);
-            maxNegativeKey = Math.max(maxNegativeKey, (bits >> 31) & key);
-            positiveZeros += bits == 0 ? 1 : 0;
-            negativeZeros += bits == 0x80000000 ? 1 : 0;
-        }
-        if (maxKey >= NON_FINITE) {
-            throw nonFinite(weights, n);
-        }
-        int positives = -positiveZeros;
-        int negatives = -negativeZeros;
-        for (int j = 0; j < TOP_BUCKETS; j++) {
-            positives += hist[j];
-            negatives += hist[TOP_BUCKETS + j];
-        }
+        histogramPass(weights, n);
         int prunePositive = config.pruneCount(positives);
         int pruneNegative = config.pruneCount(negatives);
+        thresholdAndExtremesPass(weights, n, prunePositive, pruneNegative);
 
-        // Locate each threshold's top bucket; pass 2 gathers that bucket; radix rounds finish the selection.
+        float clipPositive = Float.intBitsToFloat(thresholdPositive);
+        float clipNegative = -Float.intBitsToFloat(thresholdNegative) + 0f;   // + 0f: no −0
+        float max = Float.intBitsToFloat(maxPositiveKey);
+        float min = -Float.intBitsToFloat(maxNegativeKey) + 0f;
+        Partition partition = new Partition(config, min, clipNegative, clipPositive, max,
+                negatives > pruneNegative, positives > prunePositive);
+        classifyPass(weights, n, indexesOut, partition, prunePositive, pruneNegative);
+
+        int k = config.levelCount();
+        double[] means = new double[k];
+        float[] levels = new float[k];
+        FixedPointFormat format = config.levelFormat();
+        int[] codes = format == null ? null : new int[k];
+        for (int m = 1; m < k; m++) {
+            means[m] = counts[m] > 0 ? sums[m] / counts[m] : 0.0;
+            float level = (float) means[m];
+            if (format != null) {
+                codes[m] = format.toCode(level, config.levelRounding());
+                level = (float) format.toReal(codes[m]);
+            }
+            levels[m] = level;
+        }
+        return new ClipQResult(config, n, levels, means, codes, indexesOut, clipPositive, clipNegative,
+                positives, negatives, prunePositive, pruneNegative, counts);
+    }
+
+    /** Pass 1: bucket histogram; rejects non-finite weights; counts each sign (±0 excluded). */
+    private void histogramPass(float[] weights, int n) {
+        int[] hist = histogram;
+        Arrays.fill(hist, 0);
+        for (int i = 0; i < n; i++) {
+            hist[Float.floatToRawIntBits(weights[i]) >>> BUCKET_SHIFT]++;
+        }
+        for (int j = NON_FINITE_BUCKET; j < NEGATIVE_BUCKET; j++) {
+            if (hist[j] + hist[NEGATIVE_BUCKET + j] > 0) {
+                throw nonFinite(weights, n);
+            }
+        }
+        positiveZeros = 0;
+        negativeZeros = 0;
+        if (hist[0] + hist[NEGATIVE_BUCKET] > 0) {     // ±0 share bucket 0 with tiny subnormals: count them
+            for (int i = 0; i < n; i++) {
+                int bits = Float.floatToRawIntBits(weights[i]);
+                positiveZeros += bits == 0 ? 1 : 0;
+                negativeZeros += bits == Integer.MIN_VALUE ? 1 : 0;
+            }
+        }
+        int pos = -positiveZeros;
+        int neg = -negativeZeros;
+        for (int j = 0; j < NON_FINITE_BUCKET; j++) {
+            pos += hist[j];
+            neg += hist[NEGATIVE_BUCKET + j];
+        }
+        positives = pos;
+        negatives = neg;
+    }
+
+    /**
+     * Pass 2: the exact clipping thresholds (the prune-th smallest magnitude of each sign) and extremes, from the
+     * buckets that hold them.
+     */
+    private void thresholdAndExtremesPass(float[] weights, int n, int prunePositive, int pruneNegative) {
+        int[] hist = histogram;
         hist[0] -= positiveZeros;
-        hist[TOP_BUCKETS] -= negativeZeros;
-        int bucketPositive = -1;
+        hist[NEGATIVE_BUCKET] -= negativeZeros;
+        byte[] flags = bucketFlags;
+        Arrays.fill(flags, (byte) 0);
+        thresholdPositive = 0;
+        thresholdNegative = 0;
+        maxPositiveKey = 0;
+        maxNegativeKey = 0;
+        belowPositive = 0;
+        belowNegative = 0;
+        if (positives + negatives == 0) {
+            return;
+        }
         int rankPositive = prunePositive;    // 1-based rank of c⁺ among positives, then within its bucket
-        int belowPositive = 0;               // positives with a smaller magnitude than c⁺
+        int bucketPositive = -1;
         if (prunePositive > 0) {
             bucketPositive = 0;
             while (rankPositive > hist[bucketPositive]) {
                 rankPositive -= hist[bucketPositive];
-                belowPositive += hist[bucketPositive];
-                bucketPositive++;
+                belowPositive += hist[bucketPositive++];
             }
+            flags[bucketPositive] |= POS_THRESHOLD;
         }
-        int bucketNegative = -1;
         int rankNegative = pruneNegative;
-        int belowNegative = 0;
+        int bucketNegative = -1;
         if (pruneNegative > 0) {
-            bucketNegative = TOP_BUCKETS;
+            bucketNegative = NEGATIVE_BUCKET;
             while (rankNegative > hist[bucketNegative]) {
                 rankNegative -= hist[bucketNegative];
-                belowNegative += hist[bucketNegative];
-                bucketNegative++;
+                belowNegative += hist[bucketNegative++];
             }
+            flags[bucketNegative] |= NEG_THRESHOLD;
         }
-        int thresholdPositive = 0;
-        int thresholdNegative = 0;
-        if (prunePositive > 0 || pruneNegative > 0) {
-            int[] gp = gatheredPositive = grow(gatheredPositive, bucketPositive < 0 ? 0 : hist[bucketPositive]);
-            int[] gn = gatheredNegative = grow(gatheredNegative, bucketNegative < 0 ? 0 : hist[bucketNegative]);
-            int np = 0;
-            int nn = 0;
-            for (int i = 0; i < n; i++) {
-                int bits = Float.floatToRawIntBits(weights[i]);
+        if (positives > 0) {
+            int j = NON_FINITE_BUCKET - 1;
+            while (hist[j] == 0) {
+                j--;
+            }
+            flags[j] |= POS_EXTREME;
+        }
+        if (negatives > 0) {
+            int j = NEGATIVE_BUCKET + NON_FINITE_BUCKET - 1;
+            while (hist[j] == 0) {
+                j--;
+            }
+            flags[j] |= NEG_EXTREME;
+        }
+        int[] gp = gatheredPositive = grow(gatheredPositive, bucketPositive < 0 ? 0 : hist[bucketPositive]);
+        int[] gn = gatheredNegative = grow(gatheredNegative, bucketNegative < 0 ? 0 : hist[bucketNegative]);
+        int np = 0;
+        int nn = 0;
+        int maxPos = 0;
+        int maxNeg = 0;
+        for (int i = 0; i < n; i++) {
+            int bits = Float.floatToRawIntBits(weights[i]);
+            int flag = flags[bits >>> BUCKET_SHIFT];
+            if (flag != 0) {
                 int key = bits & MAGNITUDE;
-                int bucket = ((bits >>> 31) << 11) | (key >>> TOP_SHIFT);
-                if (bucket == bucketPositive && key != 0) {
+                if ((flag & POS_THRESHOLD) != 0 && key != 0) {
                     gp[np++] = key;
-                } else if (bucket == bucketNegative && key != 0) {
+                }
+                if ((flag & NEG_THRESHOLD) != 0 && key != 0) {
                     gn[nn++] = key;
                 }
-            }
-            if (prunePositive > 0) {
-                thresholdPositive = selectInBucket(gp, np, rankPositive);
-                belowPositive += belowInBucket;
-            }
-            if (pruneNegative > 0) {
-                thresholdNegative = selectInBucket(gn, nn, rankNegative);
-                belowNegative += belowInBucket;
+                if ((flag & POS_EXTREME) != 0) {
+                    maxPos = Math.max(maxPos, key);
+                }
+                if ((flag & NEG_EXTREME) != 0) {
+                    maxNeg = Math.max(maxNeg, key);
+                }
             }
         }
-        float clipPositive = Float.intBitsToFloat(thresholdPositive);
-        float clipNegative = thresholdNegative == 0 ? 0f : -Float.intBitsToFloat(thresholdNegative);
-        float max = positives > 0 ? Float.intBitsToFloat(maxBits) : 0f;
-        float min = negatives > 0 ? -Float.intBitsToFloat(maxNegativeKey) : 0f;
-        Partition partition = new Partition(config, min, clipNegative, clipPositive, max,
-                negatives > pruneNegative, positives > prunePositive);
+        maxPositiveKey = maxPos;
+        maxNegativeKey = maxNeg;
+        if (prunePositive > 0) {
+            thresholdPositive = selectInBucket(gp, np, rankPositive);
+            belowPositive += belowInBucket;
+        }
+        if (pruneNegative > 0) {
+            thresholdNegative = selectInBucket(gn, nn, rankNegative);
+            belowNegative += belowInBucket;
+        }
+    }
 
-        // Pass 3: clip, classify, accumulate. A weight is clipped when its magnitude is below its sign's
-        // threshold, or equal to it while that sign still has ties to clip; zeros are below every limit (≥ 1).
+    /**
+     * Pass 3: codes and sums. A weight is clipped when its magnitude bits are below its sign's threshold (zeros
+     * are below every limit, which is ≥ 1), or equal to it while that sign has ties left to clip; a survivor gets
+     * the partition's code. The table answers for every slot of 2^16 bit patterns without a boundary inside.
+     */
+    private void classifyPass(float[] weights, int n, byte[] out, Partition partition, int prunePositive,
+                              int pruneNegative) {
         int lowPositive = prunePositive > 0 ? thresholdPositive : 1;
         int lowNegative = pruneNegative > 0 ? thresholdNegative : 1;
-        int tiePositive = prunePositive > 0 ? thresholdPositive : -1;
-        int tieNegative = pruneNegative > 0 ? thresholdNegative : -1;
+        short[] table = codeTable;
+        fillCodeTable(table, 0, lowPositive, prunePositive > 0, partition.positiveBounds, partition.basePositive, 1);
+        fillCodeTable(table, NEGATIVE_SLOT, lowNegative, pruneNegative > 0, partition.negativeBounds,
+                partition.baseNegative, -1);
         int tiesPositive = prunePositive - belowPositive;
         int tiesNegative = pruneNegative - belowNegative;
         double[] sum = sums;
@@ -187,46 +281,66 @@ public final class ClipQuantizer {
         for (int i = 0; i < n; i++) {
             float w = weights[i];
             int bits = Float.floatToRawIntBits(w);
-            int key = bits & MAGNITUDE;
-            boolean negative = bits < 0;
-            int code = partition.classify(w);
-            if (key < (negative ? lowNegative : lowPositive)) {
-                code = 0;
-            } else if (key == (negative ? tieNegative : tiePositive)) {
-                if (negative && tiesNegative > 0) {
-                    tiesNegative--;
-                    code = 0;
-                } else if (!negative && tiesPositive > 0) {
-                    tiesPositive--;
-                    code = 0;
+            int code = table[bits >>> SLOT_SHIFT];
+            if (code == EXACT) {
+                int key = bits & MAGNITUDE;
+                if (bits < 0) {
+                    if (key < lowNegative) {
+                        code = 0;
+                    } else if (key == lowNegative && tiesNegative > 0) {
+                        tiesNegative--;
+                        code = 0;
+                    } else {
+                        code = partition.survivorCode(key, true);
+                    }
+                } else {
+                    if (key < lowPositive) {
+                        code = 0;
+                    } else if (key == lowPositive && tiesPositive > 0) {
+                        tiesPositive--;
+                        code = 0;
+                    } else {
+                        code = partition.survivorCode(key, false);
+                    }
                 }
             }
-            indexesOut[i] = (byte) code;
+            out[i] = (byte) code;
             sum[code] += w;
             count[code]++;
         }
-
-        int k = config.levelCount();
-        double[] means = new double[k];
-        float[] levels = new float[k];
-        FixedPointFormat format = config.levelFormat();
-        int[] codes = format == null ? null : new int[k];
-        for (int m = 1; m < k; m++) {
-            means[m] = count[m] > 0 ? sum[m] / count[m] : 0.0;
-            float level = (float) means[m];
-            if (format != null) {
-                codes[m] = format.toCode(level, config.levelRounding());
-                level = (float) format.toReal(codes[m]);
-            }
-            levels[m] = level;
-        }
-        return new ClipQResult(config, n, levels, means, codes, indexesOut, clipPositive, clipNegative,
-                positives, negatives, prunePositive, pruneNegative, count);
     }
 
     /**
-     * The {@code rank}-th smallest (1-based) of {@code a[0..len)}, keys sharing their top 11 bits, by two radix
-     * rounds on the low 20 bits; leaves in {@link #belowInBucket} how many keys are strictly smaller. Reorders a.
+     * Fills one sign's half of the code table: keys below {@code low} → 0, then {@code base + direction·j} from
+     * bound j − 1 on; slots that contain a boundary other than at their first key, and the threshold's slot when
+     * ties are possible, are marked {@link #EXACT}.
+     */
+    private static void fillCodeTable(short[] table, int offset, int low, boolean ties, int[] bounds, int base,
+                                      int direction) {
+        int from = 0;
+        int code = 0;
+        for (int j = -1; j <= bounds.length; j++) {
+            int to = j == bounds.length ? Integer.MAX_VALUE : (j < 0 ? low : bounds[j]);   // region [from, to)
+            if (to > from) {
+                Arrays.fill(table, offset + (from >>> SLOT_SHIFT), offset + ((to - 1) >>> SLOT_SHIFT) + 1,
+                        (short) code);
+            }
+            from = Math.max(from, to);
+            code = base + direction * (j + 1);
+        }
+        if (ties || (low & 0xFFFF) != 0) {
+            table[offset + (low >>> SLOT_SHIFT)] = EXACT;
+        }
+        for (int bound : bounds) {
+            if ((bound & 0xFFFF) != 0) {
+                table[offset + (bound >>> SLOT_SHIFT)] = EXACT;
+            }
+        }
+    }
+
+    /**
+     * The {@code rank}-th smallest (1-based) of {@code a[0..len)}, non-negative ints equal above bit 19, by two
+     * radix rounds on the low 20 bits; leaves in {@link #belowInBucket} how many are strictly smaller. Reorders a.
      */
     private int selectInBucket(int[] a, int len, int rank) {
         int below = 0;

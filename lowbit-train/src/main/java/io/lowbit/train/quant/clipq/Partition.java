@@ -2,12 +2,14 @@ package io.lowbit.train.quant.clipq;
 
 /**
  * The segment map of one layer after clipping: {@link #codeOf(float)} is the {@link PartitionMode} formula
- * (the specification), {@link #classify(float)} an equal but division-free version for the hot loop.
+ * (the specification); {@link #positiveBounds} and {@link #negativeBounds} turn it into integer compares of
+ * magnitude bits for the hot loop.
  *
- * <p>Why they are equal: on the survivor domain [min, c⁻] ∪ [c⁺, max], {@code codeOf} is non-decreasing in w
+ * <p>Why they agree: on the survivor domain [min, c⁻] ∪ [c⁺, max], {@code codeOf} is non-decreasing in w
  * (IEEE subtraction and division by a constant are monotone, floor and clamp too, and every negative code is
  * ≤ every positive one). So with T[m] = the smallest float of the domain whose code is ≥ m, found by bisection
- * on the float bit patterns, code(w) = 1 + #{m ≥ 2 : T[m] ≤ w} for every survivor w.
+ * on the float bit patterns, code(w) = #{m : T[m] ≤ w} + const on each sign; on the positive side magnitude bits
+ * order like w, on the negative side inversely.
  */
 final class Partition {
 
@@ -21,9 +23,15 @@ final class Partition {
     private final double sPos;           // per-sign: positive interval width (≥ 0)
     private final double lNeg;           // global: length of the negative piece of the axis
     private final double sAll;           // global: interval width
-    /** Padded to 2^b: {@code bounds[j] = T[j + 2]} for j &lt; 2^b − 2, then +∞. Sorted ascending. */
-    private final float[] bounds;
-    private final int steps;             // bisection steps of classify, = b
+    /**
+     * Survivor classification by magnitude bits ("keys"), for the hot loop. A positive survivor's code is
+     * {@code basePositive + #{j : positiveBounds[j] ≤ key}}, a negative one's {@code baseNegative − #{j :
+     * negativeBounds[j] ≤ key}}. Both arrays are ascending and every bound exceeds the clipping threshold's key.
+     */
+    final int[] positiveBounds;
+    final int[] negativeBounds;
+    final int basePositive;              // code of the smallest positive survivor magnitude
+    final int baseNegative;              // code of the smallest negative survivor magnitude
 
     /**
      * @param negSurvivors whether any negative survives clipping (then {@code min} is one of them)
@@ -43,20 +51,41 @@ final class Partition {
         double lPos = posSurvivors ? (double) max - clipPos : 0;
         sAll = (lNeg + lPos) / segments;
 
-        steps = config.b();
-        bounds = new float[config.levelCount()];
-        java.util.Arrays.fill(bounds, Float.POSITIVE_INFINITY);
+        // T[m] = smallest float of the survivor domain with code ≥ m, found by bisection (see the class comment).
         float negHi = clipNeg < 0 ? clipNeg : -Float.MIN_VALUE;
         float posLo = clipPos > 0 ? clipPos : Float.MIN_VALUE;
+        int[] positive = new int[segments];
+        int[] negative = new int[segments];
+        int nPos = 0;
+        int nNeg = 0;
+        int basePos = posSurvivors ? codeOf(posLo) : 0;
+        int baseNeg = negSurvivors ? codeOf(negHi) : 0;
+        int lowestNeg = negSurvivors ? codeOf(min) : 0;
+        int highestPos = posSurvivors ? codeOf(max) : 0;
         for (int m = 2; m <= segments; m++) {
-            float t = Float.POSITIVE_INFINITY;
-            if (negSurvivors && codeOf(negHi) >= m) {
-                t = smallestWithCode(min, negHi, m);
-            } else if (posSurvivors && codeOf(max) >= m) {
-                t = smallestWithCode(posLo, max, m);
+            if (m > lowestNeg && m <= baseNeg) {
+                // code(w) ≥ m ⟺ w ≥ T ⟺ |w| ≤ |T|: magnitudes ≥ |T| + 1 lose one step from baseNeg
+                negative[nNeg++] = (Float.floatToRawIntBits(smallestWithCode(min, negHi, m)) & 0x7FFFFFFF) + 1;
             }
-            bounds[m - 2] = t;
+            if (m > basePos && m <= highestPos) {
+                positive[nPos++] = Float.floatToRawIntBits(smallestWithCode(posLo, max, m));
+            }
         }
+        java.util.Arrays.sort(negative, 0, nNeg);
+        positiveBounds = java.util.Arrays.copyOf(positive, nPos);
+        negativeBounds = java.util.Arrays.copyOf(negative, nNeg);
+        basePositive = basePos;
+        baseNegative = baseNeg;
+    }
+
+    /** {@link #codeOf(float)} of a survivor from its magnitude bits and sign, via the bounds. */
+    int survivorCode(int key, boolean negative) {
+        int[] bounds = negative ? negativeBounds : positiveBounds;
+        int below = 0;
+        while (below < bounds.length && bounds[below] <= key) {
+            below++;
+        }
+        return negative ? baseNegative - below : basePositive + below;
     }
 
     /** The specification: codebook index (1..2^b − 1) of a weight that survived clipping. */
@@ -76,16 +105,6 @@ final class Partition {
         }
         double t = x / s;
         return t >= k - 1 ? k - 1 : Math.max(0, (int) Math.floor(t));
-    }
-
-    /** Same as {@link #codeOf(float)} for survivors: branch-free bisection over {@link #bounds}. */
-    int classify(float w) {
-        float[] bd = bounds;
-        int pos = 0;
-        for (int step = 1 << (steps - 1); step > 0; step >>= 1) {
-            pos += bd[pos + step - 1] <= w ? step : 0;
-        }
-        return 1 + pos;
     }
 
     /** Smallest float f in [lo, hi] with codeOf(f) ≥ m, given codeOf(hi) ≥ m; lo and hi of one sign. */

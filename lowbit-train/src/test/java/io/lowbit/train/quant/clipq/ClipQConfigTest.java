@@ -31,6 +31,7 @@ class ClipQConfigTest {
         ClipQConfig c = ClipQConfig.parse("p=0.2,b=2,mode=per-sign,fmt=Q3.5,round=trunc");
         assertEquals(ClipQConfig.paperHardware(), c);
         assertEquals("p=0.2,b=2,mode=per-sign,fmt=Q3.5,round=trunc", c.toSpec());
+        assertEquals(c, ClipQConfig.parse("p=0.2,b=2,fmt=Q3.5"));   // the project's quant-spec form
         ClipQConfig g = ClipQConfig.parse(" p = 0.25 , b = 3 , mode = GLOBAL ");
         assertEquals(ClipQConfig.of(0.25, 3, PartitionMode.GLOBAL_LINEAR), g);
         assertNull(g.levelFormat());
@@ -49,7 +50,7 @@ class ClipQConfigTest {
     void rejectsBadSpecsNamingTheProblem() {
         assertMessage("unknown key 'q'", () -> ClipQConfig.parse("p=0.2,b=2,mode=global,q=1"));
         assertMessage("given twice", () -> ClipQConfig.parse("p=0.2,p=0.3,b=2,mode=global"));
-        assertMessage("missing mode=", () -> ClipQConfig.parse("p=0.2,b=2"));
+        assertMessage("missing b=", () -> ClipQConfig.parse("p=0.2,mode=global"));
         assertMessage("not a number", () -> ClipQConfig.parse("p=x,b=2,mode=global"));
         assertMessage("not key=value", () -> ClipQConfig.parse("p=0.2,b=2,global"));
         assertMessage("partition mode 'diagonal'", () -> ClipQConfig.parse("p=0.2,b=2,mode=diagonal"));

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lowbit.core.arith.FixedPointFormat;
 import io.lowbit.core.arith.Rounding;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** The two published toy examples (papers.md §2.1 and §1.2). */
 class ClipQWorkedExamplesTest {

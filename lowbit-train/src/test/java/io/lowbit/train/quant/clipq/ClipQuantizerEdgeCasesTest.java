@@ -91,6 +91,26 @@ class ClipQuantizerEdgeCasesTest {
         assertEquals(3, used);
     }
 
+    /** b = 8: indexes up to 255 are stored in a byte and read back unsigned. */
+    @Test
+    void eightBitIndexesUseTheFullByte() {
+        float[] w = new float[1000];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (i - 499.5f) / 100;
+        }
+        ClipQResult r = run(ClipQConfig.of(0, 8, PartitionMode.PER_SIGN_LINEAR), w);
+        assertEquals(1, r.index(0));           // most negative
+        assertEquals(255, r.index(999));       // most positive
+        assertEquals(-1, r.indexes()[999]);    // raw byte
+        assertEquals(4.98f, r.level(255), 1e-6f);  // top of 127 segments over (0, 4.995]: 4.965 … 4.995
+        int previous = 0;
+        for (int i = 0; i < w.length; i++) {
+            assertTrue(r.index(i) >= previous);
+            previous = r.index(i);
+        }
+        assertArrayEquals(NaiveClipQ.run(r.config(), w).indexes(), r.indexes());
+    }
+
     @Test
     void tiesAtTheThresholdClipTheLowestIndexesFirst() {
         // 5 positives, ⌈0.5·5⌉ = 3: 0.1, then two of the four 0.3s, the first two by index
