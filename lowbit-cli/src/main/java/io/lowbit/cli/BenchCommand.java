@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure training throughput (images/s, GFLOP/s) of each model on real CIFAR-10 batches "
                 + "with augmentation, against a 2048² matmul measured in the same run.",
-        footer = {"", "Example:", "  lowbit bench-train --models nin,vgg7 --steps 30 --json bench/training.json"})
+        footer = {"", "Examples:", "  lowbit bench-train --models nin,vgg7 --steps 30 --json bench/training.json",
+            "  lowbit bench-train --models nin --quant 'clipq:p=0.2,b=2,fmt=Q3.5|fixed:fmt=Q3.5'   (QAT step time vs float)"})
 final class BenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -33,6 +34,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", defaultValue = "nin,nin-lin,vgg7,mobilenetv2,resnet20",
             description = "Models (default: ${DEFAULT-VALUE})")
     List<String> models;
+
+    @Option(names = "--quant", split = "\\|", paramLabel = "SPEC",
+            description = "Also time quantization-aware training with these specs, separated by |, next to float "
+                    + "(e.g. 'clipq:p=0.2,b=2,fmt=Q3.5|lsfq:w=4,a=4')")
+    List<String> quant = List.of();
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -52,16 +58,25 @@ final class BenchCommand implements Callable<Integer> {
         Normalization norm = Normalization.CIFAR10;
         double ceiling = TrainingThroughput.matmulCeiling(2048, 5);
         System.out.printf(Locale.ROOT, "matmul ceiling (2048², float32): %.1f GFLOP/s%n", ceiling);
-        System.out.printf("%-14s %8s %10s %10s %10s %10s%n", "model", "batch", "img/s", "GFLOP/s", "of ceiling",
-                "data wait");
+        System.out.printf("%-14s %-28s %6s %8s %8s %10s %9s %9s%n", "model", "training", "batch", "img/s",
+                "GFLOP/s", "of ceiling", "data wait", "vs float");
         List<TrainingThroughput.Result> results = new ArrayList<>();
+        List<String> specs = new ArrayList<>();
+        specs.add(null);
+        specs.addAll(quant);
         for (String m : models) {
-            TrainingThroughput.Result r = TrainingThroughput.measure(ModelSpec.of(m, 1.0, 10), ds.train(), norm,
-                    batchSize, warmup, steps, ceiling);
-            results.add(r);
-            System.out.printf(Locale.ROOT, "%-14s %8d %10.1f %10.1f %9.0f%% %9.1f%%%n", r.model(), r.batchSize(),
-                    r.imagesPerSecond(), r.gflopsPerSecond(), 100 * r.fractionOfCeiling(),
-                    100 * r.dataWaitFraction());
+            double floatRate = 0;
+            for (String q : specs) {
+                TrainingThroughput.Result r = TrainingThroughput.measure(ModelSpec.of(m, 1.0, 10), q, ds.train(),
+                        norm, batchSize, warmup, steps, ceiling);
+                results.add(r);
+                if (q == null) {
+                    floatRate = r.imagesPerSecond();
+                }
+                System.out.printf(Locale.ROOT, "%-14s %-28s %6d %8.1f %8.1f %9.0f%% %8.1f%% %8.2fx%n", r.model(),
+                        r.quant(), r.batchSize(), r.imagesPerSecond(), r.gflopsPerSecond(),
+                        100 * r.fractionOfCeiling(), 100 * r.dataWaitFraction(), floatRate / r.imagesPerSecond());
+            }
         }
         if (json != null) {
             Map<String, Object> out = new LinkedHashMap<>();

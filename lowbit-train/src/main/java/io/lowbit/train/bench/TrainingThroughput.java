@@ -14,6 +14,8 @@ import io.lowbit.train.loop.TrainStep;
 import io.lowbit.train.model.ModelSpec;
 import io.lowbit.train.model.Models;
 import io.lowbit.train.model.Networks;
+import io.lowbit.train.quant.QuantPlan;
+import io.lowbit.train.quant.QuantSpec;
 
 /**
  * Measures training throughput the way training runs: real CIFAR images through the augmenting
@@ -26,9 +28,9 @@ public final class TrainingThroughput {
     private TrainingThroughput() {
     }
 
-    /** One model's measurement. */
-    public record Result(String model, int batchSize, int steps, double imagesPerSecond, double gflopsPerSecond,
-                         double fractionOfCeiling, double dataWaitFraction, long macsPerImage) {
+    /** One model's measurement; {@code quant} is "float" or the quantization spec trained with. */
+    public record Result(String model, String quant, int batchSize, int steps, double imagesPerSecond,
+                         double gflopsPerSecond, double fractionOfCeiling, double dataWaitFraction, long macsPerImage) {
     }
 
     /** GFLOP/s of an n×n float32 matrix product, best of {@code repeats} after a warm-up. */
@@ -53,11 +55,19 @@ public final class TrainingThroughput {
         }
     }
 
-    public static Result measure(ModelSpec spec, LabeledImages data, Normalization norm, int batchSize,
+    /**
+     * Trains {@code warmupSteps + steps} steps and times the last {@code steps}. With a quantization spec the
+     * layers train as QAT does (quantizers installed, BN folded).
+     */
+    public static Result measure(ModelSpec spec, String quant, LabeledImages data, Normalization norm, int batchSize,
                                  int warmupSteps, int steps, double ceilingGflops) {
         try (NDManager root = NDManager.newBaseManager()) {
             SequentialBlock net = Models.build(spec);
+            QuantPlan plan = quant == null ? null : QuantPlan.apply(net, QuantSpec.parse(quant));
             Networks.initialize(net, root, 1);
+            if (plan != null) {
+                plan.setFolded(true);
+            }
             long macs = Networks.macsPerImage(net);
             try (ParameterOptimizer opt = new ParameterOptimizer(OptimizerConfig.sgd(0.9, false, 5e-4), root)) {
                 TrainStep step = new TrainStep(net, Networks.namedParameters(net), opt, root);
@@ -80,8 +90,8 @@ public final class TrainingThroughput {
                     double wait = (loader.waitNanos() - waitAtStart) / 1e9;
                     double ips = (double) steps * batchSize / seconds;
                     double gflops = ips * 6.0 * macs / 1e9;
-                    return new Result(spec.label(), batchSize, steps, ips, gflops, gflops / ceilingGflops,
-                            wait / seconds, macs);
+                    return new Result(spec.label(), quant == null ? "float" : quant, batchSize, steps, ips, gflops,
+                            gflops / ceilingGflops, wait / seconds, macs);
                 }
             }
         }
