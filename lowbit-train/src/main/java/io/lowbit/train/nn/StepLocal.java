@@ -19,7 +19,9 @@ final class StepLocal {
         if (parameter.getManager() == step) {
             return parameter;
         }
-        NDArray c = parameter.mul(1f); // an op, not duplicate(): DJL's duplicate() leaves the autograd graph
+        // An op, not duplicate() (which leaves the autograd graph), and add, not mul(1): DJL 0.35.1 frees the
+        // scalar of mul(Number) before backward runs (see quant/learned/QuantOps), add(Number)'s backward never reads it.
+        NDArray c = parameter.add(0f);
         c.attach(step);
         return c;
     }

@@ -36,7 +36,9 @@ public final class FixedPointQuantizer extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        float lsbs = (float) Math.scalb(1.0, format.fractionBits());
+        // The LSB weight is an array of the step's manager, not a Number: DJL 0.35.1 frees a mul(Number) scalar
+        // before the backward pass reads it (see quant/learned/QuantOps).
+        NDArray lsbs = x.getManager().create((float) Math.scalb(1.0, format.fractionBits()));
         NDArray clipped = x.clip(format.minValue(), format.maxValue());
         return new NDList(Ste.round(clipped.mul(lsbs), rounding).div(lsbs));
     }

@@ -11,6 +11,10 @@ public final class QuantMethods {
     static {
         register(new FixedPointMethod());
         register(new io.lowbit.train.quant.clipq.ClipQMethod());
+        register(new io.lowbit.train.quant.learned.LsqMethod());
+        register(new io.lowbit.train.quant.learned.PactMethod());
+        register(new io.lowbit.train.quant.learned.DorefaMethod());
+        register(new io.lowbit.train.quant.learned.LsfqMethod());
     }
 
     private QuantMethods() {

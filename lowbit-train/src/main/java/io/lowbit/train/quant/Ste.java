@@ -3,7 +3,10 @@ package io.lowbit.train.quant;
 import ai.djl.ndarray.NDArray;
 import io.lowbit.core.arith.Rounding;
 
-/** Straight-through estimators as DJL expressions (DJL has no custom autograd functions in Java). */
+/**
+ * Straight-through estimators as DJL expressions (DJL has no custom autograd functions in Java). On the gradient
+ * path, multiply by constants held in arrays, never by a {@code Number} (see {@code learned/QuantOps}).
+ */
 public final class Ste {
 
     private Ste() {
@@ -12,11 +15,6 @@ public final class Ste {
     /** Value of {@code quantized}, gradient of {@code x} (identity): {@code x + stopGradient(q − x)}. */
     public static NDArray straightThrough(NDArray x, NDArray quantized) {
         return x.add(quantized.sub(x).stopGradient());
-    }
-
-    /** Value of {@code x}, gradient scaled by {@code g} (LSQ's gradient scale): {@code g·x + stopGradient((1−g)·x)}. */
-    public static NDArray scaleGradient(NDArray x, double g) {
-        return x.mul(g).add(x.mul(1 - g).stopGradient());
     }
 
     /** Rounds to integers under {@code mode}, with an identity gradient. */

@@ -1,0 +1,19 @@
+package io.lowbit.train.quant.learned;
+
+import io.lowbit.train.quant.QuantScheme;
+import java.util.Locale;
+
+/** One learned scale per tensor, or one per output channel (dimension 0 of a weight tensor). */
+public enum Granularity {
+    TENSOR, CHANNEL;
+
+    /** The {@code gran=tensor|channel} key of a scheme; {@code tensor} when absent. */
+    static Granularity of(QuantScheme s) {
+        String v = s.get("gran", "tensor");
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "tensor" -> TENSOR;
+            case "channel" -> CHANNEL;
+            default -> throw new IllegalArgumentException(s.method() + ": gran=" + v + " is not tensor or channel");
+        };
+    }
+}

@@ -1,0 +1,16 @@
+package io.lowbit.train.quant.learned;
+
+/**
+ * A fake quantizer whose output is {@code code·step} with {@code code} an integer of {@link #grid()}: what the
+ * exporter needs to write integer codes and scales.
+ */
+public interface GridQuantizer {
+
+    Grid grid();
+
+    /**
+     * The real value of one code step: one entry per tensor, or one per output channel (weights with
+     * {@code gran=channel}). Undefined (zeros) before a data-initialized quantizer has seen data.
+     */
+    float[] steps();
+}

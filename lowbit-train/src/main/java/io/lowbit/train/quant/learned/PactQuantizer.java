@@ -1,0 +1,66 @@
+package io.lowbit.train.quant.learned;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * PACT activation quantizer (Choi et al. 2018; papers.md §4.2) with a learnable per-layer clip level α
+ * (constant initial value, 10 in PACT):
+ * {@code y = clamp(x, 0, α) = ½(|x| − |x−α| + α)}, {@code y_q = round(y·n/α)·α/n}, {@code n = 2^k − 1}.
+ * Gradients are PACT's estimator, which ignores the rounding term in α's gradient: {@code ∂y_q/∂x = 1} on
+ * {@code [0, α]} (clip points included) and 0 elsewhere, {@code ∂y_q/∂α = 1[x ≥ α]}; α's gradient is not
+ * rescaled. Signed tensors (no ReLU before them) use the symmetric variant {@code y = clamp(x, −α, α)},
+ * {@code n = 2^(k−1) − 1}, {@code ∂/∂x = 1} on {@code [−α, α]}, {@code ∂/∂α = 1[x ≥ α] − 1[x ≤ −α]}.
+ */
+public final class PactQuantizer extends ScaledQuantizer {
+
+    /** PACT's initial α. */
+    public static final float DEFAULT_ALPHA0 = 10f;
+
+    public PactQuantizer(Grid grid, float alpha0) {
+        super("alpha", grid, TensorRole.ACTIVATION, Granularity.TENSOR, checkAlpha0(alpha0));
+    }
+
+    private static float checkAlpha0(float alpha0) {
+        if (!(alpha0 > 0) || Float.isInfinite(alpha0)) {
+            throw new IllegalArgumentException("PACT α0 = " + alpha0 + " must be positive and finite");
+        }
+        return alpha0;
+    }
+
+    @Override
+    float[] initialScales(float[] values, int groups) {
+        throw new AssertionError("PACT's α has a constant initial value");
+    }
+
+    @Override
+    double gradientScale(long valuesPerScale) {
+        return 1;
+    }
+
+    @Override
+    NDArray quantize(NDArray x, NDArray alpha) {
+        NDArray a = alpha.stopGradient();
+        NDArray lower = grid.signed() ? a.neg() : a.zerosLike();
+        // gradient path: x on [lo, α], α where x ≥ α (and −α where x ≤ −α, signed); value: the clamp
+        NDArray inside = QuantOps.mask(x.gte(lower).logicalAnd(x.lte(a)));
+        NDArray atTop = QuantOps.mask(x.gte(a));
+        NDArray edges = grid.signed() ? atTop.sub(QuantOps.mask(x.lte(lower))) : atTop;
+        NDArray g = x.mul(inside).add(edges.mul(alpha));
+        NDArray clamped = x.maximum(lower).minimum(a);
+        NDArray y = g.add(clamped.sub(g).stopGradient());
+        int n = grid.qp();
+        NDArray step = QuantOps.div(a, n);
+        return QuantOps.roundToCode(QuantOps.mul(y, n).div(a)).mul(step);
+    }
+
+    /** α/n. */
+    @Override
+    public float[] steps() {
+        return new float[] {scale.getArray().getFloat(0) / grid.qp()};
+    }
+
+    @Override
+    public String toString() {
+        return "Pact(" + grid + ")";
+    }
+}
