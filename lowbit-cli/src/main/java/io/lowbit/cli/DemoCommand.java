@@ -13,12 +13,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lowbit demo}: the flow on a small default, as a sequence of the real subcommands (each step can be run
- * alone with the command it prints). It currently covers float training and evaluation; quantization, export,
- * simulation and hardware join as they land.
+ * alone with the command it prints): float training, CLIP-Q quantization-aware fine-tuning from the float model
+ * (the FPGA paper's hardware variant), and evaluation of both. Export, simulation and hardware join as they land.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run the lowbit flow end to end on a small default (a half-width NIN on a 10,000-image "
-                + "CIFAR-10 subset, a few minutes on 2 cores). --full runs the full-size experiment instead.")
+        description = "Run the lowbit flow end to end on a small default: a half-width NIN trained on a "
+                + "10,000-image CIFAR-10 subset, then fine-tuned with CLIP-Q (4 weight values per layer, Q3.5), "
+                + "both evaluated — a few minutes on 2 cores. --full runs the full-size experiment instead.")
 final class DemoCommand implements Callable<Integer> {
 
     @Mixin
@@ -46,6 +47,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "cifar10", description = "Dataset (default: ${DEFAULT-VALUE})")
     String dataset;
 
+    @Option(names = "--quant", defaultValue = "clipq:p=0.2,b=2,fmt=Q3.5",
+            description = "Quantization of the fine-tuning step (default: ${DEFAULT-VALUE})")
+    String quant;
+
+    @Option(names = "--qat-epochs", defaultValue = "2", description = "Fine-tuning epochs (default: ${DEFAULT-VALUE})")
+    int qatEpochs;
+
     @Option(names = "--full", description = "Full experiment: full width, all data, 30 epochs (hours on 2 cores)")
     boolean full;
 
@@ -56,6 +64,7 @@ final class DemoCommand implements Callable<Integer> {
             trainPerClass = 0;
             testLimit = 0;
             epochs = 30;
+            qatEpochs = 5;
         }
         Path dir = runDir != null ? runDir : Path.of("runs", "demo-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -64,11 +73,16 @@ final class DemoCommand implements Callable<Integer> {
                 Integer.toString(trainPerClass), "--test-limit", Integer.toString(testLimit),
                 "--warmup", epochs > 1 ? "1" : "0", "--run-dir", dir.toString()));
         train.addAll(dataArgs());
-        List<String> eval = new ArrayList<>(List.of("eval", dir.resolve("best.lbck").toString(),
-                "--test-limit", Integer.toString(testLimit)));
-        eval.addAll(dataArgs());
-        List<List<String>> steps = List.of(train, eval);
-        String[] titles = {"float training", "evaluation of the best checkpoint"};
+        Path qatDir = dir.resolve("qat");
+        List<String> qat = new ArrayList<>(List.of("train", "--model", model, "--width", Double.toString(width),
+                "--dataset", dataset, "--epochs", Integer.toString(qatEpochs), "--train-per-class",
+                Integer.toString(trainPerClass), "--test-limit", Integer.toString(testLimit), "--init",
+                dir.resolve("best.lbck").toString(), "--quant", quant, "--lr", "0.01", "--run-dir",
+                qatDir.toString()));
+        qat.addAll(dataArgs());
+        List<List<String>> steps = List.of(train, qat, evalOf(dir), evalOf(qatDir));
+        String[] titles = {"float training", "quantization-aware fine-tuning (" + quant + ")",
+            "evaluation of the float model", "evaluation of the quantized model"};
         long start = System.nanoTime();
         for (int i = 0; i < steps.size(); i++) {
             System.out.printf(Locale.ROOT, "%n== step %d/%d: %s ==%n$ lowbit %s%n", i + 1, steps.size(), titles[i],
@@ -81,9 +95,17 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "step %d done in %.0f s%n", i + 1, (System.nanoTime() - t0) / 1e9);
         }
-        System.out.printf(Locale.ROOT, "%ndemo finished in %.0f s. Results in %s: curves.png, metrics.csv, "
-                + "summary.json, best.lbck%n", (System.nanoTime() - start) / 1e9, dir);
+        System.out.printf(Locale.ROOT, "%ndemo finished in %.0f s. Float run in %s, quantized run in %s "
+                + "(curves.png, metrics.csv, summary.json, best.lbck in each)%n", (System.nanoTime() - start) / 1e9,
+                dir, qatDir);
         return 0;
+    }
+
+    private List<String> evalOf(Path runDir) {
+        List<String> eval = new ArrayList<>(List.of("eval", runDir.resolve("best.lbck").toString(),
+                "--test-limit", Integer.toString(testLimit)));
+        eval.addAll(dataArgs());
+        return eval;
     }
 
     private List<String> dataArgs() {

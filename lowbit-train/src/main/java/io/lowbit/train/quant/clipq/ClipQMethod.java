@@ -10,15 +10,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code clipq:p=0.2,b=2,mode=per-sign,fmt=Q3.5,round=trunc,act=Q3.5} — CLIP-Q pruning-quantization of the
- * weights (defaults: the FPGA paper's hardware variant) and fixed-point activations. {@code fmt=none} keeps
+ * {@code clipq:p=0.2,b=2,mode=per-sign,fmt=Q3.5,round=trunc,act=Q3.5,wexp=auto} — CLIP-Q pruning-quantization of
+ * the weights (defaults: the FPGA paper's hardware variant) and fixed-point activations. {@code fmt=none} keeps
  * float levels (the original CLIP-Q); {@code act} defaults to {@code fmt} and {@code act=none} leaves
- * activations float. Activations are quantized where they are produced and at the network input, which is what
+ * activations float. {@code wexp} is a per-layer power-of-two weight exponent k (levels are {@code fmt} codes of
+ * {@code w·2^k}): {@code auto} (default) fits each layer's BN-folded weights to the format, {@code 0} is the
+ * paper's plain Q3.5 (which leaves layers with small folded weights all-zero, see
+ * {@link ClipQWeightQuantizer#autoExponent}). Activations are quantized where they are produced and at the network input, which is what
  * the authors' per-conv-input quantizer amounts to.
  */
 public final class ClipQMethod implements QuantMethod {
 
-    private static final Set<String> KEYS = Set.of("p", "b", "mode", "fmt", "round", "act");
+    private static final Set<String> KEYS = Set.of("p", "b", "mode", "fmt", "round", "act", "wexp");
 
     @Override
     public String name() {
@@ -30,6 +33,13 @@ public final class ClipQMethod implements QuantMethod {
         s.requireOnly(KEYS);
         config(s);
         activationFormat(s);
+        weightExponent(s);
+    }
+
+    static int weightExponent(QuantScheme s) {
+        String v = s.get("wexp", "auto");
+        return v.equalsIgnoreCase("auto") ? ClipQWeightQuantizer.AUTO_EXPONENT
+                : s.intParam("wexp", 0, ClipQWeightQuantizer.MIN_EXPONENT, ClipQWeightQuantizer.MAX_EXPONENT);
     }
 
     static ClipQConfig config(QuantScheme s) {
@@ -57,7 +67,7 @@ public final class ClipQMethod implements QuantMethod {
 
     @Override
     public Block weightQuantizer(QuantScheme s, String layer, long weightCount) {
-        return new ClipQWeightQuantizer(config(s));
+        return new ClipQWeightQuantizer(config(s), weightExponent(s));
     }
 
     @Override

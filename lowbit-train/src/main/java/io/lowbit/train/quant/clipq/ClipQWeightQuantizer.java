@@ -17,20 +17,79 @@ import io.lowbit.train.quant.Ste;
  */
 public final class ClipQWeightQuantizer extends AbstractBlock {
 
+    /** {@code wexp=auto}: choose the exponent from the layer's largest weight every pass. */
+    public static final int AUTO_EXPONENT = Integer.MIN_VALUE;
+    /** Range of the per-layer weight exponent k. */
+    public static final int MIN_EXPONENT = -8;
+    public static final int MAX_EXPONENT = 16;
+
     private final ClipQuantizer quantizer;
+    private final int fixedExponent;
     private byte[] indexes = new byte[0];
+    private float[] scaled = new float[0];
     private float[] dequantized = new float[0];
     private ClipQResult last;
+    private int lastExponent;
 
-    public ClipQWeightQuantizer(ClipQConfig config) {
+    /**
+     * @param weightExponent per-layer power-of-two exponent k: the codebook levels are fixed-point codes of
+     *                       {@code w·2^k} (0 is the paper's plain Q3.5), or {@link #AUTO_EXPONENT}
+     */
+    public ClipQWeightQuantizer(ClipQConfig config, int weightExponent) {
+        if (weightExponent != AUTO_EXPONENT && (weightExponent < MIN_EXPONENT || weightExponent > MAX_EXPONENT)) {
+            throw new IllegalArgumentException("clipq: wexp=" + weightExponent + " is outside [" + MIN_EXPONENT + ", "
+                    + MAX_EXPONENT + "]");
+        }
         this.quantizer = new ClipQuantizer(config);
+        this.fixedExponent = weightExponent;
+    }
+
+    /**
+     * The largest k in [{@value #MIN_EXPONENT}, {@value #MAX_EXPONENT}] with {@code max|w|·2^k} inside the level
+     * format's range, so the levels use the format's resolution: BN folding scales a layer's weights by γ/σ, and
+     * a 3×3 layer of NIN ends with |w'| ≤ 0.13, where most Q3.5 levels would truncate to 0. A power of two costs
+     * the hardware nothing (the requantization shift grows by k). Without a level format, 0.
+     */
+    public static int autoExponent(float[] w, ClipQConfig config) {
+        if (config.levelFormat() == null) {
+            return 0;
+        }
+        double max = 0;
+        for (float v : w) {
+            max = Math.max(max, Math.abs(v));
+        }
+        if (max == 0) {
+            return 0;
+        }
+        double limit = config.levelFormat().maxValue();
+        int k = (int) Math.floor(Math.log(limit / max) / Math.log(2));
+        while (k > MIN_EXPONENT && Math.scalb(max, k) > limit) {
+            k--;
+        }
+        while (k < MAX_EXPONENT && Math.scalb(max, k + 1) <= limit) {
+            k++;
+        }
+        return Math.max(MIN_EXPONENT, Math.min(MAX_EXPONENT, k));
+    }
+
+    /** The exponent k of the most recent forward pass. */
+    public int lastExponent() {
+        return lastExponent;
+    }
+
+    /** The configured exponent, or {@link #AUTO_EXPONENT}. */
+    public int weightExponent() {
+        return fixedExponent;
     }
 
     public ClipQConfig config() {
         return quantizer.config();
     }
 
-    /** The codebook and assignment of the most recent forward pass (for histograms and export), or null. */
+    /**
+     * The codebook and assignment of the most recent forward pass (for histograms and export), or null; its
+     * levels are those of {@code w·2^k}, k = {@link #lastExponent()}.
+     */
     public ClipQResult lastResult() {
         return last;
     }
@@ -42,10 +101,21 @@ public final class ClipQWeightQuantizer extends AbstractBlock {
         float[] host = w.toFloatArray();
         if (indexes.length != host.length) {
             indexes = new byte[host.length];
+            scaled = new float[host.length];
             dequantized = new float[host.length];
         }
-        last = quantizer.quantize(host, host.length, indexes);
+        int k = fixedExponent == AUTO_EXPONENT ? autoExponent(host, quantizer.config()) : fixedExponent;
+        float up = (float) Math.scalb(1.0, k);
+        float down = (float) Math.scalb(1.0, -k);
+        for (int i = 0; i < host.length; i++) {
+            scaled[i] = host[i] * up; // powers of two: exact
+        }
+        last = quantizer.quantize(scaled, scaled.length, indexes);
+        lastExponent = k;
         last.dequantizeInto(dequantized);
+        for (int i = 0; i < dequantized.length; i++) {
+            dequantized[i] *= down;
+        }
         NDArray q = w.getManager().create(dequantized, w.getShape());
         return new NDList(Ste.straightThrough(w, q));
     }
@@ -57,6 +127,7 @@ public final class ClipQWeightQuantizer extends AbstractBlock {
 
     @Override
     public String toString() {
-        return "ClipQ(" + quantizer.config().toSpec() + ")";
+        return "ClipQ(" + quantizer.config().toSpec() + ", wexp="
+                + (fixedExponent == AUTO_EXPONENT ? "auto" : Integer.toString(fixedExponent)) + ")";
     }
 }
