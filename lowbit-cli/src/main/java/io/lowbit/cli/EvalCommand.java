@@ -13,6 +13,7 @@ import io.lowbit.train.loop.Evaluator;
 import io.lowbit.train.loop.Json;
 import io.lowbit.train.loop.TrainConfig;
 import io.lowbit.train.loop.TrainedModel;
+import io.lowbit.train.quant.QuantSpec;
 import io.lowbit.train.model.ModelSpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Evaluate a checkpoint on the test split of its dataset (or another one).",
         footer = {"", "Examples:", "  lowbit eval runs/nin-cifar10-20261123-1500/best.lbck",
-            "  lowbit eval runs/demo/last.lbck --test-limit 1000 --json"})
+            "  lowbit eval runs/demo/last.lbck --test-limit 1000 --json",
+            "  lowbit eval runs/nin/best.lbck --quant clipq:p=0.2,b=2,fmt=Q3.5    (post-training quantization)"})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A .lbck checkpoint written by lowbit train")
@@ -45,6 +47,11 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size", defaultValue = "500", description = "Batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
+
+    @Option(names = "--quant", paramLabel = "SPEC",
+            description = "Post-training quantization: evaluate a float checkpoint with these quantizers installed "
+                    + "(BN folded); learned scales initialize from the first evaluation batch")
+    String quant;
 
     @Option(names = "--json", description = "Print the result as JSON")
     boolean json;
@@ -63,13 +70,14 @@ final class EvalCommand implements Callable<Integer> {
                     + name.id() + " has " + name.numClasses(kind));
         }
         try (NDManager root = NDManager.newBaseManager()) {
-            SequentialBlock net = TrainedModel.load(checkpoint, ds.numClasses(), root).net();
+            SequentialBlock net = quant == null ? TrainedModel.load(checkpoint, ds.numClasses(), root).net()
+                    : TrainedModel.quantizeFloat(checkpoint, ds.numClasses(), QuantSpec.parse(quant), root).net();
             Evaluator.Result r = Evaluator.evaluate(net, root, test, Normalization.forDataset(name), batchSize);
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("checkpoint", checkpoint.toString());
                 out.put("model", spec.label());
-                out.put("quant", cfg.quant() == null ? "float" : cfg.quant());
+                out.put("quant", quant != null ? quant + " (post-training)" : cfg.quant() == null ? "float" : cfg.quant());
                 out.put("dataset", name.id());
                 out.put("epochsTrained", meta.epochsDone());
                 out.put("images", r.total());
@@ -79,7 +87,8 @@ final class EvalCommand implements Callable<Integer> {
                 System.out.println(Json.MAPPER.writeValueAsString(out));
             } else {
                 System.out.printf(Locale.ROOT, "%s (%s%s, %d epochs) on %s: accuracy %.2f%% (%d/%d), loss %.4f%n",
-                        checkpoint, spec.label(), cfg.quant() == null ? "" : ", " + cfg.quant(), meta.epochsDone(),
+                        checkpoint, spec.label(), quant != null ? ", " + quant + " (post-training)"
+                                : cfg.quant() == null ? "" : ", " + cfg.quant(), meta.epochsDone(),
                         name.id(), 100 * r.accuracy(), r.correct(), r.total(), r.loss());
             }
         }

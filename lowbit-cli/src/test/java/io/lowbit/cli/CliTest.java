@@ -163,6 +163,14 @@ class CliTest {
         assertEquals("fixed:fmt=Q3.5", json.readTree(e.out()).get("quant").asText());
         assertEquals(json.readTree(q.resolve("summary.json").toFile()).get("bestTestAccuracy").asDouble(),
                 json.readTree(e.out()).get("accuracy").asDouble(), 1e-9);
+        Run ptq = lowbit("eval", fp.resolve("best.lbck").toString(), "--quant", "clipq:p=0.2,b=2,fmt=Q3.5",
+                "--test-limit", "100", "--json", "--data-dir", data.toString());
+        assertEquals(0, ptq.code(), ptq.err());
+        assertTrue(json.readTree(ptq.out()).get("quant").asText().endsWith("(post-training)"), ptq.out());
+        Run twice = lowbit("eval", q.resolve("best.lbck").toString(), "--quant", "fixed", "--data-dir",
+                data.toString());
+        assertEquals(2, twice.code());
+        assertTrue(twice.err().contains("already quantized"), twice.err());
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -28,4 +28,24 @@ public record TrainedModel(SequentialBlock net, QuantPlan plan, CheckpointMeta m
         }
         return new TrainedModel(net, plan, meta);
     }
+
+    /**
+     * A float checkpoint with quantizers installed after the fact (post-training quantization): the weights are
+     * loaded as trained, BN is folded with the trained running statistics, and data-dependent quantizer scales
+     * initialize from the first batch they see.
+     */
+    public static TrainedModel quantizeFloat(Path checkpoint, int numClasses, QuantSpec spec, NDManager manager)
+            throws IOException {
+        CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
+        TrainConfig cfg = meta.config();
+        if (cfg.quant() != null) {
+            throw new IllegalArgumentException(checkpoint + " is already quantized (" + cfg.quant() + ")");
+        }
+        SequentialBlock net = Models.build(ModelSpec.of(cfg.model(), cfg.width(), numClasses));
+        QuantPlan plan = QuantPlan.apply(net, spec);
+        Networks.initialize(net, manager, 0);
+        Checkpoints.loadWeights(checkpoint, net, manager);
+        plan.setFolded(true);
+        return new TrainedModel(net, plan, meta);
+    }
 }
