@@ -36,8 +36,8 @@ public final class FixedPointMethod implements QuantMethod {
         return FixedPointFormat.parse(s.get("a", s.get("fmt", "Q3.5")));
     }
 
-    /** {@code trunc} (toward zero, the authors' code; default) or {@code nearest} (half up). */
-    static Rounding rounding(QuantScheme s) {
+    /** {@code round=trunc} (toward zero, the CLIP-Q authors' code; default) or {@code round=nearest} (half up). */
+    public static Rounding rounding(QuantScheme s) {
         return switch (s.get("round", "trunc").toLowerCase(Locale.ROOT)) {
             case "trunc" -> Rounding.TRUNCATE_TOWARD_ZERO;
             case "nearest" -> Rounding.ROUND_HALF_UP;

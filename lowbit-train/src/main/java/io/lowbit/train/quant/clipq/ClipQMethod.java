@@ -2,11 +2,10 @@ package io.lowbit.train.quant.clipq;
 
 import ai.djl.nn.Block;
 import io.lowbit.core.arith.FixedPointFormat;
-import io.lowbit.core.arith.Rounding;
+import io.lowbit.train.quant.FixedPointMethod;
 import io.lowbit.train.quant.FixedPointQuantizer;
 import io.lowbit.train.quant.QuantMethod;
 import io.lowbit.train.quant.QuantScheme;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -48,16 +47,7 @@ public final class ClipQMethod implements QuantMethod {
         PartitionMode mode = PartitionMode.parse(s.get("mode", "per-sign"));
         String fmt = s.get("fmt", "Q3.5");
         FixedPointFormat format = fmt.equalsIgnoreCase("none") ? null : FixedPointFormat.parse(fmt);
-        return new ClipQConfig(p, b, mode, format, rounding(s));
-    }
-
-    private static Rounding rounding(QuantScheme s) {
-        return switch (s.get("round", "trunc").toLowerCase(Locale.ROOT)) {
-            case "trunc" -> Rounding.TRUNCATE_TOWARD_ZERO;
-            case "nearest" -> Rounding.ROUND_HALF_UP;
-            default -> throw new IllegalArgumentException("clipq: round=" + s.get("round", "")
-                    + " is not trunc or nearest");
-        };
+        return new ClipQConfig(p, b, mode, format, FixedPointMethod.rounding(s));
     }
 
     private static FixedPointFormat activationFormat(QuantScheme s) {
@@ -73,7 +63,7 @@ public final class ClipQMethod implements QuantMethod {
     @Override
     public Block activationQuantizer(QuantScheme s, String layer, boolean signed) {
         FixedPointFormat f = activationFormat(s);
-        return f == null ? null : new FixedPointQuantizer(f, rounding(s));
+        return f == null ? null : new FixedPointQuantizer(f, FixedPointMethod.rounding(s));
     }
 
     @Override
