@@ -72,10 +72,24 @@ public final class ReferenceEngine implements IntegerEngine {
 
     /**
      * §3: one byte per code, CHW. uint8 bytes read as 0..255, signed types as two's complement; every code must lie
-     * in the input type.
+     * in the input type. With a host quantization table the bytes are raw uint8 pixels and the code of pixel
+     * {@code p} of channel {@code c} is {@code table[c][p]}.
      */
     public static int[] input(Input op, byte[] image, String modelName) {
         int n = op.shape().elementCount();
+        if (op.hostTable() != null) {
+            if (image.length != n) {
+                throw new IllegalArgumentException("image has " + image.length + " bytes, model '" + modelName
+                        + "' expects " + n + " = " + op.shape() + " raw uint8 pixels, channel planes in order,"
+                        + " quantized by the model's host table (docs/integer-semantics.md §3)");
+            }
+            int plane = n / op.shape().channels();
+            int[] codes = new int[n];
+            for (int i = 0; i < n; i++) {
+                codes[i] = op.tableCode(i / plane, image[i] & 0xFF);
+            }
+            return codes;
+        }
         if (image.length != n) {
             throw new IllegalArgumentException("image has " + image.length + " bytes, model '" + modelName
                     + "' expects " + n + " = " + op.shape() + " codes of type " + op.type()

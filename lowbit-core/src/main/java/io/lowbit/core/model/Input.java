@@ -13,7 +13,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #pixels}: raw uint8 pixels with the {@link PixelNormalization} folded into layer 1; per-channel
  *       zero-points {@code Z_c = round_half_up(255·μ_c)}, scale {@code 1/255};</li>
- *   <li>{@link #codes}: codes quantized on the host (e.g. CLIP-Q's Q3.5 int8), one zero-point, no normalization.</li>
+ *   <li>{@link #codes}: codes quantized on the host (e.g. CLIP-Q's Q3.5 int8), one zero-point, no normalization;
+ *       optionally with a <em>host quantization table</em> ({@link #hostQuantized}): the engine then takes raw uint8
+ *       pixels and looks each code up, {@code code = table[c][pixel]}, before the first layer.</li>
  * </ul>
  *
  * @param shape         {@code (C, H, W)}
@@ -21,9 +23,19 @@ import java.util.Objects;
  * @param zeroPoints    {@code Z_c} per channel (pixels; one entry allowed if all are equal), or the one zero-point of
  *                      host-quantized codes
  * @param normalization the folded normalization, or {@code null} for host-quantized codes
+ * @param hostTable     {@code null}, or (host-quantized codes only) the {@code (C, 256)} table of the code of each
+ *                      raw pixel value per channel, every entry in {@code type}
  */
-public record Input(Shape shape, IntType type, List<Integer> zeroPoints, PixelNormalization normalization)
-        implements Op {
+public record Input(Shape shape, IntType type, List<Integer> zeroPoints, PixelNormalization normalization,
+                    IntTensor hostTable) implements Op {
+
+    /** Number of raw pixel values a host quantization table maps (uint8). */
+    public static final int PIXEL_VALUES = 256;
+
+    /** An input without a host quantization table. */
+    public Input(Shape shape, IntType type, List<Integer> zeroPoints, PixelNormalization normalization) {
+        this(shape, type, zeroPoints, normalization, null);
+    }
 
     public Input {
         Objects.requireNonNull(shape, "shape");
@@ -65,6 +77,36 @@ public record Input(Shape shape, IntType type, List<Integer> zeroPoints, PixelNo
             }
             zeroPoints = expected;
         }
+        if (hostTable != null) {
+            if (normalization != null) {
+                throw new IllegalArgumentException("a host quantization table belongs to host-quantized codes, not"
+                        + " to a normalized pixel input (" + Rules.SPEC + "§3)");
+            }
+            if (!hostTable.shape().equals(Shape.of(shape.channels(), PIXEL_VALUES))) {
+                throw new IllegalArgumentException("the host quantization table must have shape (" + shape.channels()
+                        + ", " + PIXEL_VALUES + "), got " + hostTable.shape());
+            }
+            for (int i = 0; i < hostTable.size(); i++) {
+                if (!type.contains(hostTable.get(i))) {
+                    throw new IllegalArgumentException("host quantization table entry [" + i / PIXEL_VALUES + "]["
+                            + i % PIXEL_VALUES + "] = " + hostTable.get(i) + " is outside the input type " + type);
+                }
+            }
+        }
+    }
+
+    /**
+     * Host-quantized codes computed from raw uint8 pixels by a per-channel table: the engine reads pixels and feeds
+     * {@code table[c][pixel]} (shape {@code (C, 256)}) to the first layer (§3).
+     */
+    public static Input hostQuantized(Shape shape, QuantizedType type, IntTensor table) {
+        return new Input(shape, type.type(), List.of(type.zeroPoint()), null, java.util.Objects.requireNonNull(table,
+                "table"));
+    }
+
+    /** The code the host quantization table gives raw pixel {@code pixel} (0..255) of channel {@code channel}. */
+    public int tableCode(int channel, int pixel) {
+        return hostTable.get(channel * PIXEL_VALUES + pixel);
     }
 
     /** Raw uint8 pixels of a {@code channels×height×width} image with {@code normalization} folded into layer 1. */

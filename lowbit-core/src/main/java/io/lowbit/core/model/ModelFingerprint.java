@@ -98,6 +98,10 @@ final class ModelFingerprint {
             type(in.type());
             ints(in.zeroPoints());
             normalization(in.normalization());
+            if (in.hostTable() != null) { // absent: the encoding of models without a table is unchanged
+                str("host_table");
+                tensor(in.hostTable());
+            }
         } else if (op instanceof Conv2d c) {
             window(c.window());
             out.writeInt(c.groups());

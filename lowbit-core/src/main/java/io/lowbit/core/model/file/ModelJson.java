@@ -151,6 +151,9 @@ final class ModelJson {
                     std.add(norm.std()[c]);
                 }
             }
+            if (in.hostTable() != null) { // optional field: written only when present (docs/integer-model-format.md)
+                p.put("host_table", store(tensors, n.id() + ".host_table", hostTableDType(in.type()), in.hostTable()));
+            }
         } else if (op instanceof Conv2d c) {
             window(p.putObject("window"), c.window());
             p.put("groups", c.groups());
@@ -415,7 +418,7 @@ final class ModelJson {
         try {
             TensorInfo info = new TensorInfo(shape, type, zeroPoints, scales);
             Op op = switch (kind) {
-                case "input" -> decodeInput(p, info);
+                case "input" -> decodeInput(p, info, tensors);
                 case "conv2d" -> decodeConv(p, info, tensors);
                 case "linear" -> decodeLinear(p, info, tensors);
                 case "max_pool" -> new MaxPool(p.window("window"));
@@ -442,7 +445,13 @@ final class ModelJson {
         return t.quantizedType();
     }
 
-    private static Input decodeInput(Obj p, TensorInfo info) throws ModelFormatException {
+    /** Storage dtype of a host quantization table: int8 when the input type fits it, else int16. */
+    static Npy.DType hostTableDType(IntType type) {
+        return IntType.INT8.contains(type.min()) && IntType.INT8.contains(type.max()) ? Npy.DType.INT8
+                : Npy.DType.INT16;
+    }
+
+    private static Input decodeInput(Obj p, TensorInfo info, Tensors tensors) throws ModelFormatException {
         PixelNormalization norm = null;
         if (!p.isNull("normalization")) {
             Obj n = p.object("normalization");
@@ -452,7 +461,11 @@ final class ModelJson {
             norm = new PixelNormalization(mean.stream().mapToDouble(Double::doubleValue).toArray(),
                     std.stream().mapToDouble(Double::doubleValue).toArray());
         }
-        return new Input(info.shape(), info.type(), info.zeroPoints(), norm);
+        IntTensor table = null;
+        if (p.has("host_table")) {
+            table = tensors.take(p.string("host_table"), hostTableDType(info.type()), p.path + ".host_table");
+        }
+        return new Input(info.shape(), info.type(), info.zeroPoints(), norm, table);
     }
 
     private static Conv2d decodeConv(Obj p, TensorInfo out, Tensors tensors) throws ModelFormatException {
@@ -605,6 +618,11 @@ final class ModelJson {
             }
             seen.add(field);
             return v;
+        }
+
+        /** Whether an optional field is present. */
+        boolean has(String field) {
+            return node.has(field);
         }
 
         boolean isNull(String field) throws ModelFormatException {

@@ -1,0 +1,405 @@
+package io.lowbit.train.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import io.lowbit.core.engine.ReferenceEngine;
+import io.lowbit.core.model.CodebookWeights;
+import io.lowbit.core.model.Conv2d;
+import io.lowbit.core.model.IntegerModel;
+import io.lowbit.core.model.Node;
+import io.lowbit.core.model.TensorInfo;
+import io.lowbit.core.model.file.IntegerModelFile;
+import io.lowbit.train.TestData;
+import io.lowbit.train.data.CifarDataset;
+import io.lowbit.train.data.DatasetName;
+import io.lowbit.train.data.LabelKind;
+import io.lowbit.train.data.LabeledImages;
+import io.lowbit.train.data.Normalization;
+import io.lowbit.train.loop.LrSchedule;
+import io.lowbit.train.loop.OptimizerConfig;
+import io.lowbit.train.loop.RunDirectory;
+import io.lowbit.train.loop.TrainConfig;
+import io.lowbit.train.loop.TrainedModel;
+import io.lowbit.train.loop.TrainingRun;
+import io.lowbit.train.model.ModelSpec;
+import io.lowbit.train.model.Models;
+import io.lowbit.train.model.Networks;
+import io.lowbit.train.quant.QuantPlan;
+import io.lowbit.train.quant.QuantSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end on really trained tiny models: 1/16-width NIN, 1 float epoch, then 1 QAT epoch from it; export, write
+ * and read the {@code .lbq}, run the reference engine on raw test pixels and compare with the DJL fake-quant logits.
+ */
+class IntegerExportTest {
+
+    private static final int IMAGES = 200;
+
+    @TempDir
+    static Path tmp;
+    private static Path floatCheckpoint;
+    private static LabeledImages test;
+
+    @BeforeAll
+    static void trainFloat() throws IOException {
+        Path data = TestData.sharedData();
+        Path run = tmp.resolve("float");
+        TrainingRun.run(config(null, null), options(run));
+        floatCheckpoint = new RunDirectory(run).lastCheckpoint();
+        test = CifarDataset.load(DatasetName.CIFAR10_MINI, LabelKind.FINE, data, false).test().first(IMAGES);
+    }
+
+    private static TrainConfig config(String quant, String init) {
+        return new TrainConfig("nin", 0.0625, "cifar10-mini", "fine", 1, 50, OptimizerConfig.sgd(0.9, false, 5e-4),
+                new LrSchedule("cosine", quant == null ? 0.05 : 0.01, 0, 1, List.of(), 0.1), 7, 50, IMAGES, true,
+                100, quant, init, 0);
+    }
+
+    private static TrainingRun.Options options(Path run) {
+        return new TrainingRun.Options(run, TestData.sharedData(), false, false, "test",
+                new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    private static final java.util.Map<String, Path> QAT = new java.util.HashMap<>();
+
+    /** The last checkpoint of a 1-epoch QAT run from the float model (trained once per spec). */
+    private static synchronized Path qat(String name, String quant) throws IOException {
+        Path done = QAT.get(quant);
+        if (done != null) {
+            return done;
+        }
+        Path run = tmp.resolve(name);
+        TrainingRun.run(config(quant, floatCheckpoint.toString()), options(run));
+        Path ckpt = new RunDirectory(run).lastCheckpoint();
+        QAT.put(quant, ckpt);
+        return ckpt;
+    }
+
+    @Test
+    void clipqNinAgreesWithTheFakeQuantModel() throws IOException {
+        Path ckpt = qat("clipq", "clipq:p=0.2,b=2,fmt=Q3.5");
+        agreement(ckpt, false, 0.9);
+        IntegerModel model = agreement(ckpt, true, 0.99);
+        int layers = 0;
+        for (Node n : model.nodes()) {
+            if (n.op() instanceof Conv2d c) {
+                CodebookWeights w = (CodebookWeights) c.weights();
+                Set<Integer> values = new HashSet<>();
+                for (int i = 0; i < w.indexes().size(); i++) {
+                    values.add(w.code(i));
+                }
+                assertTrue(values.size() <= 4, n.id() + " has " + values.size() + " distinct weights " + values);
+                layers++;
+            }
+        }
+        assertEquals(9, layers);
+    }
+
+    @Test
+    void fixedNinAgreesWithTheFakeQuantModel() throws IOException {
+        Path ckpt = qat("fixed", "fixed:fmt=Q3.5");
+        agreement(ckpt, false, 0.9);
+        agreement(ckpt, true, 0.99);
+    }
+
+    /**
+     * Moves every folded bias b' = β − μ·scale onto its accumulator grid by adjusting β (float32, checked against the
+     * engine's own fold): the training graph as it will be once biases are fake-quantized in training.
+     */
+    private static void snapBiases(TrainedModel trained, IntegerModel exported) {
+        for (ai.djl.nn.Block b : trained.net().getChildren().values()) {
+            if (b instanceof io.lowbit.train.nn.LinearUnit l) {
+                io.lowbit.core.model.Linear op = (io.lowbit.core.model.Linear) exported.node(l.name()).op();
+                float[] bias = new float[l.outFeatures()];
+                for (int o = 0; o < bias.length; o++) {
+                    bias[o] = (float) (op.bias().get(o) * exported.node(l.name()).output().scales().get(o));
+                }
+                l.bias().getArray().set(bias);
+                continue;
+            }
+            if (!(b instanceof io.lowbit.train.nn.ConvUnit c)) {
+                continue;
+            }
+            Conv2d op = (Conv2d) exported.node(c.spec().name()).op();
+            int shift = ((io.lowbit.core.model.OutputStage.Shift) op.outputStage()).shift().rightShift();
+            double accScale = exported.node(c.spec().name()).output().scales().get(0) / Math.scalb(1.0, shift);
+            float[] beta = c.beta().getArray().toFloatArray();
+            float[] target = new float[beta.length];
+            for (int o = 0; o < beta.length; o++) {
+                target[o] = (float) (op.bias().get(o) * accScale);
+            }
+            float[] folded = HostFloat.foldBn(c).bias();
+            for (int o = 0; o < beta.length; o++) {
+                beta[o] = beta[o] + (target[o] - folded[o]);
+            }
+            for (int round = 0; round < 8; round++) {
+                c.beta().getArray().set(beta);
+                folded = HostFloat.foldBn(c).bias();
+                boolean done = true;
+                for (int o = 0; o < beta.length; o++) {
+                    if (folded[o] != target[o]) {
+                        beta[o] = folded[o] < target[o] ? Math.nextUp(beta[o]) : Math.nextDown(beta[o]);
+                        done = false;
+                    }
+                }
+                if (done) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Exports, round-trips the file, compares engine and DJL on the test images; returns the model read back. */
+    private static IntegerModel agreement(Path checkpoint, boolean snapBias, double minAgreement)
+            throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainedModel trained = TrainedModel.load(checkpoint, 10, m);
+            IntegerExport.Result result = IntegerExport.exportWithReport(trained);
+            if (snapBias) {
+                snapBiases(trained, result.model());
+                result = IntegerExport.exportWithReport(trained);
+                for (IntegerExport.LayerReport r : result.layers()) {
+                    assertEquals(0, r.maxBiasErrorLsb(), r.layer() + ": bias not on the accumulator grid after snapping");
+                }
+            }
+            System.out.println((snapBias ? "[biases snapped to the accumulator grid] " : "[as trained, float bias] ")
+                    + "export of " + trained.meta().config().quant() + ":");
+            System.out.println(result.summary());
+            Path file = tmp.resolve(checkpoint.getParent().getFileName() + ".lbq");
+            IntegerModelFile.write(result.model(), file);
+            IntegerModel model = IntegerModelFile.read(file);
+            assertEquals(result.model().fingerprint(), model.fingerprint());
+
+            float[][] djl = djlLogits(trained.net(), m, Normalization.forDataset(DatasetName.CIFAR10_MINI));
+            ReferenceEngine engine = new ReferenceEngine();
+            TensorInfo out = model.outputNode().output();
+            int agree = 0;
+            long identical = 0;
+            long values = 0;
+            double maxDiffLsb = 0;
+            double maxLogit = 0;
+            for (int i = 0; i < IMAGES; i++) {
+                byte[] pixels = Arrays.copyOfRange(test.pixels(), i * LabeledImages.IMAGE_BYTES,
+                        (i + 1) * LabeledImages.IMAGE_BYTES);
+                int[] codes = engine.run(model, pixels);
+                if (model.topClass(codes) == argmax(djl[i])) {
+                    agree++;
+                }
+                for (int o = 0; o < codes.length; o++) {
+                    double scale = out.scales().size() == 1 ? out.scales().get(0) : out.scales().get(o);
+                    double logit = out.realValue(o, codes[o]);
+                    double diff = Math.abs(logit - djl[i][o]) / scale;
+                    maxDiffLsb = Math.max(maxDiffLsb, diff);
+                    maxLogit = Math.max(maxLogit, Math.abs(djl[i][o]));
+                    identical += (float) logit == djl[i][o] ? 1 : 0;
+                    values++;
+                }
+            }
+            layerDiagnosis(trained.net(), model, m, 20);
+            double agreement = (double) agree / IMAGES;
+            System.out.printf(Locale.ROOT, "%s: prediction agreement %d/%d = %.2f %%, identical logits %d/%d = %.2f %%,"
+                    + " max |logit diff| = %.3f output LSB (max |logit| %.3f)%n", trained.meta().config().quant(),
+                    agree, IMAGES, 100 * agreement, identical, values, 100.0 * identical / values, maxDiffLsb, maxLogit);
+            assertTrue(agreement >= minAgreement, "prediction agreement " + agreement);
+            return model;
+        }
+    }
+
+    /**
+     * Per node, on the first {@code n} images: the fraction of codes that differ between engine and DJL (cumulative),
+     * and for convs the fraction that differ when the conv is fed DJL's own input codes (layer-local); checks that
+     * every CLIP-Q codebook and index equals the one of the training forward pass.
+     */
+    private static void layerDiagnosis(SequentialBlock net, IntegerModel model, NDManager m, int n) {
+        Normalization norm = Normalization.forDataset(DatasetName.CIFAR10_MINI);
+        java.util.Map<String, float[]> acts = new java.util.HashMap<>();
+        ParameterStore ps = new ParameterStore(m, false);
+        try (NDManager sm = m.newSubManager()) {
+            float[] x0 = new float[n * LabeledImages.IMAGE_BYTES];
+            for (int i = 0; i < x0.length; i++) {
+                x0[i] = norm.apply(i % LabeledImages.IMAGE_BYTES / LabeledImages.PLANE_BYTES, test.pixels()[i] & 0xFF);
+            }
+            NDArray x = sm.create(x0, new Shape(n, 3, 32, 32));
+            for (ai.djl.nn.Block b : net.getChildren().values()) {
+                x = b.forward(ps, new NDList(x), false).singletonOrThrow();
+                String id = b instanceof io.lowbit.train.nn.ConvUnit c ? c.spec().name()
+                        : b instanceof io.lowbit.train.nn.Pool2d p ? p.name() : ((io.lowbit.train.nn.LinearUnit) b).name();
+                acts.put(id, x.toFloatArray());
+            }
+        }
+        for (ai.djl.nn.Block b : net.getChildren().values()) {
+            if (b instanceof io.lowbit.train.nn.ConvUnit c
+                    && IntegerExport.slot(c, "weightTransform") instanceof io.lowbit.train.quant.clipq.ClipQWeightQuantizer q
+                    && q.lastResult() != null) {
+                CodebookWeights w = (CodebookWeights) ((Conv2d) model.node(c.spec().name()).op()).weights();
+                int idx = 0;
+                for (int i = 0; i < w.indexes().size(); i++) {
+                    idx += w.indexes().get(i) != q.lastResult().index(i) ? 1 : 0;
+                }
+                List<Integer> trainedLevels = Arrays.stream(q.lastResult().levelCodes()).boxed().toList();
+                assertEquals(trainedLevels, w.levels(), c.spec().name() + ": codebook of the training forward");
+                assertEquals(0, idx, c.spec().name() + ": indexes differing from the training forward");
+            }
+        }
+        ReferenceEngine engine = new ReferenceEngine();
+        java.util.List<java.util.Map<String, io.lowbit.core.model.IntTensor>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(engine.runAllNodes(model, Arrays.copyOfRange(test.pixels(), i * LabeledImages.IMAGE_BYTES,
+                    (i + 1) * LabeledImages.IMAGE_BYTES)));
+        }
+        String prev = null;
+        for (Node node : model.nodes()) {
+            TensorInfo info = node.output();
+            if (prev != null && acts.containsKey(node.id()) && info.scales().size() == 1) {
+                int size = info.shape().elementCount();
+                float[] a = acts.get(node.id());
+                long differ = 0;
+                long local = 0;
+                for (int i = 0; i < n; i++) {
+                    int[] djlCodes = new int[size];
+                    for (int j = 0; j < size; j++) {
+                        djlCodes[j] = (int) Math.round(a[i * size + j] / info.scales().get(0));
+                    }
+                    int[] eng = all.get(i).get(node.id()).toArray();
+                    int[] loc = eng;
+                    if (node.op() instanceof Conv2d c && acts.containsKey(prev)) {
+                        TensorInfo in = model.node(prev).output();
+                        int inSize = in.shape().elementCount();
+                        int[] inCodes = new int[inSize];
+                        float[] pa = acts.get(prev);
+                        for (int j = 0; j < inSize; j++) {
+                            inCodes[j] = (int) Math.round(pa[i * inSize + j] / in.scales().get(0));
+                        }
+                        loc = ReferenceEngine.conv2d(c, in, inCodes, info);
+                    }
+                    for (int j = 0; j < size; j++) {
+                        differ += eng[j] != djlCodes[j] ? 1 : 0;
+                        local += loc[j] != djlCodes[j] ? 1 : 0;
+                    }
+                }
+                System.out.printf(Locale.ROOT, "  %-6s codes differing: cumulative %.4f %%, layer-local %.4f %%%n",
+                        node.id(), 100.0 * differ / ((long) n * size), 100.0 * local / ((long) n * size));
+            }
+            prev = node.id();
+        }
+    }
+
+    private static float[][] djlLogits(SequentialBlock net, NDManager m, Normalization norm) {
+        float[][] logits = new float[IMAGES][];
+        ParameterStore ps = new ParameterStore(m, false);
+        int batch = 100;
+        for (int start = 0; start < IMAGES; start += batch) {
+            int n = Math.min(batch, IMAGES - start);
+            float[] x = new float[n * LabeledImages.IMAGE_BYTES];
+            for (int i = 0; i < x.length; i++) {
+                int c = i % LabeledImages.IMAGE_BYTES / LabeledImages.PLANE_BYTES;
+                x[i] = norm.apply(c, test.pixels()[start * LabeledImages.IMAGE_BYTES + i] & 0xFF);
+            }
+            try (NDManager sm = m.newSubManager()) {
+                NDArray y = net.forward(ps, new NDList(sm.create(x, new Shape(n, 3, 32, 32))), false)
+                        .singletonOrThrow();
+                float[] v = y.toFloatArray();
+                int k = (int) y.getShape().get(1);
+                for (int i = 0; i < n; i++) {
+                    logits[start + i] = Arrays.copyOfRange(v, i * k, (i + 1) * k);
+                }
+            }
+        }
+        return logits;
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** VGG7's final linear layer (int32 accumulator logits), on an untrained model with on-grid biases. */
+    @Test
+    void vgg7WithAFinalLinearLayerIsBitExactWithOnGridBiases() throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainedModel base = TrainedModel.load(qat("fixed", "fixed:fmt=Q3.5"), 10, m);
+            SequentialBlock net = Models.build(ModelSpec.of("vgg7", 0.0625, 10));
+            QuantPlan plan = QuantPlan.apply(net, QuantSpec.parse("fixed:fmt=Q3.5"));
+            Networks.initialize(net, m, 3);
+            plan.setFolded(true);
+            for (ai.djl.nn.Block b : net.getChildren().values()) {
+                if (b instanceof io.lowbit.train.nn.ConvUnit c) { // BN statistics that keep activations in range
+                    c.runningVar().getArray().set(m.randomUniform(0.5f, 2f, c.runningVar().getArray().getShape())
+                            .toFloatArray());
+                    c.beta().getArray().set(m.randomUniform(0f, 0.5f, c.beta().getArray().getShape()).toFloatArray());
+                }
+            }
+            TrainedModel vgg = new TrainedModel(net, plan, base.meta());
+            IntegerModel model = IntegerExport.export(vgg);
+            snapBiases(vgg, model);
+            IntegerExport.Result result = IntegerExport.exportWithReport(vgg);
+            System.out.println("vgg7 (untrained, biases snapped):\n" + result.summary());
+            model = IntegerModelFile.fromBytes(IntegerModelFile.toBytes(result.model()), "vgg7.lbq");
+            float[][] djl = djlLogits(net, m, Normalization.forDataset(DatasetName.CIFAR10_MINI));
+            TensorInfo out = model.outputNode().output();
+            int identical = 0;
+            int n = 20;
+            for (int i = 0; i < n; i++) {
+                int[] acc = new ReferenceEngine().run(model, Arrays.copyOfRange(test.pixels(),
+                        i * LabeledImages.IMAGE_BYTES, (i + 1) * LabeledImages.IMAGE_BYTES));
+                for (int o = 0; o < acc.length; o++) {
+                    identical += (float) out.realValue(o, acc[o]) == djl[i][o] ? 1 : 0;
+                }
+            }
+            System.out.println("vgg7: identical logits " + identical + "/" + n * 10);
+            assertEquals(n * 10, identical);
+        }
+    }
+
+    @Test
+    void unsupportedModelsThrowAClearExportError() throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainedModel clipq = TrainedModel.load(qat("clipq", "clipq:p=0.2,b=2,fmt=Q3.5"), 10, m);
+            clipq.plan().setFolded(false);
+            ExportException bn = assertThrows(ExportException.class, () -> IntegerExport.export(clipq));
+            assertTrue(bn.getMessage().contains("conv1") && bn.getMessage().contains("BN not folded"), bn.getMessage());
+
+            ExportException lsq = assertThrows(ExportException.class,
+                    () -> IntegerExport.export(rebuilt("nin", "lsq:w=4,a=4", clipq, m)));
+            assertEquals("layer conv1: method lsq: export lands later", lsq.getMessage());
+
+            ExportException res = assertThrows(ExportException.class,
+                    () -> IntegerExport.export(rebuilt("resnet20", "clipq:p=0.2,b=2", clipq, m)));
+            assertTrue(res.getMessage().contains("residual blocks: not yet"), res.getMessage());
+        }
+    }
+
+    /** An untrained model of {@code arch} with {@code quant} installed and BN folded, for the error paths. */
+    private static TrainedModel rebuilt(String arch, String quant, TrainedModel like, NDManager m) {
+        SequentialBlock net = Models.build(ModelSpec.of(arch, 0.0625, 10));
+        QuantPlan plan = QuantPlan.apply(net, QuantSpec.parse(quant));
+        Networks.initialize(net, m, 0);
+        plan.setFolded(true);
+        return new TrainedModel(net, plan, like.meta());
+    }
+}
