@@ -13,6 +13,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.function.UnaryOperator;
 
 /**
  * The unit every model is built from: {@code conv → [BatchNorm] → [ReLU]}, with three optional
@@ -50,6 +51,7 @@ public final class ConvUnit extends AbstractBlock {
     private final Parameter runningVar;
     private Block inputTransform;
     private Block weightTransform;
+    private UnaryOperator<NDArray> biasTransform;
     private Block outputTransform;
 
     public ConvUnit(ConvSpec spec) {
@@ -82,6 +84,15 @@ public final class ConvUnit extends AbstractBlock {
     /** Installs the activation transform applied to this unit's input; only before initialization. */
     public ConvUnit setInputTransform(Block transform) {
         inputTransform = addChildBlock("inputTransform", transform);
+        return this;
+    }
+
+    /**
+     * Installs a transform of the bias (after BN folding), applied after the weight transform has run, e.g.
+     * rounding onto the accumulator grid that depends on the weights' grid.
+     */
+    public ConvUnit setBiasTransform(UnaryOperator<NDArray> transform) {
+        biasTransform = transform;
         return this;
     }
 
@@ -155,6 +166,9 @@ public final class ConvUnit extends AbstractBlock {
         if (weightTransform != null) {
             w = weightTransform.forward(ps, new NDList(folded ? w : StepLocal.copy(w, step)), training)
                     .singletonOrThrow();
+        }
+        if (biasTransform != null && b != null) {
+            b = biasTransform.apply(folded ? b : StepLocal.copy(b, step));
         }
         int s = spec.stride();
         int p = spec.padding();

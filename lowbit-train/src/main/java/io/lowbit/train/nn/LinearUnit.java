@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.function.UnaryOperator;
 
 /**
  * Fully connected layer {@code y = x·Wᵀ + b} on a flattened input, with the same input and weight transform
@@ -25,6 +26,7 @@ public final class LinearUnit extends AbstractBlock {
     private final Parameter bias;
     private Block inputTransform;
     private Block weightTransform;
+    private UnaryOperator<NDArray> biasTransform;
 
     public LinearUnit(String name, int inFeatures, int outFeatures) {
         if (inFeatures < 1 || outFeatures < 1) {
@@ -64,6 +66,15 @@ public final class LinearUnit extends AbstractBlock {
         return this;
     }
 
+    /**
+     * Installs a transform of the bias (after BN folding), applied after the weight transform has run, e.g.
+     * rounding onto the accumulator grid that depends on the weights' grid.
+     */
+    public LinearUnit setBiasTransform(UnaryOperator<NDArray> transform) {
+        biasTransform = transform;
+        return this;
+    }
+
     public LinearUnit setWeightTransform(Block transform) {
         weightTransform = addChildBlock("weightTransform", transform);
         return this;
@@ -82,7 +93,11 @@ public final class LinearUnit extends AbstractBlock {
             w = weightTransform.forward(ps, new NDList(StepLocal.copy(w, x.getManager())), training)
                     .singletonOrThrow();
         }
-        return Linear.linear(x, w, ps.getValue(bias, x.getDevice(), training));
+        NDArray b = ps.getValue(bias, x.getDevice(), training);
+        if (biasTransform != null) {
+            b = biasTransform.apply(StepLocal.copy(b, x.getManager()));
+        }
+        return Linear.linear(x, w, b);
     }
 
     @Override

@@ -14,7 +14,7 @@ import io.lowbit.core.arith.Rounding;
  * grid. Gradient: straight through inside the range, zero outside (the clipped STE of the CLIP-Q authors'
  * {@code NbitActive}). Used for weights and activations of the {@code fixed} method and for CLIP-Q activations.
  */
-public final class FixedPointQuantizer extends AbstractBlock {
+public final class FixedPointQuantizer extends AbstractBlock implements FixedPointWeights {
 
     private final FixedPointFormat format;
     private final Rounding rounding;
@@ -30,6 +30,11 @@ public final class FixedPointQuantizer extends AbstractBlock {
 
     public Rounding rounding() {
         return rounding;
+    }
+
+    @Override
+    public int fractionBits() {
+        return format.fractionBits();
     }
 
     @Override

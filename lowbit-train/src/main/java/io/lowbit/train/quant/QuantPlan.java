@@ -20,7 +20,9 @@ import java.util.Map;
  * that feed another layer, and residual-block outputs — so that a tensor read by two consumers (a residual
  * shortcut and the next conv) is the same quantized tensor in training as in integer inference. Max pooling
  * needs none (it commutes with a monotone quantizer); the logits stay unquantized. Methods that quantize the
- * network input (CLIP-Q, fixed) also get an input quantizer on the first layer.
+ * network input (CLIP-Q, fixed) also get an input quantizer on the first layer. Where a layer's input and
+ * weights both lie on power-of-two grids (fixed, CLIP-Q), its bias is rounded onto the accumulator grid
+ * ({@link AccumulatorGridBias}), so that the trained graph is exactly the integer model.
  */
 public final class QuantPlan {
 
@@ -77,6 +79,8 @@ public final class QuantPlan {
         private final List<ConvUnit> foldable = new ArrayList<>();
         private QuantScheme last = QuantScheme.FLOAT;
         private boolean lastSigned = true;
+        /** Fraction bits of the last produced tensor's fixed-point grid, or null when it has none. */
+        private Integer lastFraction;
         private boolean first = true;
 
         Walker(Map<String, QuantScheme> schemes) {
@@ -102,6 +106,9 @@ public final class QuantPlan {
                     if (aq != null) {
                         p.setOutputTransform(aq);
                     }
+                    lastFraction = fraction(aq);
+                } else if (p.kind() == Pool2d.Kind.AVG) {
+                    lastFraction = null;
                 }
             } else if (b instanceof ResidualBlock r) {
                 residual(r);
@@ -120,15 +127,23 @@ public final class QuantPlan {
             if (s.isFloat()) {
                 last = s;
                 lastSigned = !c.spec().relu();
+                lastFraction = null;
                 return;
             }
             QuantMethod m = method(s);
+            Integer inFraction = wasFirst ? null : lastFraction;
             if (wasFirst && m.quantizesNetworkInput(s)) {
-                c.setInputTransform(m.activationQuantizer(s, "input", true));
+                Block iq = m.activationQuantizer(s, "input", true);
+                c.setInputTransform(iq);
+                inFraction = fraction(iq);
             }
             Block wq = m.weightQuantizer(s, c.spec().name(), c.spec().weightCount());
             if (wq != null) {
                 c.setWeightTransform(wq);
+                AccumulatorGridBias grid = biasGrid(inFraction, wq);
+                if (grid != null) {
+                    c.setBiasTransform(grid);
+                }
             }
             if (c.spec().batchNorm() && m.foldsBatchNorm(s)) {
                 foldable.add(c);
@@ -140,6 +155,19 @@ public final class QuantPlan {
             }
             last = s;
             lastSigned = signed;
+            lastFraction = fraction(aq);
+        }
+
+        /** The bias grid of a layer whose input has {@code inFraction} fraction bits and weights {@code wq}. */
+        private static AccumulatorGridBias biasGrid(Integer inFraction, Block wq) {
+            if (inFraction != null && wq instanceof FixedPointWeights w && w.onGrid()) {
+                return new AccumulatorGridBias(inFraction, w);
+            }
+            return null;
+        }
+
+        private static Integer fraction(Block activationQuantizer) {
+            return activationQuantizer instanceof FixedPointQuantizer f ? f.fractionBits() : null;
         }
 
         private void linear(LinearUnit l) {
@@ -149,29 +177,38 @@ public final class QuantPlan {
                 Block wq = method(s).weightQuantizer(s, l.name(), (long) l.inFeatures() * l.outFeatures());
                 if (wq != null) {
                     l.setWeightTransform(wq);
+                    AccumulatorGridBias grid = biasGrid(lastFraction, wq);
+                    if (grid != null) {
+                        l.setBiasTransform(grid);
+                    }
                 }
             }
             last = s;
             lastSigned = true;
+            lastFraction = null;
         }
 
         private void residual(ResidualBlock r) {
             QuantScheme before = last;
             boolean beforeSigned = lastSigned;
+            Integer beforeFraction = lastFraction;
             sequence(r.main(), false);
             QuantScheme mainScheme = last;
             if (r.projection() != null) {
                 last = before;
                 lastSigned = beforeSigned;
+                lastFraction = beforeFraction;
                 conv(r.projection(), false);
             }
             last = mainScheme;
             lastSigned = !r.reluAfterAdd();
+            lastFraction = null;
             if (!last.isFloat()) {
                 Block aq = method(last).activationQuantizer(last, r.name(), lastSigned);
                 if (aq != null) {
                     r.setOutputTransform(aq);
                 }
+                lastFraction = fraction(aq);
             }
         }
 

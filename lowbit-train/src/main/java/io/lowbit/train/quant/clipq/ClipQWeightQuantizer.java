@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.lowbit.train.quant.FixedPointWeights;
 import io.lowbit.train.quant.Ste;
 
 /**
@@ -15,7 +16,7 @@ import io.lowbit.train.quant.Ste;
  * straight through to the full-precision weights, as the authors' save/quantize/restore/step loop does
  * (papers.md §1.3). The quantization runs on the host (an O(n) pass, about 5 ms per million weights).
  */
-public final class ClipQWeightQuantizer extends AbstractBlock {
+public final class ClipQWeightQuantizer extends AbstractBlock implements FixedPointWeights {
 
     /** {@code wexp=auto}: choose the exponent from the layer's largest weight every pass. */
     public static final int AUTO_EXPONENT = Integer.MIN_VALUE;
@@ -70,6 +71,20 @@ public final class ClipQWeightQuantizer extends AbstractBlock {
             k++;
         }
         return Math.max(MIN_EXPONENT, Math.min(MAX_EXPONENT, k));
+    }
+
+    @Override
+    public boolean onGrid() {
+        return quantizer.config().levelFormat() != null;
+    }
+
+    /** Levels are codes × 2^−(n + k) for the level format Qm.n; none without a level format. */
+    @Override
+    public int fractionBits() {
+        if (quantizer.config().levelFormat() == null) {
+            throw new IllegalStateException("CLIP-Q without a level format has no fixed-point grid");
+        }
+        return quantizer.config().levelFormat().fractionBits() + lastExponent;
     }
 
     /** The exponent k of the most recent forward pass. */
