@@ -30,11 +30,17 @@ import picocli.CommandLine.Parameters;
         description = "Evaluate a checkpoint on the test split of its dataset (or another one).",
         footer = {"", "Examples:", "  lowbit eval runs/nin-cifar10-20261123-1500/best.lbck",
             "  lowbit eval runs/demo/last.lbck --test-limit 1000 --json",
+            "  lowbit eval --int runs/demo/qat/model.lbq --dataset cifar10          (integer engine)",
             "  lowbit eval runs/nin/best.lbck --quant clipq:p=0.2,b=2,fmt=Q3.5    (post-training quantization)"})
 final class EvalCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A .lbck checkpoint written by lowbit train")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "A .lbck checkpoint written by lowbit train, or with --int an .lbq integer model file")
     Path checkpoint;
+
+    @Option(names = "--int", description = "Run the integer model file MODEL on the reference integer engine "
+            + "(integer arithmetic only, raw uint8 pixels in)")
+    boolean integer;
 
     @Mixin
     DataOptions data;
@@ -58,6 +64,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (integer) {
+            return IntegerEvaluation.run(checkpoint, dataset != null ? dataset : "cifar10", data, testLimit, json);
+        }
         CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
         TrainConfig cfg = meta.config();
         DatasetName name = DatasetName.parse(dataset != null ? dataset : cfg.dataset());

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lowbit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Hardware-software co-design of quantized CNNs on FPGAs: train, quantize, export, "
                 + "simulate and generate hardware.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  lowbit demo                                    the whole flow on a small default",

@@ -163,6 +163,18 @@ class CliTest {
         assertEquals("fixed:fmt=Q3.5", json.readTree(e.out()).get("quant").asText());
         assertEquals(json.readTree(q.resolve("summary.json").toFile()).get("bestTestAccuracy").asDouble(),
                 json.readTree(e.out()).get("accuracy").asDouble(), 1e-9);
+        // The trained fixed-point model is its integer model: the engine must give the same accuracy.
+        Path lbq = q.resolve("model.lbq");
+        Run x = lowbit("export", q.resolve("best.lbck").toString(), "-o", lbq.toString());
+        assertEquals(0, x.code(), x.err());
+        Run integer = lowbit("eval", "--int", lbq.toString(), "--dataset", "cifar10-mini", "--test-limit", "100",
+                "--json", "--data-dir", data.toString());
+        assertEquals(0, integer.code(), integer.err());
+        assertEquals(json.readTree(e.out()).get("accuracy").asDouble(),
+                json.readTree(integer.out()).get("accuracy").asDouble(), 1e-12);
+        Run floatExport = lowbit("export", fp.resolve("best.lbck").toString(), "-o", tmp.resolve("f.lbq").toString());
+        assertEquals(2, floatExport.code());
+        assertTrue(floatExport.err().contains("float model"), floatExport.err());
         Run ptq = lowbit("eval", fp.resolve("best.lbck").toString(), "--quant", "clipq:p=0.2,b=2,fmt=Q3.5",
                 "--test-limit", "100", "--json", "--data-dir", data.toString());
         assertEquals(0, ptq.code(), ptq.err());

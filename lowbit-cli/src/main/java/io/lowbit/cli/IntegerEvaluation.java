@@ -1,0 +1,59 @@
+package io.lowbit.cli;
+
+import io.lowbit.core.engine.ReferenceEngine;
+import io.lowbit.core.model.IntegerModel;
+import io.lowbit.core.model.file.IntegerModelFile;
+import io.lowbit.train.data.CifarDataset;
+import io.lowbit.train.data.DatasetName;
+import io.lowbit.train.data.LabelKind;
+import io.lowbit.train.data.LabeledImages;
+import io.lowbit.train.loop.Json;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code lowbit eval --int}: accuracy of an integer model file on raw test images, integer arithmetic only. */
+final class IntegerEvaluation {
+
+    private IntegerEvaluation() {
+    }
+
+    static int run(Path modelFile, String datasetName, DataOptions data, int testLimit, boolean json) throws Exception {
+        IntegerModel model = IntegerModelFile.read(modelFile);
+        DatasetName name = DatasetName.parse(datasetName);
+        LabeledImages test = CifarDataset.load(name, LabelKind.FINE, data.root(), !data.noDownload).test();
+        if (testLimit > 0) {
+            test = test.first(Math.min(testLimit, test.size()));
+        }
+        ReferenceEngine engine = new ReferenceEngine();
+        long start = System.nanoTime();
+        int correct = 0;
+        for (int i = 0; i < test.size(); i++) {
+            byte[] pixels = Arrays.copyOfRange(test.pixels(), i * LabeledImages.IMAGE_BYTES,
+                    (i + 1) * LabeledImages.IMAGE_BYTES);
+            if (engine.predict(model, pixels) == test.labels()[i]) {
+                correct++;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double accuracy = (double) correct / test.size();
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", modelFile.toString());
+            out.put("fingerprint", model.fingerprint());
+            out.put("engine", engine.name());
+            out.put("dataset", name.id());
+            out.put("images", test.size());
+            out.put("correct", correct);
+            out.put("accuracy", accuracy);
+            out.put("seconds", seconds);
+            System.out.println(Json.MAPPER.writeValueAsString(out));
+        } else {
+            System.out.printf(Locale.ROOT, "%s on %s (%s engine): accuracy %.2f%% (%d/%d), %.1f images/s%n",
+                    modelFile, name.id(), engine.name(), 100 * accuracy, correct, test.size(), test.size() / seconds);
+        }
+        return 0;
+    }
+}
