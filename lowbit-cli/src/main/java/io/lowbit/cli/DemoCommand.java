@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run the lowbit flow end to end on a small default: a half-width NIN trained on a "
                 + "10,000-image CIFAR-10 subset, then fine-tuned with CLIP-Q (4 weight values per layer, Q3.5), "
-                + "both evaluated — 5 to 7 minutes on 2 cores. --full runs the full-size experiment instead.")
+                + "both evaluated, exported and run on the integer engine — about 10 minutes on 2 cores. --full runs the full-size experiment instead.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final int INTEGER_EVAL_IMAGES = 500;

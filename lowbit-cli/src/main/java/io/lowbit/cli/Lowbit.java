@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             "  lowbit train --model nin --dataset cifar10 --epochs 30",
             "  lowbit train --resume --run-dir runs/nin-cifar10-20261123-1500",
             "  lowbit eval runs/nin-cifar10-20261123-1500/best.lbck --json",
+            "  lowbit export runs/qat/best.lbck -o model.lbq && lowbit eval --int model.lbq",
             "", "Data: --data-dir, else $LOWBIT_DATA, else ~/.lowbit/data (CIFAR is downloaded there if missing)."})
 public final class Lowbit {
 
