@@ -66,9 +66,10 @@ import java.util.Set;
  * pool emits the exact window sum ({@code M = 1}, int16), its scale {@code S_in/(H·W)} makes the real value the
  * training logit; a final linear layer emits its int32 accumulator (§15).
  *
- * <p>Not exact today: the training graph adds the <em>float</em> folded bias {@code b'}; export rounds it half up to
- * the accumulator grid {@code 2^−(fa+fw)} and reports the largest rounding error per layer ({@link LayerReport}).
- * Anything unsupported throws {@link ExportException} naming the layer and the reason.
+ * <p>Biases: export rounds the folded bias {@code b'} half up onto the accumulator grid {@code 2^−(fa+fw)}, exactly
+ * as training does in its forward pass ({@code quant.AccumulatorGridBias}), so the integer model reproduces the
+ * trained model bit for bit; {@link LayerReport} shows how far the float {@code b'} lay from the grid. Anything
+ * unsupported throws {@link ExportException} naming the layer and the reason.
  */
 public final class IntegerExport {
 
