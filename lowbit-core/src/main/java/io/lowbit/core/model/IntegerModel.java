@@ -117,12 +117,12 @@ public final class IntegerModel {
 
     private void requireAllContribute(Node out) {
         Set<String> reached = new HashSet<>();
-        Deque<Node> todo = new ArrayDeque<>(List.of(out));
-        while (!todo.isEmpty()) {
-            Node n = todo.pop();
+        Deque<Node> pending = new ArrayDeque<>(List.of(out));
+        while (!pending.isEmpty()) {
+            Node n = pending.pop();
             if (reached.add(n.id())) {
                 for (String in : n.inputs()) {
-                    todo.push(node(in));
+                    pending.push(node(in));
                 }
             }
         }
