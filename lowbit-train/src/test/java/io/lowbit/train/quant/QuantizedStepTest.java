@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Quantized training steps: gradients reach the shadow weights, and no step leaves arrays behind. */
-class QuantizedStepTest {
+public class QuantizedStepTest {
 
     @ParameterizedTest(name = "{0}, folded={1}")
     @CsvSource({"fixed:fmt=Q3.5, true", "fixed:fmt=Q3.5, false", "'clipq:p=0.2,b=2,fmt=Q3.5', true",
@@ -49,7 +49,8 @@ class QuantizedStepTest {
         }
     }
 
-    static Batch randomBatch(int n) {
+    /** A seeded batch of Gaussian images and random labels (shared by the quantizer tests). */
+    public static Batch randomBatch(int n) {
         SplittableRandom r = new SplittableRandom(3);
         float[] data = new float[n * 3 * 32 * 32];
         for (int i = 0; i < data.length; i++) {

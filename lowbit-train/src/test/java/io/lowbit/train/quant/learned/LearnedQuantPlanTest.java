@@ -25,7 +25,6 @@ import io.lowbit.train.quant.QuantPlan;
 import io.lowbit.train.quant.QuantSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -123,16 +122,7 @@ class LearnedQuantPlanTest {
         }
     }
 
-    static Batch randomBatch(int n) {
-        SplittableRandom r = new SplittableRandom(3);
-        float[] data = new float[n * 3 * 32 * 32];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) r.nextGaussian();
-        }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = r.nextInt(10);
-        }
-        return new Batch(data, labels, n);
+    private static Batch randomBatch(int n) {
+        return io.lowbit.train.quant.QuantizedStepTest.randomBatch(n);
     }
 }
