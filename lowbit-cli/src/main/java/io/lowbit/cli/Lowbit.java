@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lowbit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Hardware-software co-design of quantized CNNs on FPGAs: train, quantize, export, "
                 + "simulate and generate hardware.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, SimCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  lowbit demo                                    the whole flow on a small default",
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
             "  lowbit train --resume --run-dir runs/nin-cifar10-20261123-1500",
             "  lowbit eval runs/nin-cifar10-20261123-1500/best.lbck --json",
             "  lowbit export runs/qat/best.lbck -o model.lbq && lowbit eval --int model.lbq",
+            "  lowbit sim model.lbq --accel pynq-z2-clipq --images 100",
             "", "Data: --data-dir, else $LOWBIT_DATA, else ~/.lowbit/data (CIFAR is downloaded there if missing)."})
 public final class Lowbit {
 

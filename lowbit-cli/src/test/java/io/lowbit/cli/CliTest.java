@@ -61,7 +61,7 @@ class CliTest {
     void helpListsTheSubcommands() {
         Run r = lowbit("--help");
         assertEquals(0, r.code());
-        for (String sub : new String[] {"demo", "train", "eval", "bench-train"}) {
+        for (String sub : new String[] {"demo", "train", "eval", "export", "sim", "bench-train"}) {
             assertTrue(r.out().contains(sub), sub + " missing from:\n" + r.out());
         }
     }
@@ -183,6 +183,60 @@ class CliTest {
                 data.toString());
         assertEquals(2, twice.code());
         assertTrue(twice.err().contains("already quantized"), twice.err());
+    }
+
+    /** Train → CLIP-Q QAT → export → simulate on the paper's design: bit-exact, same accuracy as the engine. */
+    @Test
+    void aTrainedClipQModelSimulatesBitExactly() throws Exception {
+        Path data = sharedData();
+        String[] small = {"--model", "nin", "--width", "0.0625", "--dataset", "cifar10-mini", "--epochs", "1",
+            "--train-per-class", "20", "--test-limit", "100", "--batch-size", "50", "--data-dir", data.toString()};
+        Path fp = tmp.resolve("float");
+        assertEquals(0, lowbit(concat(new String[] {"train", "--run-dir", fp.toString()}, small)).code());
+        Path q = tmp.resolve("clipq");
+        Run t = lowbit(concat(new String[] {"train", "--run-dir", q.toString(), "--init",
+            fp.resolve("best.lbck").toString(), "--quant", "clipq:p=0.2,b=2,fmt=Q3.5", "--lr", "0.01"}, small));
+        assertEquals(0, t.code(), t.err());
+        Path lbq = q.resolve("model.lbq");
+        assertEquals(0, lowbit("export", q.resolve("best.lbck").toString(), "-o", lbq.toString()).code());
+        Path out = tmp.resolve("sim");
+        Run sim = lowbit("sim", lbq.toString(), "--accel", "pynq-z2-clipq", "--images", "60", "--dataset",
+                "cifar10-mini", "--data-dir", data.toString(), "--out-dir", out.toString(), "--json");
+        assertEquals(0, sim.code(), sim.err());
+        ObjectMapper json = new ObjectMapper();
+        var report = json.readTree(sim.out());
+        assertTrue(report.get("check").get("bitExact").asBoolean(), sim.out());
+        assertEquals(60, report.get("check").get("images").asInt());
+        assertTrue(report.get("total").get("cycles").asLong() > 0);
+        assertEquals(report.get("total").get("macs").asLong(), sumOf(report.get("layers"), "macs"));
+        assertEquals(report.get("total").get("cycles").asLong(), sumOf(report.get("layers"), "cycles")
+                + report.get("total").get("inputLoadCycles").asLong()
+                + report.get("total").get("outputStoreCycles").asLong());
+        for (String f : new String[] {"sim.json", "sim-layers.png", "program.json"}) {
+            assertTrue(Files.size(out.resolve(f)) > 100, f);
+        }
+        Run integer = lowbit("eval", "--int", lbq.toString(), "--dataset", "cifar10-mini", "--test-limit", "60",
+                "--json", "--data-dir", data.toString());
+        assertEquals(json.readTree(integer.out()).get("accuracy").asDouble(),
+                report.get("check").get("accuracy").asDouble(), 1e-12);
+
+        // A fixed-point export has plain int8 weights: the CLIP-Q design's codebook decoder cannot hold them.
+        Path fx = tmp.resolve("fixed");
+        assertEquals(0, lowbit(concat(new String[] {"train", "--run-dir", fx.toString(), "--init",
+            fp.resolve("best.lbck").toString(), "--quant", "fixed:fmt=Q3.5", "--lr", "0.01"}, small)).code());
+        Path fxq = fx.resolve("model.lbq");
+        assertEquals(0, lowbit("export", fx.resolve("best.lbck").toString(), "-o", fxq.toString()).code());
+        Run refused = lowbit("sim", fxq.toString());
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("layer 'conv1'") && refused.err().contains("codebook"), refused.err());
+    }
+
+    private static long sumOf(com.fasterxml.jackson.databind.JsonNode array, String field) {
+        long sum = 0;
+        for (var n : array) {
+            sum += n.get(field).asLong();
+        }
+        return sum;
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -1,0 +1,284 @@
+package io.lowbit.accel.compile;
+
+import io.lowbit.accel.config.AcceleratorConfig;
+import io.lowbit.accel.config.RequantizerKind;
+import io.lowbit.accel.config.WeightDecoder;
+import io.lowbit.core.arith.IntType;
+import io.lowbit.core.model.AvgPool;
+import io.lowbit.core.model.CodebookWeights;
+import io.lowbit.core.model.Conv2d;
+import io.lowbit.core.model.Input;
+import io.lowbit.core.model.IntegerModel;
+import io.lowbit.core.model.Linear;
+import io.lowbit.core.model.MaxPool;
+import io.lowbit.core.model.Node;
+import io.lowbit.core.model.OutputStage;
+import io.lowbit.core.model.Shape;
+import io.lowbit.core.model.TensorInfo;
+import io.lowbit.core.model.WeightedOp;
+import io.lowbit.core.model.Window;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Compiles a sequential integer model for one {@link AcceleratorConfig} ({@code docs/accelerator.md} §2–§3).
+ * Convolutions and linear layers run on the conv unit, max and average pools on the pool unit; a layer the design
+ * cannot run (a residual add, a feature map larger than a buffer, weights the decoder cannot hold, an accumulator
+ * wider than the datapath) is rejected with an {@link UnsupportedLayerException} naming the limit.
+ *
+ * <p>Loop order of a conv layer: weight tile → row tile → output-channel group → input-channel group → kernel chunk.
+ * The passes of one output-channel group over one row tile run back to back, so its partial sums live in the psum
+ * buffer only for that time.
+ */
+public final class AcceleratorCompiler {
+
+    private final AcceleratorConfig config;
+
+    public AcceleratorCompiler(AcceleratorConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    public Program compile(IntegerModel model) {
+        Objects.requireNonNull(model, "model");
+        List<Node> nodes = model.nodes();
+        Node input = nodes.get(0);
+        if (!(input.op() instanceof Input)) {
+            throw new UnsupportedLayerException(input.id(), "the first node must be the input");
+        }
+        requireActivation(input.id(), "input", input.output().type());
+        long inputBytes = bufferBytes(input.id(), input.output(), false);
+        List<LayerPlan> layers = new ArrayList<>();
+        List<Instruction> program = new ArrayList<>();
+        program.add(new Instruction.LoadInput(inputBytes));
+        int[] weightTile = {0};
+        for (int i = 1; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            Node prev = nodes.get(i - 1);
+            boolean isOutput = node.id().equals(model.outputId());
+            requireSequential(node, prev);
+            LayerPlan plan;
+            if (node.op() instanceof WeightedOp op) {
+                plan = weighted(node, op, prev.output(), isOutput, program, weightTile);
+            } else if (node.op() instanceof MaxPool || node.op() instanceof AvgPool) {
+                plan = pool(node, prev.output(), isOutput);
+                program.add(new Instruction.PoolPass(node.id()));
+            } else {
+                throw new UnsupportedLayerException(node.id(), unsupportedOp(node.op().kind()));
+            }
+            layers.add(plan);
+            program.add(new Instruction.SwapBuffers(node.id()));
+        }
+        program.add(new Instruction.StoreOutput(layers.get(layers.size() - 1).outputBytes()));
+        return new Program(Program.FORMAT, Program.VERSION, config.name(), model.metadata().name(),
+                model.fingerprint(), layers, program);
+    }
+
+    private static String unsupportedOp(String kind) {
+        return switch (kind) {
+            case "add" -> "op add (residual connection) is not supported: the RCA design has no element-wise unit"
+                    + " and its ping-pong buffers hold one feature map (a residual needs a second, requantized input"
+                    + " stream); run this model on the integer engine";
+            case "channel_pad_subsample" -> "op channel_pad_subsample (ResNet option-A shortcut) is not supported:"
+                    + " the design has no shortcut path; run this model on the integer engine";
+            default -> "op " + kind + " is not supported by the accelerator (conv2d, linear, max_pool, avg_pool are)";
+        };
+    }
+
+    private static void requireSequential(Node node, Node prev) {
+        if (node.inputs().size() != 1 || !node.input().equals(prev.id())) {
+            throw new UnsupportedLayerException(node.id(), "takes " + node.inputs() + ", but the accelerator runs a"
+                    + " chain of layers, each reading the previous one's output ('" + prev.id() + "')");
+        }
+    }
+
+    private LayerPlan weighted(Node node, WeightedOp op, TensorInfo in, boolean isOutput, List<Instruction> program,
+            int[] weightTile) {
+        String id = node.id();
+        boolean linear = op instanceof Linear;
+        Shape inShape = in.shape().isFeatureMap() ? in.shape() : Shape.chw(in.shape().elementCount(), 1, 1);
+        Window window = linear ? Window.global(inShape.height(), inShape.width()) : ((Conv2d) op).window();
+        int groups = linear ? 1 : ((Conv2d) op).groups();
+        TensorInfo out = node.output();
+        Shape outShape = out.shape().isFeatureMap() ? out.shape() : Shape.chw(out.shape().elementCount(), 1, 1);
+        requireActivation(id, "input", in.type());
+        requireWeights(id, op);
+        requireAccumulator(id, op, in);
+        requireOutputStage(id, op.outputStage(), isOutput);
+        if (!isOutput || !(op.outputStage() instanceof OutputStage.Accumulator)) {
+            requireActivation(id, "output", out.type());
+        }
+        long inBytes = bufferBytes(id, in, false);
+        long outBytes = bufferBytes(id, out, isOutput);
+
+        RcaMapping mapping = RcaMapping.of(window.kernelH(), window.kernelW(), config.pesPerRca());
+        int outC = outShape.channels();
+        int outH = outShape.height();
+        int outW = outShape.width();
+        int outPerGroup = outC / groups;
+        int inPerGroup = inShape.channels() / groups;
+        int perPassOut = config.convModules() * mapping.slots();
+        int outGroups = ceilDiv(outPerGroup, perPassOut);
+        int inGroups = ceilDiv(inPerGroup, config.rcasPerModule());
+        int tileRows = Math.min(outH, config.psumEntriesPerModule() / (mapping.slots() * outW));
+        if (tileRows < 1) {
+            throw new UnsupportedLayerException(id, "one output row needs " + (long) mapping.slots() * outW
+                    + " partial sums per conv module (" + mapping.slots() + " kernels × " + outW + " columns), more"
+                    + " than the " + config.psumEntriesPerModule() + " the psum buffer holds");
+        }
+
+        // Weight tiles: whole output-channel groups, as many as fit one bank.
+        List<int[]> units = new ArrayList<>(); // {group, first channel, channels}
+        for (int g = 0; g < groups; g++) {
+            for (int og = 0; og < outGroups; og++) {
+                int start = g * outPerGroup + og * perPassOut;
+                units.add(new int[] {g, start, Math.min(perPassOut, outPerGroup - og * perPassOut)});
+            }
+        }
+        List<List<int[]>> tiles = new ArrayList<>();
+        List<int[]> current = new ArrayList<>();
+        for (int[] unit : units) {
+            long unitBytes = weightBytes(op, unit[2], inPerGroup, mapping.taps());
+            if (unitBytes > config.buffers().weightBankBytes()) {
+                throw new UnsupportedLayerException(id, "the weights of " + unit[2] + " output channels ("
+                        + unitBytes + " B with codebook, bias and requantization constants) exceed the "
+                        + config.buffers().weightBankBytes() + " B weight bank");
+            }
+            List<int[]> extended = new ArrayList<>(current);
+            extended.add(unit);
+            if (!current.isEmpty() && bytesOf(op, extended, inPerGroup, mapping.taps())
+                    > config.buffers().weightBankBytes()) {
+                tiles.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(unit);
+        }
+        tiles.add(current);
+
+        long totalWeightBytes = 0;
+        int rowTiles = ceilDiv(outH, tileRows);
+        for (List<int[]> tile : tiles) {
+            int bank = weightTile[0] % 2;
+            long bytes = bytesOf(op, tile, inPerGroup, mapping.taps());
+            totalWeightBytes += bytes;
+            int tileOut = tile.stream().mapToInt(u -> u[2]).sum();
+            program.add(new Instruction.LoadWeights(id, weightTile[0]++, bank, tile.get(0)[1], tileOut, bytes));
+            for (int rt = 0; rt < rowTiles; rt++) {
+                int rowStart = rt * tileRows;
+                int rows = Math.min(tileRows, outH - rowStart);
+                for (int[] unit : tile) {
+                    for (int ig = 0; ig < inGroups; ig++) {
+                        int inStart = unit[0] * inPerGroup + ig * config.rcasPerModule();
+                        int inCount = Math.min(config.rcasPerModule(), inPerGroup - ig * config.rcasPerModule());
+                        for (int c = 0; c < mapping.chunks(); c++) {
+                            program.add(new Instruction.ConvPass(id, bank, unit[0], unit[1], unit[2], inStart,
+                                    inCount, c, rowStart, rows, ig == 0 && c == 0,
+                                    ig == inGroups - 1 && c == mapping.chunks() - 1));
+                        }
+                    }
+                }
+            }
+        }
+        long macs = (long) outC * inPerGroup * mapping.taps() * outH * outW;
+        return new LayerPlan(id, op.kind(), inShape, outShape, window, groups, mapping, tileRows, tiles.size(),
+                totalWeightBytes, macs, inBytes, outBytes);
+    }
+
+    private LayerPlan pool(Node node, TensorInfo in, boolean isOutput) {
+        String id = node.id();
+        requireActivation(id, "input", in.type());
+        if (!isOutput) {
+            requireActivation(id, "output", node.output().type());
+        }
+        Window window = node.op() instanceof MaxPool mp ? mp.window() : ((AvgPool) node.op()).window();
+        long inBytes = bufferBytes(id, in, false);
+        long outBytes = bufferBytes(id, node.output(), isOutput);
+        Shape outShape = node.output().shape();
+        return new LayerPlan(id, node.op().kind(), in.shape(), outShape, window, 1, null, outShape.height(), 0, 0,
+                0, inBytes, outBytes);
+    }
+
+    /** Bytes of a weight tile: indexes or codes, one codebook, bias, requantization constants. */
+    private long bytesOf(WeightedOp op, List<int[]> tile, int inPerGroup, int taps) {
+        return weightBytes(op, tile.stream().mapToInt(u -> u[2]).sum(), inPerGroup, taps);
+    }
+
+    private long weightBytes(WeightedOp op, int outChannels, int inPerGroup, int taps) {
+        WeightDecoder decoder = config.weightDecoder();
+        long weights = (long) outChannels * inPerGroup * taps;
+        int bitsPerWeight = decoder.kind() == WeightDecoder.Kind.CODEBOOK ? decoder.indexBits() : config.weightBits();
+        long bytes = (weights * bitsPerWeight + 7) / 8;
+        bytes += ((long) decoder.entries() * config.weightBits() + 7) / 8;
+        bytes += 4L * outChannels; // int32 bias
+        bytes += op.outputStage() instanceof OutputStage.Requantize ? 5L * outChannels : 1; // M0 + n, or one shift
+        return bytes;
+    }
+
+    private void requireWeights(String id, WeightedOp op) {
+        WeightDecoder decoder = config.weightDecoder();
+        IntType type = op.weights().codeType();
+        if (type.bits() > config.weightBits()) {
+            throw new UnsupportedLayerException(id, "weights are " + type + ", wider than the " + config.weightBits()
+                    + "-bit multipliers");
+        }
+        if (decoder.kind() == WeightDecoder.Kind.CODEBOOK) {
+            if (!(op.weights() instanceof CodebookWeights cb)) {
+                throw new UnsupportedLayerException(id, "has plain " + type + " weights, but the " + config.name()
+                        + " weight decoder takes " + decoder.indexBits() + "-bit codebook indexes (export a CLIP-Q"
+                        + " model, or use a configuration with \"weightDecoder\": {\"kind\": \"plain\"})");
+            }
+            if (cb.levels().size() > decoder.entries()) {
+                throw new UnsupportedLayerException(id, "has a " + cb.levels().size() + "-entry codebook, the decoder"
+                        + " holds " + decoder.entries() + " (" + decoder.indexBits() + "-bit indexes)");
+            }
+        }
+    }
+
+    private void requireAccumulator(String id, WeightedOp op, TensorInfo in) {
+        int bits = op.accumulatorBound(in).requiredBits();
+        if (bits > config.accumulatorBits()) {
+            throw new UnsupportedLayerException(id, "its worst-case accumulator needs " + bits + " bits"
+                    + " (docs/integer-semantics.md §5), the datapath has " + config.accumulatorBits());
+        }
+    }
+
+    private void requireOutputStage(String id, OutputStage stage, boolean isOutput) {
+        if (stage instanceof OutputStage.Requantize && config.requantizer() != RequantizerKind.MULTIPLIER) {
+            throw new UnsupportedLayerException(id, "requantizes with a per-channel multiplier (§8), but the "
+                    + config.name() + " requantizer only shifts (\"requantizer\": \"multiplier\" adds one)");
+        }
+        if (stage instanceof OutputStage.Accumulator && !isOutput) {
+            throw new UnsupportedLayerException(id, "emits raw accumulators but is not the model output");
+        }
+    }
+
+    private void requireActivation(String id, String what, IntType type) {
+        if (type.bits() > config.activationBits()) {
+            throw new UnsupportedLayerException(id, "its " + what + " is " + type + ", wider than the "
+                    + config.activationBits() + "-bit activations of " + config.name());
+        }
+    }
+
+    /**
+     * Bytes a tensor takes in a feature-map buffer: channel-major 32-bit words holding {@code 4/bytesPerCode} channels
+     * (paper: 4 channels of 8 bits per word); must fit one buffer.
+     */
+    private long bufferBytes(String id, TensorInfo t, boolean isOutput) {
+        Shape s = t.shape();
+        int c = s.isFeatureMap() ? s.channels() : s.elementCount();
+        long hw = s.isFeatureMap() ? (long) s.height() * s.width() : 1;
+        int bytesPerCode = t.type().bits() <= 8 ? 1 : t.type().bits() <= 16 ? 2 : 4;
+        int perWord = 4 / bytesPerCode;
+        long bytes = (long) ceilDiv(c, perWord) * 4 * hw;
+        if (bytes > config.buffers().featureMapBytes()) {
+            throw new UnsupportedLayerException(id, (isOutput ? "the output " : "a feature map ") + s + " takes "
+                    + bytes + " B, more than the " + config.buffers().featureMapBytes() + " B feature-map buffer"
+                    + " (row tiling through DRAM is not implemented; docs/accelerator.md §2)");
+        }
+        return bytes;
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}

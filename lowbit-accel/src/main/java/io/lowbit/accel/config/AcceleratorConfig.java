@@ -1,0 +1,85 @@
+package io.lowbit.accel.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One accelerator design (paper Fig. 5–10): {@code convModules} conv modules work on different output channels (output
+ * parallelism), each with {@code rcasPerModule} reconfigurable convolution arrays (RCAs) on different input channels
+ * (input parallelism), each a chain of {@code pesPerRca} multiply-add PEs that holds one or more kernels. Immutable;
+ * the compiler, the simulator and the RTL generator all read the same instance. Fields and units:
+ * {@code docs/accelerator.md} §1.
+ *
+ * @param name            identifier, e.g. {@code pynq-z2-clipq}
+ * @param description     one line for reports
+ * @param convModules     output-channel parallelism {@code Po}
+ * @param rcasPerModule   input-channel parallelism {@code Pi}
+ * @param pesPerRca       PEs in one RCA chain (25 = a 5×5 kernel)
+ * @param activationBits  feature-map code width (one byte per code in the buffers, so ≤ 8)
+ * @param weightBits      width of a weight (codebook level or plain code) at the multiplier
+ * @param accumulatorBits width of the adder tree, accumulator and partial sums
+ * @param weightDecoder   codebook (index + levels) or plain weights
+ * @param requantizer     what the requantization unit can do
+ * @param buffers         on-chip buffer sizes
+ * @param clockMHz        clock frequency
+ * @param dma             DRAM transfer model
+ */
+@JsonPropertyOrder({"name", "description", "convModules", "rcasPerModule", "pesPerRca", "activationBits", "weightBits",
+    "accumulatorBits", "weightDecoder", "requantizer", "buffers", "clockMHz", "dma"})
+public record AcceleratorConfig(String name, String description, int convModules, int rcasPerModule, int pesPerRca,
+        int activationBits, int weightBits, int accumulatorBits, WeightDecoder weightDecoder,
+        RequantizerKind requantizer, BufferSizes buffers, double clockMHz, DmaConfig dma) {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
+
+    public AcceleratorConfig {
+        InvalidConfigException.require(name != null && NAME.matcher(name).matches(), "name '" + name
+                + "' must be 1..64 characters of [A-Za-z0-9_.-] starting with a letter or digit");
+        description = description == null ? "" : description;
+        InvalidConfigException.inRange(convModules, 1, 256, "convModules");
+        InvalidConfigException.inRange(rcasPerModule, 1, 256, "rcasPerModule");
+        InvalidConfigException.inRange(pesPerRca, 1, 1024, "pesPerRca");
+        InvalidConfigException.inRange(activationBits, 2, 8, "activationBits");
+        InvalidConfigException.inRange(weightBits, 2, 16, "weightBits");
+        InvalidConfigException.inRange(accumulatorBits, 8, 32, "accumulatorBits");
+        InvalidConfigException.require(weightDecoder != null, "weightDecoder is missing");
+        InvalidConfigException.require(requantizer != null, "requantizer is missing (shift or multiplier)");
+        InvalidConfigException.require(buffers != null, "buffers is missing");
+        InvalidConfigException.require(dma != null, "dma is missing");
+        InvalidConfigException.require(Double.isFinite(clockMHz) && clockMHz > 0 && clockMHz <= 2000,
+                "clockMHz = " + clockMHz + " must be in (0, 2000]");
+        Objects.requireNonNull(name);
+    }
+
+    /** PEs of the whole conv unit: the peak multiply-accumulates per cycle. */
+    @JsonIgnore
+    public int peakMacsPerCycle() {
+        return convModules * rcasPerModule * pesPerRca;
+    }
+
+    /** Peak GOP/s at the configured clock, 1 MAC = 2 ops. */
+    @JsonIgnore
+    public double peakGops() {
+        return 2.0 * peakMacsPerCycle() * clockMHz / 1000.0;
+    }
+
+    /** Bytes of one accumulator in the partial-sum buffer. */
+    @JsonIgnore
+    public int accumulatorBytes() {
+        return (accumulatorBits + 7) / 8;
+    }
+
+    /** Partial sums one conv module's buffer holds. */
+    @JsonIgnore
+    public int psumEntriesPerModule() {
+        return buffers.psumBytesPerModule() / accumulatorBytes();
+    }
+
+    /** Adder-tree stages after the RCAs of a module: {@code ⌈log2 Pi⌉}. */
+    @JsonIgnore
+    public int adderTreeStages() {
+        return 32 - Integer.numberOfLeadingZeros(rcasPerModule - 1);
+    }
+}

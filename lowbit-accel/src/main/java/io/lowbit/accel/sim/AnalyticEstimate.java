@@ -1,0 +1,35 @@
+package io.lowbit.accel.sim;
+
+import io.lowbit.accel.compile.LayerPlan;
+import io.lowbit.accel.config.AcceleratorConfig;
+
+/**
+ * The closed-form estimate set beside the simulation ({@code docs/accelerator.md} §4.3): per conv layer
+ * {@code max(compute, weight DMA)} with compute {@code = groups·⌈C_out/G/(Po·slots)⌉·⌈C_in/G/Pi⌉·chunks·W_out·kW·
+ * ((H_out − 1)·s + kH)}, i.e. the stream of an untiled layer without pipeline fill, drain or preload stalls; pools as
+ * the simulator. What it leaves out (row-tile halos, drains, stalls, DMA/compute ordering) is the difference reported.
+ */
+public final class AnalyticEstimate {
+
+    private AnalyticEstimate() {
+    }
+
+    public static long layerCycles(LayerPlan plan, AcceleratorConfig config) {
+        if (!plan.isConv()) {
+            return ScheduleTimer.poolStreamCycles(plan);
+        }
+        var m = plan.mapping();
+        long outPerGroup = plan.output().channels() / plan.groups();
+        long inPerGroup = plan.input().channels() / plan.groups();
+        long passes = plan.groups() * ceilDiv(outPerGroup, (long) config.convModules() * m.slots())
+                * ceilDiv(inPerGroup, config.rcasPerModule()) * m.chunks();
+        long stream = (long) plan.output().width() * m.kernelW()
+                * ((long) (plan.output().height() - 1) * plan.window().strideH() + m.kernelH());
+        long dma = config.dma().transferCycles(plan.weightBytes());
+        return Math.max(passes * stream, dma);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}

@@ -1,0 +1,176 @@
+package io.lowbit.accel.sim;
+
+import io.lowbit.accel.compile.Instruction;
+import io.lowbit.accel.compile.LayerPlan;
+import io.lowbit.accel.compile.Program;
+import io.lowbit.accel.compile.RcaMapping;
+import io.lowbit.accel.config.AcceleratorConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Times a program cycle by cycle at the granularity of unit activities ({@code docs/accelerator.md} §4): the DMA
+ * engine moves one transfer at a time; a weight bank is refilled only after the last pass reading it has preloaded
+ * its PEs; each conv pass first preloads its kernels into the PEs' shadow weight registers (one PE per cycle per RCA,
+ * overlapping the previous pass's stream), then streams {@code W_out·kW·((rows − 1)·s + kH)} input pixels, one per
+ * cycle; its partial sums leave the pipeline {@code taps + ⌈log2 Pi⌉ + 1 (+2 when it requantizes)} cycles after its
+ * last input. A layer starts after the previous one's last output is written (the buffers swap per layer). Timing
+ * does not depend on the data: the design does not skip zero weights.
+ */
+public final class ScheduleTimer {
+
+    /** Read-modify-write of the psum buffer after the adder tree. */
+    public static final int PSUM_STAGES = 1;
+    /** Shift (or multiply-shift), clamp and output write. */
+    public static final int REQUANTIZE_STAGES = 2;
+    /** Pool unit pipeline: compare/add, then write. */
+    public static final int POOL_STAGES = 2;
+    /** Activations of 8 bits packed per 32-bit buffer word: the pool unit handles one word per cycle. */
+    public static final int CHANNELS_PER_WORD = 4;
+
+    private ScheduleTimer() {
+    }
+
+    public static Timing time(Program program, AcceleratorConfig config) {
+        if (!program.accelerator().equals(config.name())) {
+            throw new IllegalArgumentException("the program was compiled for '" + program.accelerator() + "', not '"
+                    + config.name() + "'");
+        }
+        return new Clock(program, config).run();
+    }
+
+    /** Stream cycles of one conv pass over {@code rows} output rows. */
+    public static long passStreamCycles(LayerPlan plan, int rows) {
+        RcaMapping m = plan.mapping();
+        return (long) plan.output().width() * m.kernelW()
+                * ((long) (rows - 1) * plan.window().strideH() + m.kernelH());
+    }
+
+    /** One buffer word (4 channels) per cycle per window position. */
+    public static long poolStreamCycles(LayerPlan plan) {
+        long words = (plan.output().channels() + CHANNELS_PER_WORD - 1) / CHANNELS_PER_WORD;
+        return words * plan.output().height() * plan.output().width() * plan.window().kernelArea();
+    }
+
+    private static final class Clock {
+        private final Program program;
+        private final AcceleratorConfig config;
+        private final List<LayerTiming> layers = new ArrayList<>();
+        private long dmaFree;
+        private final long[] bankReady = new long[2];
+        private final long[] bankFree = new long[2];
+        private long unitFree;
+        private long preloadFree;
+        private long lastPassStart;
+        private long prevLayerEnd;
+        private long inputLoadCycles;
+        private long outputStoreCycles;
+        private long dramBytes;
+        private long total;
+        // the layer being timed
+        private LayerPlan plan;
+        private int passes;
+        private long start = -1;
+        private long end;
+        private long stream;
+        private long stall;
+        private long layerDram;
+
+        Clock(Program program, AcceleratorConfig config) {
+            this.program = program;
+            this.config = config;
+        }
+
+        Timing run() {
+            for (Instruction ins : program.instructions()) {
+                if (ins instanceof Instruction.LoadInput li) {
+                    dmaFree = config.dma().transferCycles(li.bytes());
+                    inputLoadCycles = dmaFree;
+                    prevLayerEnd = dmaFree;
+                    unitFree = dmaFree;
+                    dramBytes += li.bytes();
+                } else if (ins instanceof Instruction.LoadWeights lw) {
+                    enter(lw.layer());
+                    long s = Math.max(dmaFree, bankFree[lw.bank()]);
+                    dmaFree = s + config.dma().transferCycles(lw.bytes());
+                    bankReady[lw.bank()] = dmaFree;
+                    layerDram += lw.bytes();
+                } else if (ins instanceof Instruction.ConvPass cp) {
+                    enter(cp.layer());
+                    convPass(cp);
+                } else if (ins instanceof Instruction.PoolPass pp) {
+                    enter(pp.layer());
+                    long s = Math.max(unitFree, prevLayerEnd);
+                    long cycles = poolStreamCycles(plan);
+                    start = s;
+                    stream += cycles;
+                    unitFree = s + cycles;
+                    end = unitFree + POOL_STAGES;
+                    passes++;
+                } else if (ins instanceof Instruction.SwapBuffers sb) {
+                    enter(sb.layer());
+                    finishLayer();
+                } else if (ins instanceof Instruction.StoreOutput so) {
+                    long s = Math.max(dmaFree, prevLayerEnd);
+                    total = s + config.dma().transferCycles(so.bytes());
+                    outputStoreCycles = total - prevLayerEnd;
+                    dramBytes += so.bytes();
+                }
+            }
+            long macs = layers.stream().mapToLong(LayerTiming::macs).sum();
+            long analytic = config.dma().transferCycles(program.instructions(Instruction.LoadInput.class).get(0)
+                    .bytes()) + layers.stream().mapToLong(LayerTiming::analyticCycles).sum() + outputStoreCycles;
+            return new Timing(config.name(), config.clockMHz(), config.peakMacsPerCycle(), total, inputLoadCycles,
+                    outputStoreCycles, dramBytes, macs, analytic, layers);
+        }
+
+        private void convPass(Instruction.ConvPass cp) {
+            RcaMapping m = plan.mapping();
+            int taps = m.chunkTaps(cp.chunk());
+            long preloadStart = Math.max(bankReady[cp.bank()], Math.max(preloadFree, lastPassStart));
+            long preloadEnd = preloadStart + (long) m.slots() * taps;
+            preloadFree = preloadEnd;
+            bankFree[cp.bank()] = Math.max(bankFree[cp.bank()], preloadEnd);
+            long ideal = Math.max(unitFree, prevLayerEnd);
+            long s = Math.max(ideal, preloadEnd);
+            stall += s - ideal;
+            if (start < 0) {
+                start = s;
+            }
+            long cycles = passStreamCycles(plan, cp.rows());
+            stream += cycles;
+            unitFree = s + cycles;
+            lastPassStart = s;
+            long latency = taps + config.adderTreeStages() + PSUM_STAGES + (cp.last() ? REQUANTIZE_STAGES : 0);
+            end = Math.max(end, unitFree + latency);
+            passes++;
+        }
+
+        private void enter(String layer) {
+            if (plan == null || !plan.layer().equals(layer)) {
+                plan = program.layer(layer);
+                passes = 0;
+                start = -1;
+                end = 0;
+                stream = 0;
+                stall = 0;
+                layerDram = 0;
+            }
+        }
+
+        private void finishLayer() {
+            long cycles = end - prevLayerEnd;
+            long drain = cycles - stream - stall;
+            dramBytes += layerDram;
+            boolean first = layers.isEmpty();
+            boolean last = layers.size() == program.layers().size() - 1;
+            long io = (first ? program.instructions(Instruction.LoadInput.class).get(0).bytes() : 0)
+                    + (last ? plan.outputBytes() : 0);
+            layers.add(new LayerTiming(plan.layer(), plan.kind(), plan.isConv() ? plan.mapping().toString() : "",
+                    plan.macs(), passes, start, end, cycles, stream, stall, drain, layerDram + io,
+                    AnalyticEstimate.layerCycles(plan, config), config.peakMacsPerCycle()));
+            prevLayerEnd = end;
+            unitFree = Math.max(unitFree, end);
+        }
+    }
+}

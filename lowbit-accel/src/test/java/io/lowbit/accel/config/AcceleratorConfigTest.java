@@ -1,0 +1,86 @@
+package io.lowbit.accel.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AcceleratorConfigTest {
+
+    @Test
+    void paperPresetHas400PesAt111MHz() {
+        AcceleratorConfig c = AcceleratorConfigs.pynqZ2ClipQ();
+        assertEquals(4, c.convModules());
+        assertEquals(4, c.rcasPerModule());
+        assertEquals(25, c.pesPerRca());
+        assertEquals(400, c.peakMacsPerCycle());
+        assertEquals(88.8, c.peakGops(), 1e-9);
+        assertEquals(8, c.activationBits());
+        assertEquals(WeightDecoder.codebook(2), c.weightDecoder());
+        assertEquals(4, c.weightDecoder().entries());
+        assertEquals(2, c.adderTreeStages());
+    }
+
+    @Test
+    void paperPresetFitsTheXc7z020BlockRam() {
+        AcceleratorConfig c = AcceleratorConfigs.pynqZ2ClipQ();
+        int blocks = c.buffers().bram36Blocks(c.convModules());
+        assertTrue(blocks <= 140, blocks + " RAMB36 > 140 of the XC7Z020");
+        assertTrue(c.buffers().totalBytes(c.convModules()) <= 630 * 1024);
+    }
+
+    @Test
+    void jsonRoundTripIsIdentity() {
+        AcceleratorConfig c = AcceleratorConfigs.pynqZ2ClipQ();
+        assertEquals(c, AcceleratorConfigs.parse(AcceleratorConfigs.toJson(c), "round trip"));
+    }
+
+    @Test
+    void plainDecoderParses() {
+        String json = AcceleratorConfigs.toJson(AcceleratorConfigs.pynqZ2ClipQ())
+                .replace("\"kind\" : \"codebook\",\n    \"indexBits\" : 2", "\"kind\" : \"plain\"")
+                .replace("\"shift\"", "\"multiplier\"");
+        AcceleratorConfig c = AcceleratorConfigs.parse(json, "t");
+        assertEquals(WeightDecoder.plain(), c.weightDecoder());
+        assertEquals(RequantizerKind.MULTIPLIER, c.requantizer());
+    }
+
+    @Test
+    void errorsNameTheSourceAndField() {
+        String good = AcceleratorConfigs.toJson(AcceleratorConfigs.pynqZ2ClipQ());
+        assertMessage(good.replace("\"convModules\" : 4", "\"convModules\" : 0"), "convModules = 0");
+        assertMessage(good.replace("\"convModules\" : 4", "\"convModulez\" : 4"), "convModulez");
+        assertMessage(good.replace("\"convModules\" : 4,", ""), "convModules");
+        assertMessage(good.replace("\"indexBits\" : 2", "\"indexBits\" : 9"), "weightDecoder.indexBits = 9");
+        assertMessage(good.replace("\"shift\"", "\"divider\""), "requantizer");
+        assertMessage(good.replace("111.0", "-1"), "clockMHz");
+        assertMessage(good.replace("\"featureMapBytes\" : 196608", "\"featureMapBytes\" : 1"),
+                "buffers.featureMapBytes = 1");
+        assertMessage(good.substring(0, good.length() / 2), "cfg.json");
+        assertMessage("[]", "cfg.json");
+        assertMessage("null", "empty");
+    }
+
+    @Test
+    void unknownPresetAndHugeFileAreRejected(@TempDir Path dir) throws Exception {
+        var e = assertThrows(InvalidConfigException.class, () -> AcceleratorConfigs.resolve("pynq-z3"));
+        assertTrue(e.getMessage().contains("pynq-z2-clipq"), e.getMessage());
+        Path big = dir.resolve("big.json");
+        Files.write(big, new byte[(int) AcceleratorConfigs.MAX_FILE_BYTES + 1]);
+        e = assertThrows(InvalidConfigException.class, () -> AcceleratorConfigs.resolve(big.toString()));
+        assertTrue(e.getMessage().contains("too large"), e.getMessage());
+        Path ok = dir.resolve("ok.json");
+        Files.writeString(ok, AcceleratorConfigs.toJson(AcceleratorConfigs.pynqZ2ClipQ()));
+        assertEquals(AcceleratorConfigs.pynqZ2ClipQ(), AcceleratorConfigs.resolve(ok.toString()));
+    }
+
+    private static void assertMessage(String json, String expected) {
+        var e = assertThrows(InvalidConfigException.class, () -> AcceleratorConfigs.parse(json, "cfg.json"));
+        assertTrue(e.getMessage().contains("cfg.json"), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}

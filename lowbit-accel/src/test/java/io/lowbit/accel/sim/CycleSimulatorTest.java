@@ -1,0 +1,222 @@
+package io.lowbit.accel.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lowbit.accel.SequentialModels;
+import io.lowbit.accel.TestNets;
+import io.lowbit.accel.compile.Instruction;
+import io.lowbit.accel.compile.UnsupportedLayerException;
+import io.lowbit.accel.config.AcceleratorConfig;
+import io.lowbit.accel.config.AcceleratorConfigs;
+import io.lowbit.accel.config.BufferSizes;
+import io.lowbit.accel.config.DmaConfig;
+import io.lowbit.accel.config.RequantizerKind;
+import io.lowbit.accel.config.WeightDecoder;
+import io.lowbit.core.engine.ReferenceEngine;
+import io.lowbit.core.model.IntTensor;
+import io.lowbit.core.model.IntegerModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class CycleSimulatorTest {
+
+    private static final ReferenceEngine REFERENCE = new ReferenceEngine();
+
+    @Test
+    void ninOnThePaperPresetIsBitExactNodeByNode() {
+        IntegerModel nin = TestNets.nin(0.25, 7);
+        CycleSimulator sim = new CycleSimulator(AcceleratorConfigs.pynqZ2ClipQ(), nin);
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int i = 0; i < 3; i++) {
+            byte[] image = TestNets.image(nin, rng);
+            assertSameNodes(nin, sim, image);
+        }
+    }
+
+    /** Random chains on random designs whose buffers are just large enough: every tiling path is exercised. */
+    @Test
+    void randomChainsOnTightDesignsAreBitExact() {
+        SplittableRandom rng = new SplittableRandom(2026);
+        int tiledRows = 0;
+        int tiledWeights = 0;
+        int chunked = 0;
+        for (int n = 0; n < 60; n++) {
+            IntegerModel model = SequentialModels.random(rng, false, false);
+            CycleSimulator sim = tightSimulator(model, rng);
+            for (var plan : sim.program().layers()) {
+                tiledRows += plan.isConv() && plan.rowTiles() > 1 ? 1 : 0;
+                tiledWeights += plan.weightTiles() > 1 ? 1 : 0;
+                chunked += plan.isConv() && plan.mapping().chunks() > 1 ? 1 : 0;
+            }
+            byte[] image = SequentialModels.image(model, rng);
+            assertSameNodes(model, sim, image);
+        }
+        assertTrue(tiledRows > 5 && tiledWeights > 5 && chunked > 5, "coverage: row tiles " + tiledRows
+                + ", weight tiles " + tiledWeights + ", chunked kernels " + chunked);
+    }
+
+    @Test
+    void timingAddsUpAndIsDataIndependent() {
+        IntegerModel nin = TestNets.nin(1.0, 3);
+        CycleSimulator sim = new CycleSimulator(AcceleratorConfigs.pynqZ2ClipQ(), nin);
+        Timing t = sim.timing();
+        long layers = t.layers().stream().mapToLong(LayerTiming::cycles).sum();
+        assertEquals(t.totalCycles(), t.inputLoadCycles() + layers + t.outputStoreCycles());
+        for (LayerTiming l : t.layers()) {
+            assertEquals(l.cycles(), l.streamCycles() + l.stallCycles() + l.drainCycles(), l.layer());
+            assertTrue(l.drainCycles() >= 0 && l.stallCycles() >= 0, l.layer());
+            assertTrue(l.utilization() <= 1.0, l.layer());
+        }
+        // papers.md §1.4 layer list: Σ C_out·C_in·k²·H·W over the nine convs
+        long ninMacs = 96L * 3 * 9 * 1024 + 160L * 96 * 1024 + 192L * 160 * 1024 + 96L * 192 * 9 * 256
+                + 192L * 96 * 256 + 192L * 192 * 256 + 384L * 192 * 9 * 64 + 192L * 384 * 64 + 10L * 192 * 64;
+        assertEquals(153_772_032L, ninMacs);
+        assertEquals(ninMacs, t.macs());
+        assertTrue(t.gops() < t.peakMacsPerCycle() * 2 * t.clockMHz() / 1000, "below the peak");
+    }
+
+    @Test
+    void streamCyclesFollowTheStripSchedule() {
+        IntegerModel nin = TestNets.nin(1.0, 3);
+        Timing t = new CycleSimulator(AcceleratorConfigs.pynqZ2ClipQ(), nin).timing();
+        // conv1: 3→96, 3×3 on 32×32: 2 kernels/RCA × 4 modules = 8 channels per pass, 12 passes, each streaming
+        // 32 strips × 3 columns × 34 rows (rows 0..31 with the 3-row window and 1-pixel padding).
+        LayerTiming conv1 = t.layer("conv1");
+        assertEquals(12, conv1.passes());
+        assertEquals(12L * 32 * 3 * 34, conv1.streamCycles());
+        // conv2: 96→160, 1×1: 100 channels per pass → 2 groups × 24 input groups, 1024 pixels each, in row tiles
+        LayerTiming conv2 = t.layer("conv2");
+        assertEquals(2L * 24 * 1024, conv2.streamCycles());
+    }
+
+    @Test
+    void unsupportedLayersNameTheLayerAndTheLimit() {
+        AcceleratorConfig paper = AcceleratorConfigs.pynqZ2ClipQ();
+        SplittableRandom rng = new SplittableRandom(5);
+        IntegerModel everyOp = io.lowbit.core.model.SampleModels.everyOp();
+        var e = expectUnsupported(paper, everyOp);
+        assertTrue(e.getMessage().contains("layer '"), e.getMessage());
+
+        IntegerModel plain = null;
+        for (int i = 0; plain == null && i < 200; i++) {
+            IntegerModel m = SequentialModels.random(rng, false, false);
+            if (m.nodes().stream().anyMatch(n -> n.op() instanceof io.lowbit.core.model.Conv2d c
+                    && c.weights() instanceof io.lowbit.core.model.IntegerWeights)) {
+                plain = m;
+            }
+        }
+        e = expectUnsupported(paper, plain);
+        assertTrue(e.getMessage().contains("codebook indexes") || e.getMessage().contains("multiplier")
+                || e.getMessage().contains("wider"), e.getMessage());
+
+        AcceleratorConfig tinyPsum = withBuffers(paper, new BufferSizes(196608, 64, 24576));
+        e = expectUnsupported(tinyPsum, TestNets.nin(0.25, 1));
+        assertEquals("conv1", e.layer());
+        assertTrue(e.getMessage().contains("psum buffer"), e.getMessage());
+
+        AcceleratorConfig tinyMaps = withBuffers(paper, new BufferSizes(4096, 16384, 24576));
+        e = expectUnsupported(tinyMaps, TestNets.nin(0.25, 1));
+        assertTrue(e.getMessage().contains("feature-map buffer"), e.getMessage());
+
+        AcceleratorConfig tinyWeights = withBuffers(paper, new BufferSizes(196608, 16384, 128));
+        e = expectUnsupported(tinyWeights, TestNets.nin(1, 1));
+        assertTrue(e.getMessage().contains("weight bank"), e.getMessage());
+    }
+
+    @Test
+    void ninNeedsWeightTilesWhenTheBankIsSmall() {
+        AcceleratorConfig paper = AcceleratorConfigs.pynqZ2ClipQ();
+        AcceleratorConfig small = withBuffers(paper, new BufferSizes(196608, 16384, 12000));
+        IntegerModel nin = TestNets.nin(1, 4);
+        CycleSimulator sim = new CycleSimulator(small, nin);
+        assertTrue(sim.program().layer("conv8").weightTiles() > 1);
+        byte[] image = TestNets.image(nin, new SplittableRandom(3));
+        assertArrayEquals(REFERENCE.run(nin, image), sim.run(image));
+        long loads = sim.program().instructions(Instruction.LoadWeights.class).size();
+        assertTrue(loads > 9, "loads " + loads);
+    }
+
+    @Test
+    void batchEqualsSingleRuns() {
+        IntegerModel nin = TestNets.nin(0.25, 9);
+        CycleSimulator sim = new CycleSimulator(AcceleratorConfigs.pynqZ2ClipQ(), nin);
+        SplittableRandom rng = new SplittableRandom(4);
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            images.add(TestNets.image(nin, rng));
+        }
+        int[][] batch = sim.runBatch(images);
+        for (int i = 0; i < images.size(); i++) {
+            assertArrayEquals(REFERENCE.run(nin, images.get(i)), batch[i]);
+        }
+    }
+
+    static void assertSameNodes(IntegerModel model, CycleSimulator sim, byte[] image) {
+        Map<String, IntTensor> expected = REFERENCE.runAllNodes(model, image);
+        Map<String, IntTensor> actual = new LinkedHashMap<>();
+        int[] out = sim.run(image, (node, t) -> actual.put(node.id(), t));
+        assertEquals(expected.keySet(), actual.keySet());
+        for (String id : expected.keySet()) {
+            int[] e = expected.get(id).toArray();
+            int[] a = actual.get(id).toArray();
+            for (int i = 0; i < e.length; i++) {
+                if (e[i] != a[i]) {
+                    throw new AssertionError(model.metadata().name() + " node '" + id + "' element " + i + ": engine "
+                            + e[i] + ", simulator " + a[i] + "\nprogram layers: " + sim.program().layers());
+                }
+            }
+        }
+        assertArrayEquals(expected.get(model.outputId()).toArray(), out);
+    }
+
+    private static UnsupportedLayerException expectUnsupported(AcceleratorConfig config, IntegerModel model) {
+        try {
+            new CycleSimulator(config, model);
+        } catch (UnsupportedLayerException e) {
+            return e;
+        }
+        throw new AssertionError("compiled, but should not: " + model.metadata().name());
+    }
+
+    /** A random design (plain weights, multiplier requantizer) whose buffers are doubled until the model fits. */
+    private static CycleSimulator tightSimulator(IntegerModel model, SplittableRandom rng) {
+        int modules = rng.nextInt(1, 5);
+        int rcas = rng.nextInt(1, 6);
+        int pes = new int[] {9, 16, 25}[rng.nextInt(3)];
+        int fmap = 64;
+        int psum = 16;
+        int weights = 64;
+        for (int attempt = 0; attempt < 64; attempt++) {
+            AcceleratorConfig c = new AcceleratorConfig("tight", "", modules, rcas, pes, 8, 8, 32,
+                    WeightDecoder.plain(), RequantizerKind.MULTIPLIER, new BufferSizes(fmap, psum, weights), 100,
+                    new DmaConfig(rng.nextInt(1, 17), rng.nextInt(0, 100)));
+            try {
+                return new CycleSimulator(c, model);
+            } catch (UnsupportedLayerException e) {
+                String m = e.getMessage();
+                if (m.contains("feature-map buffer")) {
+                    fmap *= 2;
+                } else if (m.contains("psum buffer")) {
+                    psum *= 2;
+                } else if (m.contains("weight bank")) {
+                    weights *= 2;
+                } else {
+                    throw e;
+                }
+            }
+        }
+        throw new AssertionError("no design fits " + model.metadata().name());
+    }
+
+    private static AcceleratorConfig withBuffers(AcceleratorConfig c, BufferSizes buffers) {
+        return new AcceleratorConfig(c.name(), c.description(), c.convModules(), c.rcasPerModule(), c.pesPerRca(),
+                c.activationBits(), c.weightBits(), c.accumulatorBits(), c.weightDecoder(), c.requantizer(), buffers,
+                c.clockMHz(), c.dma());
+    }
+}
