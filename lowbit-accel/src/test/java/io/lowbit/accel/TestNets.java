@@ -67,6 +67,36 @@ public final class TestNets {
         return b.build("gap");
     }
 
+    /** VGG7 ("VGG-Small", papers.md §5.1): 128-128-M-256-256-M-512-512-M-FC, widths scaled, CLIP-Q weights. */
+    public static IntegerModel vgg7(double width, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        IntegerModelBuilder b = IntegerModel.builder("vgg7-clipq-random");
+        b.input("input", Input.codes(Shape.chw(3, 32, 32), new QuantizedType(IntType.INT8, 0)), 1.0 / 32);
+        String prev = "input";
+        int c = 3;
+        int[] plan = {128, 128, 0, 256, 256, 0, 512, 512, 0};
+        int convs = 0;
+        for (int p : plan) {
+            String id;
+            if (p == 0) {
+                id = "pool" + convs;
+                b.node(id, new MaxPool(Window.square(2, 2, 0)), prev);
+            } else {
+                int outC = Math.max(1, (int) Math.round(p * width));
+                id = "conv" + ++convs;
+                b.node(id, conv(rng, c, outC, Window.square(3, 1, 1), 1), 1.0 / 32, prev);
+                c = outC;
+            }
+            prev = id;
+        }
+        Conv2d probe = conv(rng, c * 16, 10, Window.square(1, 1, 0), 1);
+        b.node("fc", new io.lowbit.core.model.Linear(
+                new CodebookWeights(IntType.INT8, ((CodebookWeights) probe.weights()).levels(),
+                        IntTensor.of(Shape.of(10, c * 16), ((CodebookWeights) probe.weights()).indexes().toArray())),
+                probe.bias(), new io.lowbit.core.model.OutputStage.Accumulator()), 1.0, prev);
+        return b.build("fc");
+    }
+
     /** A CLIP-Q conv: pruned fraction about 0.2, three random non-zero Q3.5 levels, small bias. */
     public static Conv2d conv(SplittableRandom rng, int inC, int outC, Window window, int groups) {
         List<Integer> levels = new ArrayList<>(List.of(0));

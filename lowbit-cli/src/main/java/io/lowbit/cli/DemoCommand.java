@@ -20,10 +20,13 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run the lowbit flow end to end on a small default: a half-width NIN trained on a "
                 + "10,000-image CIFAR-10 subset, then fine-tuned with CLIP-Q (4 weight values per layer, Q3.5), "
-                + "both evaluated, exported and run on the integer engine — about 10 minutes on 2 cores. --full runs the full-size experiment instead.")
+                + "both evaluated, exported, run on the integer engine and simulated on the paper's accelerator "
+                + "(bit-exact check) — about 10 minutes on 2 cores. --full runs the full-size experiment instead.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final int INTEGER_EVAL_IMAGES = 500;
+    /** The simulator check also runs the reference engine per image; 100 images take about a minute. */
+    private static final int SIM_CHECK_IMAGES = 100;
 
     @Mixin
     DataOptions data;
@@ -56,6 +59,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--qat-epochs", defaultValue = "2", description = "Fine-tuning epochs (default: ${DEFAULT-VALUE})")
     int qatEpochs;
+
+    @Option(names = "--accel", defaultValue = "pynq-z2-clipq", paramLabel = "PRESET|FILE",
+            description = "Accelerator of the simulation step (default: ${DEFAULT-VALUE})")
+    String accel;
 
     @Option(names = "--full", description = "Full experiment: full width, all data, 30 epochs (hours on 2 cores)")
     boolean full;
@@ -92,26 +99,38 @@ final class DemoCommand implements Callable<Integer> {
         List<String> evalInt = new ArrayList<>(List.of("eval", "--int", lbq.toString(), "--dataset", dataset,
                 "--test-limit", intLimit));
         evalInt.addAll(dataArgs());
-        List<List<String>> steps = List.of(train, qat, evalOf(dir, Integer.toString(testLimit)),
-                evalOf(qatDir, intLimit), export, evalInt);
-        String[] titles = {"float training", "quantization-aware fine-tuning (" + quant + ")",
-            "evaluation of the float model", "evaluation of the quantized model (fake-quant, DJL)",
-            "export to the integer model file", "evaluation on the integer engine (must equal the fake-quant result)"};
+        List<String> sim = new ArrayList<>(List.of("sim", lbq.toString(), "--accel", accel, "--images",
+                Integer.toString(Math.min(Integer.parseInt(intLimit), SIM_CHECK_IMAGES)), "--dataset", dataset,
+                "--out-dir", qatDir.resolve("sim").toString()));
+        sim.addAll(dataArgs());
+        List<List<String>> steps = new ArrayList<>(List.of(train, qat, evalOf(dir, Integer.toString(testLimit)),
+                evalOf(qatDir, intLimit), export, evalInt));
+        List<String> titles = new ArrayList<>(List.of("float training", "quantization-aware fine-tuning (" + quant
+                + ")", "evaluation of the float model", "evaluation of the quantized model (fake-quant, DJL)",
+                "export to the integer model file",
+                "evaluation on the integer engine (must equal the fake-quant result)"));
+        if (quant.startsWith("clipq") || !accel.equals("pynq-z2-clipq")) {
+            steps.add(sim);
+            titles.add("accelerator simulation on " + accel + " (outputs checked bit for bit against the engine)");
+        } else {
+            System.out.println("(the accelerator step needs CLIP-Q codebook weights for pynq-z2-clipq; with --quant "
+                    + quant + " give --accel a configuration with a plain weight decoder)");
+        }
         long start = System.nanoTime();
         for (int i = 0; i < steps.size(); i++) {
-            System.out.printf(Locale.ROOT, "%n== step %d/%d: %s ==%n$ lowbit %s%n", i + 1, steps.size(), titles[i],
+            System.out.printf(Locale.ROOT, "%n== step %d/%d: %s ==%n$ lowbit %s%n", i + 1, steps.size(), titles.get(i),
                     String.join(" ", steps.get(i)));
             long t0 = System.nanoTime();
             int rc = Lowbit.newCommandLine().execute(steps.get(i).toArray(String[]::new));
             if (rc != 0) {
-                System.err.printf("lowbit demo: step %d (%s) failed with exit code %d%n", i + 1, titles[i], rc);
+                System.err.printf("lowbit demo: step %d (%s) failed with exit code %d%n", i + 1, titles.get(i), rc);
                 return rc;
             }
             System.out.printf(Locale.ROOT, "step %d done in %.0f s%n", i + 1, (System.nanoTime() - t0) / 1e9);
         }
         System.out.printf(Locale.ROOT, "%ndemo finished in %.0f s. Float run in %s, quantized run in %s "
-                + "(curves.png, metrics.csv, summary.json, best.lbck in each)%n", (System.nanoTime() - start) / 1e9,
-                dir, qatDir);
+                + "(curves.png, metrics.csv, summary.json, best.lbck in each; model.lbq and sim/ in the latter)%n",
+                (System.nanoTime() - start) / 1e9, dir, qatDir);
         return 0;
     }
 

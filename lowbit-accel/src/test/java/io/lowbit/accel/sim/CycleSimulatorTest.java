@@ -39,6 +39,14 @@ class CycleSimulatorTest {
         }
     }
 
+    @Test
+    void vgg7OnThePaperPresetIsBitExact() {
+        IntegerModel vgg = TestNets.vgg7(0.125, 11);
+        CycleSimulator sim = new CycleSimulator(AcceleratorConfigs.pynqZ2ClipQ(), vgg);
+        assertEquals("linear", sim.program().layer("fc").kind());
+        assertSameNodes(vgg, sim, TestNets.image(vgg, new SplittableRandom(2)));
+    }
+
     /** Random chains on random designs whose buffers are just large enough: every tiling path is exercised. */
     @Test
     void randomChainsOnTightDesignsAreBitExact() {
