@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
     private static final int INTEGER_EVAL_IMAGES = 500;
-    /** The simulator check also runs the reference engine per image; 100 images take about a minute. */
+    /** Images the simulator check runs (about 5 per second for the demo's NIN). */
     private static final int SIM_CHECK_IMAGES = 100;
 
     @Mixin

@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  lowbit eval runs/nin-cifar10-20261123-1500/best.lbck",
             "  lowbit eval runs/demo/last.lbck --test-limit 1000 --json",
             "  lowbit eval --int runs/demo/qat/model.lbq --dataset cifar10          (integer engine)",
+            "  lowbit eval --int model.lbq --engine reference                      (the golden engine, slow)",
             "  lowbit eval runs/nin/best.lbck --quant clipq:p=0.2,b=2,fmt=Q3.5    (post-training quantization)"})
 final class EvalCommand implements Callable<Integer> {
 
@@ -38,9 +39,14 @@ final class EvalCommand implements Callable<Integer> {
             description = "A .lbck checkpoint written by lowbit train, or with --int an .lbq integer model file")
     Path checkpoint;
 
-    @Option(names = "--int", description = "Run the integer model file MODEL on the reference integer engine "
+    @Option(names = "--int", description = "Run the integer model file MODEL on an integer engine "
             + "(integer arithmetic only, raw uint8 pixels in)")
     boolean integer;
+
+    @Option(names = "--engine", defaultValue = "fast", paramLabel = "reference|fast",
+            description = "Integer engine for --int: fast (all cores, images in parallel) or reference (the golden "
+                    + "one, slow); both give identical outputs (default: ${DEFAULT-VALUE})")
+    IntegerEvaluation.Engine engine;
 
     @Mixin
     DataOptions data;
@@ -65,7 +71,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (integer) {
-            return IntegerEvaluation.run(checkpoint, dataset != null ? dataset : "cifar10", data, testLimit, json);
+            return IntegerEvaluation.run(checkpoint, dataset != null ? dataset : "cifar10", data, testLimit, json,
+                    engine);
         }
         CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
         TrainConfig cfg = meta.config();

@@ -6,7 +6,7 @@ import io.lowbit.accel.config.AcceleratorConfigs;
 import io.lowbit.accel.sim.CycleSimulator;
 import io.lowbit.accel.sim.LayerTiming;
 import io.lowbit.accel.sim.Timing;
-import io.lowbit.core.engine.ReferenceEngine;
+import io.lowbit.core.engine.FastEngine;
 import io.lowbit.core.model.IntegerModel;
 import io.lowbit.core.model.file.IntegerModelFile;
 import io.lowbit.train.data.CifarDataset;
@@ -36,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Compile an integer model for an accelerator configuration, simulate it cycle by cycle and "
                 + "report per-layer cycles, utilization, DRAM traffic, latency, frames/s and GOP/s (1 MAC = 2 ops). "
                 + "With test images, also run them through the simulated datapath and check every output is "
-                + "bit-exact with the integer engine.",
+                + "bit-exact with the integer engine (the fast engine, itself bit-exact with the reference one).",
         footer = {"", "Examples:", "  lowbit sim model.lbq                                  (pynq-z2-clipq, timing only)",
             "  lowbit sim model.lbq --images 100 --data-dir ../shared/data   (and bit-exactness on 100 test images)",
             "  lowbit sim model.lbq --accel my-design.json --out-dir runs/sim",
@@ -118,7 +118,7 @@ final class SimCommand implements Callable<Integer> {
         test = test.first(Math.min(images, test.size()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("dataset", name.id());
-        out.putAll(SimulatorCheck.run(sim, test, new ReferenceEngine()));
+        out.putAll(SimulatorCheck.run(sim, test, new FastEngine()));
         return out;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lowbit.core.model.file.IntegerModelFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -61,7 +62,7 @@ class CliTest {
     void helpListsTheSubcommands() {
         Run r = lowbit("--help");
         assertEquals(0, r.code());
-        for (String sub : new String[] {"demo", "train", "eval", "export", "sim", "bench-train"}) {
+        for (String sub : new String[] {"demo", "train", "eval", "export", "sim", "bench-train", "bench-engine"}) {
             assertTrue(r.out().contains(sub), sub + " missing from:\n" + r.out());
         }
     }
@@ -82,6 +83,33 @@ class CliTest {
         Run resume = lowbit("train", "--resume");
         assertEquals(2, resume.code());
         assertTrue(resume.err().contains("--resume needs --run-dir"), resume.err());
+    }
+
+    @Test
+    void benchEngineTimesBothEnginesAndChecksTheirOutputs() throws Exception {
+        Path json = tmp.resolve("bench/engine.json");
+        Run r = lowbit("bench-engine", "--width", "0.0625", "--images", "3", "--reference-images", "2", "--threads",
+                "2", "--json-out", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("outputs identical"), r.out());
+        JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertTrue(result.get("outputsIdentical").asBoolean());
+        assertEquals(3, result.get("timings").size());
+        assertEquals("reference", result.get("timings").get(0).get("engine").asText());
+        assertEquals(2, result.get("timings").get(0).get("images").asInt());
+        assertEquals(2, result.get("timings").get(2).get("threads").asInt());
+        assertTrue(result.get("speedupSingleThread").asDouble() > 0, result.toString()); // speed: bench/, not tests
+        assertTrue(result.get("macsPerImage").asLong() > 0);
+
+        Path model = tmp.resolve("nin.lbq");
+        IntegerModelFile.write(RandomNin.build(0.0625, 3), model);
+        Run file = lowbit("bench-engine", model.toString(), "--images", "2", "--reference-images", "1");
+        assertEquals(0, file.code(), file.err());
+        assertTrue(file.out().startsWith(model.toString()), file.out());
+
+        Run bad = lowbit("bench-engine", "--images", "2", "--reference-images", "3");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("need 1 ≤ --reference-images ≤ --images"), bad.err());
     }
 
     @Test
@@ -172,6 +200,13 @@ class CliTest {
         assertEquals(0, integer.code(), integer.err());
         assertEquals(json.readTree(e.out()).get("accuracy").asDouble(),
                 json.readTree(integer.out()).get("accuracy").asDouble(), 1e-12);
+        assertEquals("fast", json.readTree(integer.out()).get("engine").asText());
+        Run golden = lowbit("eval", "--int", lbq.toString(), "--engine", "reference", "--dataset", "cifar10-mini",
+                "--test-limit", "100", "--json", "--data-dir", data.toString());
+        assertEquals(0, golden.code(), golden.err());
+        assertEquals("reference", json.readTree(golden.out()).get("engine").asText());
+        assertEquals(json.readTree(integer.out()).get("correct").asInt(),
+                json.readTree(golden.out()).get("correct").asInt());
         Run floatExport = lowbit("export", fp.resolve("best.lbck").toString(), "-o", tmp.resolve("f.lbq").toString());
         assertEquals(2, floatExport.code());
         assertTrue(floatExport.err().contains("float model"), floatExport.err());

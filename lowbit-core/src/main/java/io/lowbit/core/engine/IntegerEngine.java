@@ -4,6 +4,7 @@ import io.lowbit.core.model.IntTensor;
 import io.lowbit.core.model.IntegerModel;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,6 +35,18 @@ public interface IntegerEngine {
 
     default int[] run(IntegerModel model, byte[] image) {
         return run(model, image, NodeObserver.NONE);
+    }
+
+    /**
+     * The output of each image, in order: {@code run(model, images.get(i))}. One after the other here; an engine that
+     * can run images in parallel overrides it.
+     */
+    default int[][] runBatch(IntegerModel model, List<byte[]> images) {
+        int[][] outputs = new int[images.size()][];
+        for (int i = 0; i < outputs.length; i++) {
+            outputs[i] = run(model, images.get(i));
+        }
+        return outputs;
     }
 
     /** Top-1 class ({@link IntegerModel#topClass}: argmax, ties to the lowest index, §15). */

@@ -22,7 +22,7 @@ import java.util.Objects;
  * The golden integer engine: plain loops, one method per op, each a direct transcription of its section of
  * {@code docs/integer-semantics.md}. Accumulators are summed in a {@code long} and narrowed with
  * {@link Math#toIntExact}, which cannot fail because the model's construction proved every partial sum fits int32
- * (§5). Slow by design; a fast engine is checked against it with {@link EngineComparison}.
+ * (§5). Slow by design; {@link FastEngine} is checked against it with {@link EngineComparison}.
  */
 public final class ReferenceEngine implements IntegerEngine {
 

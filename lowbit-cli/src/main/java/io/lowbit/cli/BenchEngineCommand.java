@@ -1,0 +1,196 @@
+package io.lowbit.cli;
+
+import io.lowbit.core.engine.EngineComparison;
+import io.lowbit.core.engine.FastEngine;
+import io.lowbit.core.engine.IntegerEngine;
+import io.lowbit.core.engine.ReferenceEngine;
+import io.lowbit.core.model.Conv2d;
+import io.lowbit.core.model.Input;
+import io.lowbit.core.model.IntegerModel;
+import io.lowbit.core.model.Linear;
+import io.lowbit.core.model.Node;
+import io.lowbit.core.model.file.IntegerModelFile;
+import io.lowbit.train.loop.Json;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code lowbit bench-engine}: integer inference speed of the fast engine (one thread, and batches over all threads)
+ * against the reference engine, measured in one run, with every output checked for equality.
+ */
+@Command(name = "bench-engine", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure integer inference (images/s) of the reference engine and the fast engine (one thread, "
+                + "and batches over all threads) on one model in the same run, and check that all outputs are "
+                + "identical.",
+        footer = {"", "Examples:", "  lowbit bench-engine --json-out bench/results/engine-nin.json",
+            "  lowbit bench-engine runs/demo/qat/model.lbq --images 256",
+            "  lowbit bench-engine --width 0.25 --reference-images 2"})
+final class BenchEngineCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "An .lbq integer model file (default: the nin with random CLIP-Q-style weights)")
+    Path modelFile;
+
+    @Option(names = "--width", defaultValue = "1.0",
+            description = "Width multiplier of the random nin (default: ${DEFAULT-VALUE})")
+    double width;
+
+    @Option(names = "--images", defaultValue = "128",
+            description = "Images timed on the fast engine, each way (default: ${DEFAULT-VALUE})")
+    int images;
+
+    @Option(names = "--reference-images", defaultValue = "4",
+            description = "Images timed on the reference engine, the first of the same images (default: "
+                    + "${DEFAULT-VALUE})")
+    int referenceImages;
+
+    @Option(names = "--threads", defaultValue = "0",
+            description = "Threads of the batch run (default: 0 = every processor)")
+    int threads;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the random model and images "
+            + "(default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the results as JSON")
+    Path jsonOut;
+
+    /**
+     * One timed run: which engine, how, on how many images; {@code cpuSeconds} is the process's CPU time during the
+     * run, so {@code cpuSeconds / seconds} is the number of cores it actually got (less than {@code threads} when
+     * another job competes for them).
+     */
+    record Timing(String run, String engine, int threads, int images, double seconds, double cpuSeconds,
+            double imagesPerSecond) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (images < 1 || referenceImages < 1 || referenceImages > images) {
+            throw new IllegalArgumentException("need 1 ≤ --reference-images ≤ --images, got " + referenceImages
+                    + " and " + images);
+        }
+        double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        IntegerModel model = modelFile != null ? IntegerModelFile.read(modelFile) : RandomNin.build(width, seed);
+        String subject = modelFile != null ? modelFile.toString() : model.metadata().name() + " (seed " + seed + ")";
+        long macs = macsPerImage(model);
+        List<byte[]> inputs = randomImages(model, images, new SplittableRandom(seed));
+        System.out.printf(Locale.ROOT, "%s: %.1f M MAC/image, %d images, load average %.2f on %d processors%n",
+                subject, macs / 1e6, images, loadAtStart, Runtime.getRuntime().availableProcessors());
+
+        ReferenceEngine reference = new ReferenceEngine();
+        FastEngine single = new FastEngine(1);
+        FastEngine batch = threads > 0 ? new FastEngine(threads) : new FastEngine();
+        reference.run(model, inputs.get(0)); // warm-up: class loading and the JIT, not timed
+        for (int k = 0; k < 3; k++) {
+            single.runBatch(model, inputs.subList(0, Math.min(images, 8)));
+            batch.runBatch(model, inputs.subList(0, Math.min(images, 8)));
+        }
+
+        int[][][] outputs = new int[3][][];
+        List<Timing> timings = List.of(
+                time("reference", reference, 1, referenceImages,
+                        () -> outputs[0] = reference.runBatch(model, inputs.subList(0, referenceImages))),
+                time("fast, one thread", single, 1, images, () -> outputs[1] = single.runBatch(model, inputs)),
+                time("fast, batch", batch, batch.threads(), images, () -> outputs[2] = batch.runBatch(model, inputs)));
+        requireEqual(reference, single, model, inputs, outputs[0], outputs[1]);
+        requireEqual(single, batch, model, inputs, outputs[1], outputs[2]);
+        double referenceRate = timings.get(0).imagesPerSecond();
+        System.out.printf("%-18s %7s %6s %7s %9s %12s%n", "run", "threads", "cores", "images", "img/s",
+                "vs reference");
+        for (Timing t : timings) {
+            System.out.printf(Locale.ROOT, "%-18s %7d %6.2f %7d %9.2f %11.1fx%n", t.run(), t.threads(),
+                    t.cpuSeconds() / t.seconds(), t.images(), t.imagesPerSecond(), t.imagesPerSecond() / referenceRate);
+        }
+        System.out.println("outputs identical: " + referenceImages + " images on all three, " + images
+                + " on both fast runs");
+        if (jsonOut != null) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", subject);
+            out.put("fingerprint", model.fingerprint());
+            out.put("macsPerImage", macs);
+            out.put("timings", timings);
+            out.put("speedupSingleThread", timings.get(1).imagesPerSecond() / referenceRate);
+            out.put("speedupBatch", timings.get(2).imagesPerSecond() / referenceRate);
+            out.put("batchOverSingleThread", timings.get(2).imagesPerSecond() / timings.get(1).imagesPerSecond());
+            out.put("outputsIdentical", true);
+            out.put("loadAverageAtStart", loadAtStart);
+            out.put("java", Runtime.version().toString());
+            out.put("processors", Runtime.getRuntime().availableProcessors());
+            out.put("commit", System.getProperty("lowbit.commit", "unknown"));
+            Path parent = jsonOut.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Files.write(jsonOut, Json.MAPPER.writeValueAsBytes(out));
+        }
+        return 0;
+    }
+
+    /** Runs {@code work} and times it (wall clock and process CPU time). */
+    private static Timing time(String run, IntegerEngine engine, int threads, int images, Runnable work) {
+        long cpu = cpuNanos();
+        long start = System.nanoTime();
+        work.run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Timing(run, engine.name(), threads, images, seconds, (cpuNanos() - cpu) / 1e9, images / seconds);
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Throws, naming the first differing node, unless {@code got} starts with the outputs {@code want} holds. */
+    private static void requireEqual(IntegerEngine wantEngine, IntegerEngine gotEngine, IntegerModel model,
+            List<byte[]> inputs, int[][] want, int[][] got) {
+        for (int i = 0; i < want.length; i++) {
+            if (!Arrays.equals(want[i], got[i])) {
+                String where = EngineComparison.firstMismatch(wantEngine, gotEngine, model, inputs.get(i))
+                        .map(Object::toString).orElse("the node outputs agree when run one by one");
+                throw new IllegalStateException("image " + i + ": outputs differ (" + wantEngine.name() + " vs "
+                        + gotEngine.name() + "): " + where);
+            }
+        }
+    }
+
+    /** Multiply-accumulates per image: {@code outC·outH·outW·K} per conv, {@code outF·inF} per linear layer. */
+    private static long macsPerImage(IntegerModel model) {
+        long macs = 0;
+        for (Node node : model.nodes()) {
+            if (node.op() instanceof Conv2d c) {
+                macs += node.output().shape().elementCount() * c.reductionLength(model.node(node.input()).output());
+            } else if (node.op() instanceof Linear l) {
+                macs += (long) l.outChannels() * l.weights().shape().dim(1);
+            }
+        }
+        return macs;
+    }
+
+    /** Random valid images: raw pixels for a pixel or host-table input, codes of the input type otherwise. */
+    private static List<byte[]> randomImages(IntegerModel model, int count, SplittableRandom rng) {
+        Input in = (Input) model.inputNode().op();
+        boolean pixels = in.normalization() != null || in.hostTable() != null;
+        int lo = pixels ? 0 : in.type().min();
+        int hi = pixels ? 255 : in.type().max();
+        List<byte[]> out = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            byte[] image = new byte[in.shape().elementCount()];
+            for (int i = 0; i < image.length; i++) {
+                image[i] = (byte) rng.nextInt(lo, hi + 1);
+            }
+            out.add(image);
+        }
+        return out;
+    }
+}
