@@ -97,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
         Path lbq = qatDir.resolve("model.lbq");
         List<String> export = List.of("export", qatDir.resolve("best.lbck").toString(), "-o", lbq.toString());
         List<String> evalInt = new ArrayList<>(List.of("eval", "--int", lbq.toString(), "--dataset", dataset,
-                "--test-limit", intLimit));
+                "--test-limit", intLimit, "--json-out", qatDir.resolve(RunReport.EVAL_INT).toString()));
         evalInt.addAll(dataArgs());
         List<String> sim = new ArrayList<>(List.of("sim", lbq.toString(), "--accel", accel, "--images",
                 Integer.toString(Math.min(Integer.parseInt(intLimit), SIM_CHECK_IMAGES)), "--dataset", dataset,
@@ -105,6 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         sim.addAll(dataArgs());
         List<List<String>> steps = new ArrayList<>(List.of(train, qat, evalOf(dir, Integer.toString(testLimit)),
                 evalOf(qatDir, intLimit), export, evalInt));
+        List<String> report = List.of("report", dir.toString());
         List<String> titles = new ArrayList<>(List.of("float training", "quantization-aware fine-tuning (" + quant
                 + ")", "evaluation of the float model", "evaluation of the quantized model (fake-quant, DJL)",
                 "export to the integer model file",
@@ -116,6 +117,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("(the accelerator step needs CLIP-Q codebook weights for pynq-z2-clipq; with --quant "
                     + quant + " give --accel a configuration with a plain weight decoder)");
         }
+        steps.add(report);
+        titles.add("the report: " + dir.resolve(RunReport.HTML));
         long start = System.nanoTime();
         for (int i = 0; i < steps.size(); i++) {
             System.out.printf(Locale.ROOT, "%n== step %d/%d: %s ==%n$ lowbit %s%n", i + 1, steps.size(), titles.get(i),
@@ -136,7 +139,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private List<String> evalOf(Path runDir, String limit) {
         List<String> eval = new ArrayList<>(List.of("eval", runDir.resolve("best.lbck").toString(),
-                "--test-limit", limit));
+                "--test-limit", limit, "--json-out", runDir.resolve(RunReport.EVAL).toString()));
         eval.addAll(dataArgs());
         return eval;
     }

@@ -10,6 +10,7 @@ import io.lowbit.train.data.Normalization;
 import io.lowbit.train.loop.CheckpointMeta;
 import io.lowbit.train.loop.Checkpoints;
 import io.lowbit.train.loop.Evaluator;
+import io.lowbit.train.loop.CheckpointFile;
 import io.lowbit.train.loop.Json;
 import io.lowbit.train.loop.TrainConfig;
 import io.lowbit.train.loop.TrainedModel;
@@ -68,11 +69,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON")
     boolean json;
 
+    @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the JSON result to FILE")
+    Path jsonOut;
+
     @Override
     public Integer call() throws Exception {
         if (integer) {
             return IntegerEvaluation.run(checkpoint, dataset != null ? dataset : "cifar10", data, testLimit, json,
-                    engine);
+                    engine, jsonOut);
         }
         CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
         TrainConfig cfg = meta.config();
@@ -89,17 +93,20 @@ final class EvalCommand implements Callable<Integer> {
             SequentialBlock net = quant == null ? TrainedModel.load(checkpoint, ds.numClasses(), root).net()
                     : TrainedModel.quantizeFloat(checkpoint, ds.numClasses(), QuantSpec.parse(quant), root).net();
             Evaluator.Result r = Evaluator.evaluate(net, root, test, Normalization.forDataset(name), batchSize);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("checkpoint", checkpoint.toString());
+            out.put("model", spec.label());
+            out.put("quant", quant != null ? quant + " (post-training)" : cfg.quant() == null ? "float" : cfg.quant());
+            out.put("dataset", name.id());
+            out.put("epochsTrained", meta.epochsDone());
+            out.put("images", r.total());
+            out.put("correct", r.correct());
+            out.put("accuracy", r.accuracy());
+            out.put("loss", r.loss());
+            if (jsonOut != null) {
+                CheckpointFile.writeAtomically(jsonOut, Json.MAPPER.writeValueAsBytes(out));
+            }
             if (json) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("checkpoint", checkpoint.toString());
-                out.put("model", spec.label());
-                out.put("quant", quant != null ? quant + " (post-training)" : cfg.quant() == null ? "float" : cfg.quant());
-                out.put("dataset", name.id());
-                out.put("epochsTrained", meta.epochsDone());
-                out.put("images", r.total());
-                out.put("correct", r.correct());
-                out.put("accuracy", r.accuracy());
-                out.put("loss", r.loss());
                 System.out.println(Json.MAPPER.writeValueAsString(out));
             } else {
                 System.out.printf(Locale.ROOT, "%s (%s%s, %d epochs) on %s: accuracy %.2f%% (%d/%d), loss %.4f%n",

@@ -9,6 +9,7 @@ import io.lowbit.train.data.CifarDataset;
 import io.lowbit.train.data.DatasetName;
 import io.lowbit.train.data.LabelKind;
 import io.lowbit.train.data.LabeledImages;
+import io.lowbit.train.loop.CheckpointFile;
 import io.lowbit.train.loop.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +34,8 @@ final class IntegerEvaluation {
     private IntegerEvaluation() {
     }
 
-    static int run(Path modelFile, String datasetName, DataOptions data, int testLimit, boolean json, Engine choice)
-            throws Exception {
+    static int run(Path modelFile, String datasetName, DataOptions data, int testLimit, boolean json, Engine choice,
+            Path jsonOut) throws Exception {
         IntegerModel model = IntegerModelFile.read(modelFile);
         DatasetName name = DatasetName.parse(datasetName);
         LabeledImages test = CifarDataset.load(name, LabelKind.FINE, data.root(), !data.noDownload).test();
@@ -57,16 +58,19 @@ final class IntegerEvaluation {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double accuracy = (double) correct / test.size();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", modelFile.toString());
+        out.put("fingerprint", model.fingerprint());
+        out.put("engine", engine.name());
+        out.put("dataset", name.id());
+        out.put("images", test.size());
+        out.put("correct", correct);
+        out.put("accuracy", accuracy);
+        out.put("seconds", seconds);
+        if (jsonOut != null) {
+            CheckpointFile.writeAtomically(jsonOut, Json.MAPPER.writeValueAsBytes(out));
+        }
         if (json) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("model", modelFile.toString());
-            out.put("fingerprint", model.fingerprint());
-            out.put("engine", engine.name());
-            out.put("dataset", name.id());
-            out.put("images", test.size());
-            out.put("correct", correct);
-            out.put("accuracy", accuracy);
-            out.put("seconds", seconds);
             System.out.println(Json.MAPPER.writeValueAsString(out));
         } else {
             System.out.printf(Locale.ROOT, "%s on %s (%s engine): accuracy %.2f%% (%d/%d), %.1f images/s%n",

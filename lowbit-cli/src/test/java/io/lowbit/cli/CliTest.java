@@ -266,6 +266,39 @@ class CliTest {
         assertTrue(refused.err().contains("layer 'conv1'") && refused.err().contains("codebook"), refused.err());
     }
 
+    /** The reduced demo of .ci/run: every step runs, and the report shows the steps' own numbers. */
+    @Test
+    void theReducedDemoWritesAReportConsistentWithItsSteps() throws Exception {
+        Path data = sharedData();
+        Path run = tmp.resolve("demo");
+        Run demo = lowbit("demo", "--dataset", "cifar10-mini", "--width", "0.0625", "--epochs", "1", "--qat-epochs",
+                "1", "--train-per-class", "20", "--test-limit", "60", "--run-dir", run.toString(), "--data-dir",
+                data.toString());
+        assertEquals(0, demo.code(), demo.err());
+        String html = Files.readString(run.resolve("report.html"));
+        for (String id : new String[] {"run", "accuracy", "curves", "weights", "size", "accelerator", "resources",
+            "commands"}) {
+            assertTrue(html.contains("id=\"" + id + "\""), "section " + id);
+        }
+        assertTrue(!html.contains("class=\"missing\""), "a section is missing its data");
+        assertTrue(!html.contains("src=\"http") && !html.contains("<script"), "self-contained");
+        ObjectMapper json = new ObjectMapper();
+        var floatEval = json.readTree(run.resolve("eval.json").toFile());
+        var qatEval = json.readTree(run.resolve("qat/eval.json").toFile());
+        var intEval = json.readTree(run.resolve("qat/eval-int.json").toFile());
+        var sim = json.readTree(run.resolve("qat/sim/sim.json").toFile());
+        for (double acc : new double[] {floatEval.get("accuracy").asDouble(), qatEval.get("accuracy").asDouble(),
+            intEval.get("accuracy").asDouble(), sim.get("check").get("accuracy").asDouble()}) {
+            assertTrue(html.contains(String.format(java.util.Locale.ROOT, "%.2f %%", 100 * acc)), "accuracy " + acc);
+        }
+        assertEquals(qatEval.get("accuracy").asDouble(), intEval.get("accuracy").asDouble(), 1e-12,
+                "the integer engine reproduces the fake-quant model");
+        assertTrue(sim.get("check").get("bitExact").asBoolean());
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "%,d", sim.get("total").get("cycles")
+                .asLong())), "simulated cycles");
+        assertTrue(html.contains("data:image/png;base64,"), "embedded images");
+    }
+
     private static long sumOf(com.fasterxml.jackson.databind.JsonNode array, String field) {
         long sum = 0;
         for (var n : array) {
