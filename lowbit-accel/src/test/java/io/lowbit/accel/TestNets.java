@@ -97,6 +97,21 @@ public final class TestNets {
         return b.build("fc");
     }
 
+    /** A chain of CLIP-Q convolutions ({@code kernels[i]}, same padding) on a 32×32 Q3.5 image. */
+    public static IntegerModel convChain(SplittableRandom rng, int[] channels, int[] kernels) {
+        IntegerModelBuilder b = IntegerModel.builder("conv-chain");
+        b.input("input", Input.codes(Shape.chw(3, 32, 32), new QuantizedType(IntType.INT8, 0)), 1.0 / 32);
+        String prev = "input";
+        int c = 3;
+        for (int i = 0; i < channels.length; i++) {
+            String id = "conv" + (i + 1);
+            b.node(id, conv(rng, c, channels[i], Window.square(kernels[i], 1, kernels[i] / 2), 1), 1.0 / 32, prev);
+            prev = id;
+            c = channels[i];
+        }
+        return b.build(prev);
+    }
+
     /** A CLIP-Q conv: pruned fraction about 0.2, three random non-zero Q3.5 levels, small bias. */
     public static Conv2d conv(SplittableRandom rng, int inC, int outC, Window window, int groups) {
         List<Integer> levels = new ArrayList<>(List.of(0));

@@ -37,7 +37,7 @@ final class SimChart {
         cycles.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         cycles.getStyler().setXAxisLabelRotation(45);
         cycles.addSeries("stream", layers, t.layers().stream().map(l -> l.streamCycles() / kilo).toList());
-        cycles.addSeries("stall (weights)", layers, t.layers().stream().map(l -> l.stallCycles() / kilo).toList());
+        cycles.addSeries("stall (DMA, preload)", layers, t.layers().stream().map(l -> l.stallCycles() / kilo).toList());
         cycles.addSeries("drain", layers, t.layers().stream().map(l -> l.drainCycles() / kilo).toList());
         CategoryChart util = new CategoryChartBuilder().width(W).height(H)
                 .title(String.format(Locale.ROOT, "PE utilization (network %.1f %%, %.1f GOP/s of %.1f peak)",

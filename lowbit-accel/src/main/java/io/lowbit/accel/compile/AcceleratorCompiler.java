@@ -47,10 +47,11 @@ public final class AcceleratorCompiler {
             throw new UnsupportedLayerException(input.id(), "the first node must be the input");
         }
         requireActivation(input.id(), "input", input.output().type());
-        long inputBytes = bufferBytes(input.id(), input.output(), false);
+        long inputBytes = bufferBytes(input.output());
         List<LayerPlan> layers = new ArrayList<>();
         List<Instruction> program = new ArrayList<>();
-        program.add(new Instruction.LoadInput(inputBytes));
+        // a DRAM-resident input is fetched by the first layer's row tiles instead
+        program.add(new Instruction.LoadInput(inDram(inputBytes) ? 0 : inputBytes));
         int[] weightTile = {0};
         for (int i = 1; i < nodes.size(); i++) {
             Node node = nodes.get(i);
@@ -69,7 +70,8 @@ public final class AcceleratorCompiler {
             layers.add(plan);
             program.add(new Instruction.SwapBuffers(node.id()));
         }
-        program.add(new Instruction.StoreOutput(layers.get(layers.size() - 1).outputBytes()));
+        LayerPlan last = layers.get(layers.size() - 1);
+        program.add(new Instruction.StoreOutput(last.outputInDram() ? 0 : last.outputBytes()));
         return new Program(Program.FORMAT, Program.VERSION, config.name(), model.metadata().name(),
                 model.fingerprint(), layers, program);
     }
@@ -108,8 +110,10 @@ public final class AcceleratorCompiler {
         if (!isOutput || !(op.outputStage() instanceof OutputStage.Accumulator)) {
             requireActivation(id, "output", out.type());
         }
-        long inBytes = bufferBytes(id, in, false);
-        long outBytes = bufferBytes(id, out, isOutput);
+        long inBytes = bufferBytes(in);
+        long outBytes = bufferBytes(out);
+        boolean inDram = inDram(inBytes);
+        boolean outDram = inDram(outBytes);
 
         RcaMapping mapping = RcaMapping.of(window.kernelH(), window.kernelW(), config.pesPerRca());
         int outC = outShape.channels();
@@ -125,6 +129,22 @@ public final class AcceleratorCompiler {
             throw new UnsupportedLayerException(id, "one output row needs " + (long) mapping.slots() * outW
                     + " partial sums per conv module (" + mapping.slots() + " kernels × " + outW + " columns), more"
                     + " than the " + config.psumEntriesPerModule() + " the psum buffer holds");
+        }
+        // DRAM-resident maps are staged through half a feature-map buffer per row tile (double buffering)
+        long half = config.buffers().featureMapBytes() / 2;
+        if (inDram) {
+            long rowBytes = wordBytes(in) * inShape.width();
+            long inRows = half / rowBytes;
+            tileRows = (int) Math.min(tileRows, inRows < window.kernelH() ? 0
+                    : (inRows - window.kernelH()) / window.strideH() + 1);
+        }
+        if (outDram) {
+            tileRows = (int) Math.min(tileRows, half / (wordBytes(out) * outW));
+        }
+        if (tileRows < 1) {
+            throw new UnsupportedLayerException(id, "one output row with its " + window.kernelH() + " input rows does"
+                    + " not fit half of the " + config.buffers().featureMapBytes() + " B feature-map buffer (row"
+                    + " tiling through DRAM)");
         }
 
         // Weight tiles: whole output-channel groups, as many as fit one bank.
@@ -157,15 +177,24 @@ public final class AcceleratorCompiler {
 
         long totalWeightBytes = 0;
         int rowTiles = ceilDiv(outH, tileRows);
+        int jobs = tiles.size() * rowTiles;
+        int job = 0;
+        if (inDram) {
+            program.add(loadRows(id, 0, tileRows, rowTiles, outH, window, in, inShape));
+        }
         for (List<int[]> tile : tiles) {
             int bank = weightTile[0] % 2;
             long bytes = bytesOf(op, tile, inPerGroup, mapping.taps());
             totalWeightBytes += bytes;
             int tileOut = tile.stream().mapToInt(u -> u[2]).sum();
             program.add(new Instruction.LoadWeights(id, weightTile[0]++, bank, tile.get(0)[1], tileOut, bytes));
-            for (int rt = 0; rt < rowTiles; rt++) {
+            for (int rt = 0; rt < rowTiles; rt++, job++) {
                 int rowStart = rt * tileRows;
                 int rows = Math.min(tileRows, outH - rowStart);
+                if (inDram && job + 1 < jobs) {
+                    program.add(loadRows(id, job + 1, tileRows, rowTiles, outH, window, in, inShape));
+                }
+                int slot = inDram ? job % 2 : -1;
                 for (int[] unit : tile) {
                     for (int ig = 0; ig < inGroups; ig++) {
                         int inStart = unit[0] * inPerGroup + ig * config.rcasPerModule();
@@ -173,15 +202,19 @@ public final class AcceleratorCompiler {
                         for (int c = 0; c < mapping.chunks(); c++) {
                             program.add(new Instruction.ConvPass(id, bank, unit[0], unit[1], unit[2], inStart,
                                     inCount, c, rowStart, rows, ig == 0 && c == 0,
-                                    ig == inGroups - 1 && c == mapping.chunks() - 1));
+                                    ig == inGroups - 1 && c == mapping.chunks() - 1, slot));
                         }
                     }
+                }
+                if (outDram) {
+                    program.add(new Instruction.StoreRows(id, job, rowStart, rows,
+                            (long) ceilDiv(tileOut, CHANNELS_PER_WORD) * CHANNELS_PER_WORD * rows * outW));
                 }
             }
         }
         long macs = (long) outC * inPerGroup * mapping.taps() * outH * outW;
         return new LayerPlan(id, op.kind(), inShape, outShape, window, groups, mapping, tileRows, tiles.size(),
-                totalWeightBytes, macs, inBytes, outBytes);
+                totalWeightBytes, macs, inBytes, outBytes, inDram, outDram);
     }
 
     private LayerPlan pool(Node node, TensorInfo in, boolean isOutput) {
@@ -191,11 +224,16 @@ public final class AcceleratorCompiler {
             requireActivation(id, "output", node.output().type());
         }
         Window window = node.op() instanceof MaxPool mp ? mp.window() : ((AvgPool) node.op()).window();
-        long inBytes = bufferBytes(id, in, false);
-        long outBytes = bufferBytes(id, node.output(), isOutput);
+        long inBytes = bufferBytes(in);
+        long outBytes = bufferBytes(node.output());
+        if (inDram(inBytes) || inDram(outBytes)) {
+            throw new UnsupportedLayerException(id, "a pool of a feature map larger than the "
+                    + config.buffers().featureMapBytes() + " B feature-map buffer (" + Math.max(inBytes, outBytes)
+                    + " B): row tiling through DRAM is implemented for convolutions only");
+        }
         Shape outShape = node.output().shape();
         return new LayerPlan(id, node.op().kind(), in.shape(), outShape, window, 1, null, outShape.height(), 0, 0,
-                0, inBytes, outBytes);
+                0, inBytes, outBytes, false, false);
     }
 
     /** Bytes of a weight tile: indexes or codes, one codebook, bias, requantization constants. */
@@ -259,23 +297,43 @@ public final class AcceleratorCompiler {
         }
     }
 
-    /**
-     * Bytes a tensor takes in a feature-map buffer: channel-major 32-bit words holding {@code 4/bytesPerCode} channels
-     * (paper: 4 channels of 8 bits per word); must fit one buffer.
-     */
-    private long bufferBytes(String id, TensorInfo t, boolean isOutput) {
+    /** The input rows (halo included, padding excluded) of output row tile {@code job % rowTiles}. */
+    private static Instruction.LoadRows loadRows(String id, int job, int tileRows, int rowTiles, int outH,
+            Window window, TensorInfo in, Shape inShape) {
+        int rt = job % rowTiles;
+        int outStart = rt * tileRows;
+        int outRows = Math.min(tileRows, outH - outStart);
+        int first = Math.max(0, outStart * window.strideH() - window.padTop());
+        int end = Math.min(inShape.height(), (outStart + outRows - 1) * window.strideH() - window.padTop()
+                + window.kernelH());
+        int rows = Math.max(0, end - first);
+        return new Instruction.LoadRows(id, job, job % 2, first, rows, wordBytes(in) * rows * inShape.width());
+    }
+
+    private boolean inDram(long bytes) {
+        return bytes > config.buffers().featureMapBytes();
+    }
+
+    /** Channels of 8-bit codes per 32-bit buffer word (paper: 4 channels per word). */
+    static final int CHANNELS_PER_WORD = 4;
+
+    /** Bytes of one pixel position (all channels) in channel-major 32-bit words. */
+    private static long wordBytes(TensorInfo t) {
         Shape s = t.shape();
         int c = s.isFeatureMap() ? s.channels() : s.elementCount();
-        long hw = s.isFeatureMap() ? (long) s.height() * s.width() : 1;
         int bytesPerCode = t.type().bits() <= 8 ? 1 : t.type().bits() <= 16 ? 2 : 4;
         int perWord = 4 / bytesPerCode;
-        long bytes = (long) ceilDiv(c, perWord) * 4 * hw;
-        if (bytes > config.buffers().featureMapBytes()) {
-            throw new UnsupportedLayerException(id, (isOutput ? "the output " : "a feature map ") + s + " takes "
-                    + bytes + " B, more than the " + config.buffers().featureMapBytes() + " B feature-map buffer"
-                    + " (row tiling through DRAM is not implemented; docs/accelerator.md §2)");
-        }
-        return bytes;
+        return (long) ceilDiv(c, perWord) * 4;
+    }
+
+    /**
+     * Bytes a tensor takes in a feature-map buffer: channel-major 32-bit words holding {@code 4/bytesPerCode} channels
+     * (paper: 4 channels of 8 bits per word). A map larger than one buffer lives in DRAM (docs/accelerator.md §2).
+     */
+    private static long bufferBytes(TensorInfo t) {
+        Shape s = t.shape();
+        long hw = s.isFeatureMap() ? (long) s.height() * s.width() : 1;
+        return wordBytes(t) * hw;
     }
 
     static int ceilDiv(int a, int b) {

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Instruction.LoadWeights.class, name = "load_weights"),
     @JsonSubTypes.Type(value = Instruction.ConvPass.class, name = "conv_pass"),
     @JsonSubTypes.Type(value = Instruction.PoolPass.class, name = "pool_pass"),
+    @JsonSubTypes.Type(value = Instruction.LoadRows.class, name = "load_rows"),
+    @JsonSubTypes.Type(value = Instruction.StoreRows.class, name = "store_rows"),
     @JsonSubTypes.Type(value = Instruction.SwapBuffers.class, name = "swap_buffers"),
     @JsonSubTypes.Type(value = Instruction.StoreOutput.class, name = "store_output")})
 public sealed interface Instruction {
@@ -35,10 +37,23 @@ public sealed interface Instruction {
      * inCount)} (one per RCA) through the kernels of output channels {@code [outStart, outStart + outCount)} (Po
      * modules × slots), taps of kernel chunk {@code chunk}; {@code first}: initialize the partial sums with the bias,
      * {@code last}: requantize them and write the output codes. Channels are absolute; {@code group} is the
-     * convolution group the channels belong to.
+     * convolution group the channels belong to; {@code inputSlot} is the input-buffer half holding the rows of a
+     * DRAM-resident input ({@link LoadRows}), −1 when the whole input is on chip.
      */
     record ConvPass(String layer, int bank, int group, int outStart, int outCount, int inStart, int inCount, int chunk,
-            int rowStart, int rows, boolean first, boolean last) implements Instruction {
+            int rowStart, int rows, boolean first, boolean last, int inputSlot) implements Instruction {
+    }
+
+    /**
+     * DMA, for a layer whose input feature map is too large for a buffer and lives in DRAM: the input rows (halo
+     * included) of row tile {@code job} into half {@code slot} of the input buffer, fetched while the previous tile
+     * computes.
+     */
+    record LoadRows(String layer, int job, int slot, int rowStart, int rows, long bytes) implements Instruction {
+    }
+
+    /** DMA, for a layer whose output is too large for a buffer: the finished output rows of row tile {@code job}. */
+    record StoreRows(String layer, int job, int rowStart, int rows, long bytes) implements Instruction {
     }
 
     /** Pool unit: max or average pool of the whole feature map of {@code layer}. */

@@ -21,10 +21,12 @@ import io.lowbit.core.model.Window;
  * @param macs        multiply-accumulates of the layer, padding included ({@code C_out·C_in/G·kH·kW·H_out·W_out})
  * @param inputBytes  bytes of the input feature map in the buffer
  * @param outputBytes bytes of the output feature map in the buffer
+ * @param inputInDram  the input map is larger than a feature-map buffer: it lives in DRAM, loaded by row tiles
+ * @param outputInDram the output map is larger than a buffer: row tiles are stored to DRAM as they finish
  */
 public record LayerPlan(String layer, String kind, Shape input, Shape output, Window window, int groups,
         RcaMapping mapping, int tileRows, int weightTiles, long weightBytes, long macs, long inputBytes,
-        long outputBytes) {
+        long outputBytes, boolean inputInDram, boolean outputInDram) {
 
     public boolean isConv() {
         return mapping != null;

@@ -5,9 +5,10 @@ import io.lowbit.accel.config.AcceleratorConfig;
 
 /**
  * The closed-form estimate set beside the simulation ({@code docs/accelerator.md} §4.3): per conv layer
- * {@code max(compute, weight DMA)} with compute {@code = groups·⌈C_out/G/(Po·slots)⌉·⌈C_in/G/Pi⌉·chunks·W_out·kW·
+ * {@code max(compute, DMA)} with compute {@code = groups·⌈C_out/G/(Po·slots)⌉·⌈C_in/G/Pi⌉·chunks·W_out·kW·
  * ((H_out − 1)·s + kH)}, i.e. the stream of an untiled layer without pipeline fill, drain or preload stalls; pools as
- * the simulator. What it leaves out (row-tile halos, drains, stalls, DMA/compute ordering) is the difference reported.
+ * the simulator; DMA moves the weights and, for maps in DRAM, the input once per weight tile and the output once
+ * (halos ignored). What it leaves out (row-tile halos, drains, stalls, DMA/compute ordering) is the difference reported.
  */
 public final class AnalyticEstimate {
 
@@ -25,7 +26,9 @@ public final class AnalyticEstimate {
                 * ceilDiv(inPerGroup, config.rcasPerModule()) * m.chunks();
         long stream = (long) plan.output().width() * m.kernelW()
                 * ((long) (plan.output().height() - 1) * plan.window().strideH() + m.kernelH());
-        long dma = config.dma().transferCycles(plan.weightBytes());
+        long dramBytes = plan.weightBytes() + (plan.inputInDram() ? plan.inputBytes() * plan.weightTiles() : 0)
+                + (plan.outputInDram() ? plan.outputBytes() : 0);
+        long dma = config.dma().transferCycles(dramBytes);
         return Math.max(passes * stream, dma);
     }
 

@@ -13,10 +13,10 @@ package io.lowbit.accel.sim;
  * @param endCycle       cycle its last output is written
  * @param cycles         layer time ({@code endCycle − previous endCycle})
  * @param streamCycles   cycles the conv (or pool) unit streams inputs
- * @param stallCycles    cycles the unit waits for weights (DMA or PE weight preload)
+ * @param stallCycles    cycles the unit waits for DMA (weights, input rows) or the PE weight preload
  * @param drainCycles    pipeline drain at the end of the layer, plus the wait for the previous layer
- * @param dramBytes      bytes moved between DRAM and the chip for this layer (weights; input and output for the
- *                       first and last layer)
+ * @param dramBytes      bytes moved between DRAM and the chip for this layer (weights; rows of DRAM-resident
+ *                       maps; input and output for the first and last layer)
  * @param analyticCycles the closed-form estimate ({@link AnalyticEstimate})
  * @param peakMacsPerCycle the design's peak, for utilization
  */

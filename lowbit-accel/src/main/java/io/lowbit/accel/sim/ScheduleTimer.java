@@ -13,7 +13,7 @@ import java.util.List;
  * engine moves one transfer at a time; a weight bank is refilled only after the last pass reading it has preloaded
  * its PEs; each conv pass first preloads its kernels into the PEs' shadow weight registers (one PE per cycle per RCA,
  * overlapping the previous pass's stream), then streams {@code W_out·kW·((rows − 1)·s + kH)} input pixels, one per
- * cycle; its partial sums leave the pipeline {@code taps + ⌈log2 Pi⌉ + 1 (+2 when it requantizes)} cycles after its
+ * cycle (a DRAM-resident input's rows must have arrived in their half of the input buffer); its partial sums leave the pipeline {@code taps + ⌈log2 Pi⌉ + 1 (+2 when it requantizes)} cycles after its
  * last input. A layer starts after the previous one's last output is written (the buffers swap per layer). Timing
  * does not depend on the data: the design does not skip zero weights.
  */
@@ -59,6 +59,8 @@ public final class ScheduleTimer {
         private long dmaFree;
         private final long[] bankReady = new long[2];
         private final long[] bankFree = new long[2];
+        private final long[] rowsReady = new long[2];
+        private final long[] slotFree = new long[2];
         private long unitFree;
         private long preloadFree;
         private long lastPassStart;
@@ -75,6 +77,7 @@ public final class ScheduleTimer {
         private long stream;
         private long stall;
         private long layerDram;
+        private long storeEnd;
 
         Clock(Program program, AcceleratorConfig config) {
             this.program = program;
@@ -95,6 +98,18 @@ public final class ScheduleTimer {
                     dmaFree = s + config.dma().transferCycles(lw.bytes());
                     bankReady[lw.bank()] = dmaFree;
                     layerDram += lw.bytes();
+                } else if (ins instanceof Instruction.LoadRows lr) {
+                    enter(lr.layer());
+                    long s = Math.max(dmaFree, slotFree[lr.slot()]);
+                    dmaFree = s + config.dma().transferCycles(lr.bytes());
+                    rowsReady[lr.slot()] = dmaFree;
+                    layerDram += lr.bytes();
+                } else if (ins instanceof Instruction.StoreRows sr) {
+                    enter(sr.layer());
+                    long s = Math.max(dmaFree, end);
+                    dmaFree = s + config.dma().transferCycles(sr.bytes());
+                    storeEnd = dmaFree;
+                    layerDram += sr.bytes();
                 } else if (ins instanceof Instruction.ConvPass cp) {
                     enter(cp.layer());
                     convPass(cp);
@@ -133,6 +148,9 @@ public final class ScheduleTimer {
             bankFree[cp.bank()] = Math.max(bankFree[cp.bank()], preloadEnd);
             long ideal = Math.max(unitFree, prevLayerEnd);
             long s = Math.max(ideal, preloadEnd);
+            if (cp.inputSlot() >= 0) {
+                s = Math.max(s, rowsReady[cp.inputSlot()]);
+            }
             stall += s - ideal;
             if (start < 0) {
                 start = s;
@@ -141,6 +159,9 @@ public final class ScheduleTimer {
             stream += cycles;
             unitFree = s + cycles;
             lastPassStart = s;
+            if (cp.inputSlot() >= 0) {
+                slotFree[cp.inputSlot()] = Math.max(slotFree[cp.inputSlot()], unitFree);
+            }
             long latency = taps + config.adderTreeStages() + PSUM_STAGES + (cp.last() ? REQUANTIZE_STAGES : 0);
             end = Math.max(end, unitFree + latency);
             passes++;
@@ -155,17 +176,19 @@ public final class ScheduleTimer {
                 stream = 0;
                 stall = 0;
                 layerDram = 0;
+                storeEnd = 0;
             }
         }
 
         private void finishLayer() {
+            end = Math.max(end, storeEnd);
             long cycles = end - prevLayerEnd;
             long drain = cycles - stream - stall;
             dramBytes += layerDram;
             boolean first = layers.isEmpty();
             boolean last = layers.size() == program.layers().size() - 1;
             long io = (first ? program.instructions(Instruction.LoadInput.class).get(0).bytes() : 0)
-                    + (last ? plan.outputBytes() : 0);
+                    + (last && !plan.outputInDram() ? plan.outputBytes() : 0);
             layers.add(new LayerTiming(plan.layer(), plan.kind(), plan.isConv() ? plan.mapping().toString() : "",
                     plan.macs(), passes, start, end, cycles, stream, stall, drain, layerDram + io,
                     AnalyticEstimate.layerCycles(plan, config), config.peakMacsPerCycle()));

@@ -54,6 +54,8 @@ class CycleSimulatorTest {
         int tiledRows = 0;
         int tiledWeights = 0;
         int chunked = 0;
+        int inDram = 0;
+        int outDram = 0;
         for (int n = 0; n < 60; n++) {
             IntegerModel model = SequentialModels.random(rng, false, false);
             CycleSimulator sim = tightSimulator(model, rng);
@@ -61,12 +63,15 @@ class CycleSimulatorTest {
                 tiledRows += plan.isConv() && plan.rowTiles() > 1 ? 1 : 0;
                 tiledWeights += plan.weightTiles() > 1 ? 1 : 0;
                 chunked += plan.isConv() && plan.mapping().chunks() > 1 ? 1 : 0;
+                inDram += plan.inputInDram() ? 1 : 0;
+                outDram += plan.outputInDram() ? 1 : 0;
             }
             byte[] image = SequentialModels.image(model, rng);
             assertSameNodes(model, sim, image);
         }
-        assertTrue(tiledRows > 5 && tiledWeights > 5 && chunked > 5, "coverage: row tiles " + tiledRows
-                + ", weight tiles " + tiledWeights + ", chunked kernels " + chunked);
+        assertTrue(tiledRows > 5 && tiledWeights > 5 && chunked > 5 && inDram > 5 && outDram > 5, "coverage: row"
+                + " tiles " + tiledRows + ", weight tiles " + tiledWeights + ", chunked kernels " + chunked
+                + ", inputs in DRAM " + inDram + ", outputs in DRAM " + outDram);
     }
 
     @Test
@@ -148,6 +153,29 @@ class CycleSimulatorTest {
         assertArrayEquals(REFERENCE.run(nin, image), sim.run(image));
         long loads = sim.program().instructions(Instruction.LoadWeights.class).size();
         assertTrue(loads > 9, "loads " + loads);
+    }
+
+    /** Feature maps larger than the buffers stream through DRAM by row tiles; results stay exact. */
+    @Test
+    void convChainsLargerThanTheBuffersStreamThroughDram() {
+        SplittableRandom rng = new SplittableRandom(8);
+        IntegerModel model = TestNets.convChain(rng, new int[] {96, 160, 192, 10}, new int[] {3, 1, 3, 1});
+        AcceleratorConfig paper = AcceleratorConfigs.pynqZ2ClipQ();
+        AcceleratorConfig small = withBuffers(paper, new BufferSizes(65536, 16384, 24576));
+        CycleSimulator sim = new CycleSimulator(small, model);
+        var conv2 = sim.program().layer("conv2");
+        assertTrue(conv2.inputInDram() && conv2.outputInDram(), conv2.toString());
+        assertTrue(sim.program().instructions(Instruction.LoadRows.class).size() > 4);
+        assertTrue(sim.program().instructions(Instruction.StoreRows.class).size() > 4);
+        byte[] image = TestNets.image(model, rng);
+        assertSameNodes(model, sim, image);
+        Timing onChip = new CycleSimulator(paper, model).timing();
+        Timing viaDram = sim.timing();
+        assertTrue(viaDram.dramBytes() > onChip.dramBytes() + 2 * 96 * 1024, viaDram.dramBytes() + " vs "
+                + onChip.dramBytes());
+        assertTrue(viaDram.totalCycles() >= onChip.totalCycles());
+        long layers = viaDram.layers().stream().mapToLong(LayerTiming::cycles).sum();
+        assertEquals(viaDram.totalCycles(), viaDram.inputLoadCycles() + layers + viaDram.outputStoreCycles());
     }
 
     @Test
