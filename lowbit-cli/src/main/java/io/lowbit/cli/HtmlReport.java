@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.lowbit.core.storage.LayerStorage;
+import io.lowbit.core.storage.StorageReport;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -136,29 +138,28 @@ final class HtmlReport {
     }
 
     private void size() {
-        List<RunReport.LayerSize> sizes = r.sizes();
         h.append("<h2 id=\"size\">Model size</h2>\n");
-        if (sizes.isEmpty()) {
+        if (r.model() == null) {
             h.append("<p class=\"missing\">no integer model (run <code>lowbit export RUN/qat/best.lbck -o "
                     + "RUN/qat/model.lbq</code>)</p>\n");
             return;
         }
-        h.append("<p>Dense storage: b-bit index (or code) per weight, the per-layer codebook and an int32 bias per "
-                + "output channel, against float32 weights and biases.</p>\n<table><tr><th>layer</th>"
-                + "<th>weights</th><th>bits/weight</th><th>codebook</th><th>bytes</th><th>float32 bytes</th>"
-                + "<th>compression</th></tr>\n");
-        long bits = 0;
-        long floatBits = 0;
-        for (RunReport.LayerSize s : sizes) {
-            bits += s.bits();
-            floatBits += s.floatBits();
-            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,d</td><td>%d</td><td>%s</td><td>%,d</td>"
-                    + "<td>%,d</td><td>%.1f×</td></tr>%n", esc(s.layer()), s.weights(), s.bitsPerWeight(),
-                    s.codebookEntries() == 0 ? "—" : s.codebookEntries() + " × " + s.codebookBits() + " bit",
-                    (s.bits() + 7) / 8, s.floatBits() / 8, (double) s.floatBits() / s.bits()));
+        StorageReport storage = StorageReport.of(r.model());
+        h.append("<p>Per layer the smaller of dense storage (a b-bit index or code per weight) and the relative-index "
+                + "sparse encoding of the non-zero weights (docs/storage.md), plus the codebook and an int32 bias per "
+                + "output channel, against float32 weights and biases (<code>lowbit size</code>).</p>\n<table><tr>"
+                + "<th>layer</th><th>weights</th><th>zero</th><th>bits/weight</th><th>encoding</th><th>codebook bits"
+                + "</th><th>bytes</th><th>float32 bytes</th><th>compression</th></tr>\n");
+        for (LayerStorage s : storage.layers()) {
+            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,d</td><td>%.1f %%</td><td>%d</td><td>%s</td>"
+                    + "<td>%d</td><td>%,d</td><td>%,d</td><td>%.1f×</td></tr>%n", esc(s.layer()), s.weights(),
+                    100 * s.prunedFraction(), s.valueBits(), s.sparseIsSmaller() ? "relative index, " + s.gapBits()
+                    + "-bit gaps" : "dense", s.codebookBits(), (s.bits() + 7) / 8, s.float32Bits() / 8,
+                    s.compression()));
         }
-        h.append(String.format(Locale.ROOT, "<tr><th>total</th><th></th><th></th><th></th><th>%,d</th><th>%,d</th>"
-                + "<th>%.1f×</th></tr>%n</table>%n", (bits + 7) / 8, floatBits / 8, (double) floatBits / bits));
+        h.append(String.format(Locale.ROOT, "<tr><th>total</th><th></th><th></th><th></th><th></th><th></th>"
+                + "<th>%,d</th><th>%,d</th><th>%.1f×</th></tr>%n</table>%n", (storage.bits() + 7) / 8,
+                storage.float32Bits() / 8, storage.compression()));
     }
 
     private void accelerator() throws IOException {

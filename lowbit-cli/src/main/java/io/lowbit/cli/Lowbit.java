@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lowbit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Hardware-software co-design of quantized CNNs on FPGAs: train, quantize, export, "
                 + "simulate and generate hardware.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, SimCommand.class,
-            ReportCommand.class, BenchCommand.class, BenchEngineCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, SizeCommand.class,
+            SimCommand.class, ReportCommand.class, BenchCommand.class, BenchEngineCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  lowbit demo                                    the whole flow on a small default",
             "  lowbit train --model nin --dataset cifar10 --epochs 30",

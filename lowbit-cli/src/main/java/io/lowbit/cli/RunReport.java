@@ -1,17 +1,12 @@
 package io.lowbit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lowbit.core.model.CodebookWeights;
 import io.lowbit.core.model.IntegerModel;
-import io.lowbit.core.model.Node;
-import io.lowbit.core.model.WeightedOp;
 import io.lowbit.core.model.file.IntegerModelFile;
 import io.lowbit.train.loop.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What a demo run directory holds, read once for {@link HtmlReport}: the float run ({@code RUN/}), the quantized run
@@ -65,37 +60,5 @@ record RunReport(Path dir, JsonNode floatSummary, JsonNode qatSummary, JsonNode 
 
     Path qatDir() {
         return dir.resolve(QAT);
-    }
-
-    /** Storage of one weighted layer: dense indexes (or codes) + codebook + int32 bias, against float32. */
-    record LayerSize(String layer, long weights, int bitsPerWeight, int codebookEntries, int codebookBits,
-            long bias) {
-
-        long bits() {
-            return weights * bitsPerWeight + (long) codebookEntries * codebookBits + 32 * bias;
-        }
-
-        long floatBits() {
-            return 32 * (weights + bias);
-        }
-    }
-
-    List<LayerSize> sizes() {
-        List<LayerSize> out = new ArrayList<>();
-        if (model == null) {
-            return out;
-        }
-        for (Node n : model.nodes()) {
-            if (n.op() instanceof WeightedOp op) {
-                long weights = op.weights().shape().elementCount();
-                if (op.weights() instanceof CodebookWeights cb) {
-                    out.add(new LayerSize(n.id(), weights, cb.indexBits(), cb.levels().size(),
-                            cb.levelType().bits(), op.outChannels()));
-                } else {
-                    out.add(new LayerSize(n.id(), weights, op.weights().codeType().bits(), 0, 0, op.outChannels()));
-                }
-            }
-        }
-        return out;
     }
 }
