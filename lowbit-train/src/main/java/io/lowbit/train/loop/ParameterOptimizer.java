@@ -14,13 +14,23 @@ import java.util.Map;
 public final class ParameterOptimizer implements AutoCloseable {
 
     private final OptimizerConfig config;
+    private final Map<Parameter, Double> extraDecay;
     private final NDManager stateManager;
     /** Per parameter name: SGD {velocity}; Adam {m, v}. Created lazily on the first step. */
     private final Map<String, NDArray[]> state = new LinkedHashMap<>();
     private long steps;
 
     public ParameterOptimizer(OptimizerConfig config, NDManager parent) {
+        this(config, parent, Map.of());
+    }
+
+    /**
+     * @param extraDecay L2 decay of parameters that are not conv/linear weights, e.g. PACT's clip level α
+     *                   ({@link io.lowbit.train.quant.QuantPlan#parameterDecays})
+     */
+    public ParameterOptimizer(OptimizerConfig config, NDManager parent, Map<Parameter, Double> extraDecay) {
         this.config = config;
+        this.extraDecay = Map.copyOf(extraDecay);
         this.stateManager = parent.newSubManager();
     }
 
@@ -43,8 +53,10 @@ public final class ParameterOptimizer implements AutoCloseable {
             NDArray g = w.getGradient();
             g.attach(stepManager);
             NDArray grad = g;
-            if (config.weightDecay() > 0 && p.getType() == Parameter.Type.WEIGHT) {
-                grad = temp(w.mul(config.weightDecay()), stepManager).addi(g);
+            double decay = p.getType() == Parameter.Type.WEIGHT ? config.weightDecay()
+                    : extraDecay.getOrDefault(p, 0.0);
+            if (decay > 0) {
+                grad = temp(w.mul(decay), stepManager).addi(g);
             }
             if (config.kind().equals("sgd")) {
                 sgd(e.getKey(), w, grad, lr, stepManager);

@@ -104,7 +104,8 @@ public final class TrainingRun {
             Map<String, Parameter> params = Networks.namedParameters(net);
             long paramCount = Networks.trainableParameterCount(net);
             long macs = Networks.macsPerImage(net);
-            try (ParameterOptimizer optimizer = new ParameterOptimizer(config.optimizer(), root)) {
+            try (ParameterOptimizer optimizer = new ParameterOptimizer(config.optimizer(), root,
+                    plan == null ? Map.of() : plan.parameterDecays())) {
                 List<EpochMetrics> history = new ArrayList<>();
                 int startEpoch = 0;
                 double best = -1;

@@ -1,13 +1,16 @@
 package io.lowbit.train.quant;
 
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import io.lowbit.train.model.Networks;
 import io.lowbit.train.nn.ConvUnit;
 import io.lowbit.train.nn.LinearUnit;
 import io.lowbit.train.nn.Pool2d;
 import io.lowbit.train.nn.ResidualBlock;
+import io.lowbit.train.quant.learned.PactQuantizer;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +31,27 @@ public final class QuantPlan {
 
     private final Map<String, QuantScheme> schemes;
     private final List<ConvUnit> foldable;
+    private final Map<Parameter, Double> parameterDecays;
 
-    private QuantPlan(Map<String, QuantScheme> schemes, List<ConvUnit> foldable) {
+    private QuantPlan(Map<String, QuantScheme> schemes, List<ConvUnit> foldable,
+            Map<Parameter, Double> parameterDecays) {
         this.schemes = schemes;
         this.foldable = foldable;
+        this.parameterDecays = Map.copyOf(parameterDecays);
+    }
+
+    /** L2 decays of quantizer parameters the optimizer must apply (PACT's α), by parameter. */
+    public Map<Parameter, Double> parameterDecays() {
+        return parameterDecays;
+    }
+
+    private static void collectDecays(Block b, Map<Parameter, Double> out) {
+        if (b instanceof PactQuantizer pq && pq.alphaDecay() > 0) {
+            out.put(pq.alpha(), pq.alphaDecay());
+        }
+        for (Block child : b.getChildren().values()) {
+            collectDecays(child, out);
+        }
     }
 
     /** The scheme each conv/linear layer got, in forward order. */
@@ -70,7 +90,9 @@ public final class QuantPlan {
         }
         Walker w = new Walker(schemes);
         w.sequence(net, true);
-        return new QuantPlan(schemes, w.foldable);
+        Map<Parameter, Double> decays = new IdentityHashMap<>();
+        collectDecays(net, decays);
+        return new QuantPlan(schemes, w.foldable, decays);
     }
 
     /** Walks the model in forward order, remembering the scheme and sign of the last produced tensor. */

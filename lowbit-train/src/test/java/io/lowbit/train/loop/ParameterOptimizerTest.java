@@ -51,6 +51,30 @@ class ParameterOptimizerTest {
         assertArrayEquals(new float[] {(float) w[0], (float) w[1]}, actual, 1e-5f);
     }
 
+    /** PACT's α: an OTHER parameter decays only when the optimizer is told to (w ← w − lr·λ·w with no gradient). */
+    @Test
+    void extraDecayAppliesToTheNamedParameterOnly() {
+        try (NDManager root = NDManager.newBaseManager()) {
+            Parameter alpha = Parameter.builder().setName("alpha").setType(Parameter.Type.OTHER).build();
+            Parameter other = Parameter.builder().setName("beta").setType(Parameter.Type.OTHER).build();
+            for (Parameter p : new Parameter[] {alpha, other}) {
+                p.setArray(root.create(new float[] {10f}));
+                p.getArray().setRequiresGradient(true);
+            }
+            try (ParameterOptimizer opt = new ParameterOptimizer(OptimizerConfig.sgd(0, false, 0.1), root,
+                    Map.of(alpha, 0.01))) {
+                try (NDManager sm = root.newSubManager()) {
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(alpha.getArray().mul(0f).add(other.getArray().mul(0f)).sum());
+                    }
+                    opt.step(Map.of("alpha", alpha, "beta", other), 0.5, sm);
+                }
+            }
+            assertArrayEquals(new float[] {10f - 0.5f * 0.01f * 10f}, alpha.getArray().toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {10f}, other.getArray().toFloatArray(), 0f); // weight decay skips OTHER
+        }
+    }
+
     private static float[] run(OptimizerConfig cfg, float[] init, int steps, double lr) {
         try (NDManager root = NDManager.newBaseManager();
              ParameterOptimizer opt = new ParameterOptimizer(cfg, root)) {

@@ -37,6 +37,18 @@ class QuantPlanTest {
     }
 
     @Test
+    void pactClipLevelsAreDecayedAsThePaperRegularizesThem() {
+        SequentialBlock net = Models.build(ModelSpec.of("nin", 0.125, 10));
+        QuantPlan plan = QuantPlan.apply(net, QuantSpec.parse("pact:w=4,a=4"));
+        assertTrue(plan.parameterDecays().size() >= 9, "one α per quantized activation");
+        assertTrue(plan.parameterDecays().values().stream().allMatch(d -> d == 5e-4));
+        SequentialBlock net2 = Models.build(ModelSpec.of("nin", 0.125, 10));
+        assertTrue(QuantPlan.apply(net2, QuantSpec.parse("pact:w=4,a=4,alphadecay=0")).parameterDecays().isEmpty());
+        SequentialBlock net3 = Models.build(ModelSpec.of("nin", 0.125, 10));
+        assertTrue(QuantPlan.apply(net3, QuantSpec.parse("lsq:w=4,a=4")).parameterDecays().isEmpty());
+    }
+
+    @Test
     void quantizedActivationsLieOnTheGrid() {
         SequentialBlock net = Models.build(ModelSpec.of("nin", 0.125, 10));
         QuantPlan plan = QuantPlan.apply(net, QuantSpec.parse("fixed:fmt=Q3.5"));

@@ -9,11 +9,12 @@ import java.util.Set;
  * {@code pact:w=4,a=4,alpha0=10}: {@link PactQuantizer} activations with DoReFa-style weights
  * ({@link DorefaWeightQuantizer}), as in the PACT paper. The weights are normalized by max|tanh|, which discards
  * their scale, so BN is not folded: weights are quantized before BN as in DoReFa/UltraNet, and export folds BN
- * into the per-channel multiplier. PACT's L2 penalty on α is not implemented (it needs the optimizer).
+ * into the per-channel multiplier. PACT's L2 penalty on α ({@code alphadecay}, default
+ * {@value PactQuantizer#DEFAULT_ALPHA_DECAY}) is applied by the optimizer as a decay of α.
  */
 public final class PactMethod implements QuantMethod {
 
-    static final Set<String> KEYS = Set.of("w", "a", "alpha0");
+    static final Set<String> KEYS = Set.of("w", "a", "alpha0", "alphadecay");
 
     @Override
     public String name() {
@@ -26,6 +27,11 @@ public final class PactMethod implements QuantMethod {
         Bits.weights(s);
         Bits.activations(s);
         alpha0(s);
+        alphaDecay(s);
+    }
+
+    static double alphaDecay(QuantScheme s) {
+        return s.doubleParam("alphadecay", PactQuantizer.DEFAULT_ALPHA_DECAY, 0, 1);
     }
 
     static float alpha0(QuantScheme s) {
@@ -39,7 +45,7 @@ public final class PactMethod implements QuantMethod {
 
     @Override
     public Block activationQuantizer(QuantScheme s, String layer, boolean signed) {
-        return new PactQuantizer(new Grid(Bits.activations(s), signed), alpha0(s));
+        return new PactQuantizer(new Grid(Bits.activations(s), signed), alpha0(s), alphaDecay(s));
     }
 
     @Override

@@ -15,9 +15,31 @@ public final class PactQuantizer extends ScaledQuantizer {
 
     /** PACT's initial α. */
     public static final float DEFAULT_ALPHA0 = 10f;
+    /** L2 decay of α: lowbit's default weight decay (PACT regularizes α like the weights). */
+    public static final double DEFAULT_ALPHA_DECAY = 5e-4;
+
+    private final double alphaDecay;
 
     public PactQuantizer(Grid grid, float alpha0) {
+        this(grid, alpha0, DEFAULT_ALPHA_DECAY);
+    }
+
+    /** @param alphaDecay L2 decay of α, applied by the optimizer ({@code QuantPlan#parameterDecays}) */
+    public PactQuantizer(Grid grid, float alpha0, double alphaDecay) {
         super("alpha", grid, TensorRole.ACTIVATION, Granularity.TENSOR, checkAlpha0(alpha0));
+        if (!(alphaDecay >= 0) || Double.isInfinite(alphaDecay)) {
+            throw new IllegalArgumentException("PACT α decay " + alphaDecay + " must be ≥ 0 and finite");
+        }
+        this.alphaDecay = alphaDecay;
+    }
+
+    public double alphaDecay() {
+        return alphaDecay;
+    }
+
+    /** The learnable clip level α (shape (1)). */
+    public ai.djl.nn.Parameter alpha() {
+        return scale;
     }
 
     private static float checkAlpha0(float alpha0) {
