@@ -1,6 +1,7 @@
 package io.lowbit.accel.compile;
 
 import io.lowbit.accel.config.AcceleratorConfig;
+import io.lowbit.accel.config.Dataflow;
 import io.lowbit.accel.config.RequantizerKind;
 import io.lowbit.accel.config.WeightDecoder;
 import io.lowbit.core.arith.IntType;
@@ -116,6 +117,12 @@ public final class AcceleratorCompiler {
         boolean outDram = inDram(outBytes);
 
         RcaMapping mapping = RcaMapping.of(window.kernelH(), window.kernelW(), config.pesPerRca());
+        long paddedWidth = (long) inShape.width() + window.padLeft() + window.padRight();
+        if (config.dataflow() == Dataflow.LINE_BUFFER && window.kernelH() > 1
+                && paddedWidth > config.lineBufferWidth()) {
+            throw new UnsupportedLayerException(id, "padded input rows of " + paddedWidth + " pixels exceed the "
+                    + config.lineBufferWidth() + "-entry partial-sum line buffers");
+        }
         int outC = outShape.channels();
         int outH = outShape.height();
         int outW = outShape.width();

@@ -25,12 +25,23 @@ import java.util.regex.Pattern;
  * @param buffers         on-chip buffer sizes
  * @param clockMHz        clock frequency
  * @param dma             DRAM transfer model
+ * @param dataflow        RCA dataflow; {@code strip} (the paper) when absent
+ * @param lineBufferWidth line-buffer dataflow only: the widest padded input row the partial-sum line buffers hold
  */
 @JsonPropertyOrder({"name", "description", "convModules", "rcasPerModule", "pesPerRca", "activationBits", "weightBits",
-    "accumulatorBits", "weightDecoder", "requantizer", "buffers", "clockMHz", "dma"})
+    "accumulatorBits", "weightDecoder", "requantizer", "buffers", "clockMHz", "dma", "dataflow", "lineBufferWidth"})
 public record AcceleratorConfig(String name, String description, int convModules, int rcasPerModule, int pesPerRca,
         int activationBits, int weightBits, int accumulatorBits, WeightDecoder weightDecoder,
-        RequantizerKind requantizer, BufferSizes buffers, double clockMHz, DmaConfig dma) {
+        RequantizerKind requantizer, BufferSizes buffers, double clockMHz, DmaConfig dma, Dataflow dataflow,
+        int lineBufferWidth) {
+
+    /** A strip-dataflow design (the paper's). */
+    public AcceleratorConfig(String name, String description, int convModules, int rcasPerModule, int pesPerRca,
+            int activationBits, int weightBits, int accumulatorBits, WeightDecoder weightDecoder,
+            RequantizerKind requantizer, BufferSizes buffers, double clockMHz, DmaConfig dma) {
+        this(name, description, convModules, rcasPerModule, pesPerRca, activationBits, weightBits, accumulatorBits,
+                weightDecoder, requantizer, buffers, clockMHz, dma, Dataflow.STRIP, 0);
+    }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
 
@@ -51,6 +62,13 @@ public record AcceleratorConfig(String name, String description, int convModules
         InvalidConfigException.require(Double.isFinite(clockMHz) && clockMHz > 0 && clockMHz <= 2000,
                 "clockMHz = " + clockMHz + " must be in (0, 2000]");
         Objects.requireNonNull(name);
+        dataflow = dataflow == null ? Dataflow.STRIP : dataflow;
+        if (dataflow == Dataflow.LINE_BUFFER) {
+            InvalidConfigException.inRange(lineBufferWidth, 1, 1 << 16, "lineBufferWidth");
+        } else {
+            InvalidConfigException.require(lineBufferWidth == 0, "lineBufferWidth belongs to the line-buffer"
+                    + " dataflow (\"dataflow\": \"line-buffer\")");
+        }
     }
 
     /** PEs of the whole conv unit: the peak multiply-accumulates per cycle. */

@@ -23,7 +23,7 @@ import java.util.Map;
 public final class AcceleratorConfigs {
 
     /** Built-in designs. */
-    public static final List<String> PRESETS = List.of("pynq-z2-clipq");
+    public static final List<String> PRESETS = List.of("pynq-z2-clipq", "pynq-z2-clipq-linebuffer");
 
     /** A configuration file larger than this is not a configuration (keeps hostile input bounded). */
     public static final long MAX_FILE_BYTES = 1 << 20;

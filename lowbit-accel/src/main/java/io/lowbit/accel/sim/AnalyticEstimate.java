@@ -6,7 +6,8 @@ import io.lowbit.accel.config.AcceleratorConfig;
 /**
  * The closed-form estimate set beside the simulation ({@code docs/accelerator.md} §4.3): per conv layer
  * {@code max(compute, DMA)} with compute {@code = groups·⌈C_out/G/(Po·slots)⌉·⌈C_in/G/Pi⌉·chunks·W_out·kW·
- * ((H_out − 1)·s + kH)}, i.e. the stream of an untiled layer without pipeline fill, drain or preload stalls; pools as
+ * ((H_out − 1)·s + kH)} (strip dataflow; line buffers: {@code W_padded} instead of
+ * {@code W_out·kW}), i.e. the stream of an untiled layer without pipeline fill, drain or preload stalls; pools as
  * the simulator; DMA moves the weights and, for maps in DRAM, the input once per weight tile and the output once
  * (halos ignored). What it leaves out (row-tile halos, drains, stalls, DMA/compute ordering) is the difference reported.
  */
@@ -24,8 +25,7 @@ public final class AnalyticEstimate {
         long inPerGroup = plan.input().channels() / plan.groups();
         long passes = plan.groups() * ceilDiv(outPerGroup, (long) config.convModules() * m.slots())
                 * ceilDiv(inPerGroup, config.rcasPerModule()) * m.chunks();
-        long stream = (long) plan.output().width() * m.kernelW()
-                * ((long) (plan.output().height() - 1) * plan.window().strideH() + m.kernelH());
+        long stream = ScheduleTimer.passStreamCycles(plan, plan.output().height(), config.dataflow());
         long dramBytes = plan.weightBytes() + (plan.inputInDram() ? plan.inputBytes() * plan.weightTiles() : 0)
                 + (plan.outputInDram() ? plan.outputBytes() : 0);
         long dma = config.dma().transferCycles(dramBytes);

@@ -5,6 +5,7 @@ import io.lowbit.accel.compile.LayerPlan;
 import io.lowbit.accel.compile.Program;
 import io.lowbit.accel.compile.RcaMapping;
 import io.lowbit.accel.config.AcceleratorConfig;
+import io.lowbit.accel.config.Dataflow;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,11 +40,23 @@ public final class ScheduleTimer {
         return new Clock(program, config).run();
     }
 
-    /** Stream cycles of one conv pass over {@code rows} output rows. */
-    public static long passStreamCycles(LayerPlan plan, int rows) {
+    /**
+     * Stream cycles of one conv pass over {@code rows} output rows: strip dataflow {@code W_out·kW·((rows − 1)·s +
+     * kH)} (a {@code kW}-wide strip per output column); line-buffer dataflow {@code W_padded·((rows − 1)·s + kH)}
+     * (whole padded rows, once).
+     */
+    public static long passStreamCycles(LayerPlan plan, int rows, Dataflow dataflow) {
         RcaMapping m = plan.mapping();
-        return (long) plan.output().width() * m.kernelW()
-                * ((long) (rows - 1) * plan.window().strideH() + m.kernelH());
+        long inRows = (long) (rows - 1) * plan.window().strideH() + m.kernelH();
+        if (dataflow == Dataflow.LINE_BUFFER) {
+            return paddedWidth(plan) * inRows;
+        }
+        return (long) plan.output().width() * m.kernelW() * inRows;
+    }
+
+    /** Input row width with left and right padding. */
+    public static long paddedWidth(LayerPlan plan) {
+        return (long) plan.input().width() + plan.window().padLeft() + plan.window().padRight();
     }
 
     /** One buffer word (4 channels) per cycle per window position. */
@@ -155,7 +168,7 @@ public final class ScheduleTimer {
             if (start < 0) {
                 start = s;
             }
-            long cycles = passStreamCycles(plan, cp.rows());
+            long cycles = passStreamCycles(plan, cp.rows(), config.dataflow());
             stream += cycles;
             unitFree = s + cycles;
             lastPassStart = s;

@@ -35,8 +35,12 @@ class AcceleratorConfigTest {
 
     @Test
     void jsonRoundTripIsIdentity() {
-        AcceleratorConfig c = AcceleratorConfigs.pynqZ2ClipQ();
-        assertEquals(c, AcceleratorConfigs.parse(AcceleratorConfigs.toJson(c), "round trip"));
+        for (String preset : AcceleratorConfigs.PRESETS) {
+            AcceleratorConfig c = AcceleratorConfigs.preset(preset);
+            assertEquals(c, AcceleratorConfigs.parse(AcceleratorConfigs.toJson(c), "round trip"));
+        }
+        assertEquals(Dataflow.STRIP, AcceleratorConfigs.pynqZ2ClipQ().dataflow());
+        assertEquals(Dataflow.LINE_BUFFER, AcceleratorConfigs.preset("pynq-z2-clipq-linebuffer").dataflow());
     }
 
     @Test
