@@ -62,7 +62,8 @@ class CliTest {
     void helpListsTheSubcommands() {
         Run r = lowbit("--help");
         assertEquals(0, r.code());
-        for (String sub : new String[] {"demo", "train", "eval", "export", "sim", "bench-train", "bench-engine"}) {
+        for (String sub : new String[] {"demo", "train", "eval", "export", "size", "sim", "report", "search",
+            "bench-train", "bench-engine"}) {
             assertTrue(r.out().contains(sub), sub + " missing from:\n" + r.out());
         }
     }
@@ -297,6 +298,41 @@ class CliTest {
         assertTrue(html.contains(String.format(java.util.Locale.ROOT, "%,d", sim.get("total").get("cycles")
                 .asLong())), "simulated cycles");
         assertTrue(html.contains("data:image/png;base64,"), "embedded images");
+    }
+
+    /** CLIP-Q search: per-layer BO over short fine-tunings; the state resumes; the result is a usable spec. */
+    @Test
+    void theClipQSearchFindsPerLayerSettingsAndResumes() throws Exception {
+        Path data = sharedData();
+        Path fp = tmp.resolve("float");
+        assertEquals(0, lowbit("train", "--model", "nin", "--width", "0.0625", "--dataset", "cifar10-mini",
+                "--epochs", "1", "--train-per-class", "20", "--test-limit", "50", "--run-dir", fp.toString(),
+                "--data-dir", data.toString()).code());
+        Path dir = tmp.resolve("search");
+        String[] args = {"search", "--init", fp.resolve("best.lbck").toString(), "--run-dir", dir.toString(),
+            "--layers", "conv1,conv4", "--iterations", "2", "--initial-points", "1", "--train-per-class", "10",
+            "--val-images", "200", "--b-max", "3", "--data-dir", data.toString()};
+        Run r = lowbit(args);
+        assertEquals(0, r.code(), r.err());
+        String spec = Files.readString(dir.resolve("result.txt")).strip();
+        assertTrue(spec.contains(";conv1=clipq:") && spec.contains(";conv4=clipq:"), spec);
+        var state = new ObjectMapper().readTree(dir.resolve("search.json").toFile());
+        assertEquals(2, state.get("optimizers").get("conv1").get("observations").size());
+        assertEquals(2, state.get("optimizers").get("conv1").get("space").size(), "p and b (b ≤ 3)");
+        Run again = lowbit("search", "--resume", "--run-dir", dir.toString(), "--data-dir", data.toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains(spec), again.out());
+        assertTrue(!again.out().contains("1/2:"), "a finished search evaluates nothing again");
+        // the searched spec trains
+        Run t = lowbit("train", "--model", "nin", "--width", "0.0625", "--dataset", "cifar10-mini", "--epochs", "1",
+                "--train-per-class", "10", "--batch-size", "50", "--test-limit", "50", "--init",
+                fp.resolve("best.lbck").toString(),
+                "--quant", spec, "--run-dir", tmp.resolve("searched").toString(), "--data-dir", data.toString());
+        assertEquals(0, t.code(), t.err());
+        Run bad = lowbit("search", "--init", fp.resolve("best.lbck").toString(), "--run-dir",
+                tmp.resolve("s2").toString(), "--benefit", "cycles", "--data-dir", data.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("needs --accel"), bad.err());
     }
 
     private static long sumOf(com.fasterxml.jackson.databind.JsonNode array, String field) {
