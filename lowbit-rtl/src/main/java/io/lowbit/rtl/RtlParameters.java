@@ -1,0 +1,145 @@
+package io.lowbit.rtl;
+
+import io.lowbit.accel.config.AcceleratorConfig;
+import io.lowbit.accel.config.Dataflow;
+import io.lowbit.accel.config.RequantizerKind;
+import io.lowbit.accel.config.WeightDecoder;
+
+/**
+ * Verilog parameters of one generated accelerator: the datapath of an {@link AcceleratorConfig} plus memory depths.
+ * The depths are the RTL's own (the controller's memories are word-organized, see {@code docs/rtl.md}); they are
+ * sized from the configuration's buffers and can be shrunk for synthesis of small instances.
+ *
+ * @param name            configuration name (for reports)
+ * @param po              conv modules (output-channel parallelism)
+ * @param pi              RCAs per module (input-channel parallelism)
+ * @param pes             PEs per RCA
+ * @param activationBits  feature-map code width
+ * @param weightBits      decoded weight width
+ * @param indexBits       codebook index width
+ * @param accumulatorBits partial-sum width
+ * @param psumEntries     partial sums per conv module (slot 0's bank; slot s has {@code psumEntries/(s+1)})
+ * @param imemDepth       instructions
+ * @param wmemDepth       weight-index words ({@code po·pi} indexes each)
+ * @param bmemDepth       bias words ({@code po} biases each)
+ * @param fmDepth         input feature-map words ({@code pi} codes each)
+ * @param outDepth        output feature-map words ({@code po·pes} codes each)
+ */
+public record RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
+        int accumulatorBits, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth, int fmDepth,
+        int outDepth) {
+
+    /** Instruction width of the controller. */
+    public static final int INSTRUCTION_BITS = 256;
+    /** CSR words before the codebook entries. */
+    public static final int CSR_FIXED_WORDS = 16;
+
+    public RtlParameters {
+        require(po >= 1 && pi >= 1, "po and pi must be >= 1");
+        require(pes >= 1 && pes <= 255, "pes must be in 1..255 (8-bit T and slots fields)");
+        require(activationBits >= 2 && activationBits <= 8, "activationBits must be in 2..8");
+        require(weightBits >= 2 && weightBits <= 16, "weightBits must be in 2..16");
+        require(indexBits >= 1 && indexBits <= 8, "indexBits must be in 1..8");
+        require(accumulatorBits >= activationBits + 1 + weightBits && accumulatorBits <= 32,
+                "accumulatorBits must hold one product (" + (activationBits + 1 + weightBits) + ") and be <= 32");
+        // the bias of pass k+1 is copied at its first pixel, so the psum stage of pass k (2 + L cycles after its
+        // first pixel) must come before: the shortest preload (pes/2 + 1 cycles) bounds the pass spacing
+        require(pes / 2 + 1 >= adderTreeStages(pi) + 3, "pes too small for the adder tree depth");
+        require(psumEntries >= 2 * pes, "psumEntries must be >= 2·pes (every slot bank holds two entries)");
+        require(imemDepth >= 2 && wmemDepth >= 2 && bmemDepth >= 2 && fmDepth >= 2 && outDepth >= 2,
+                "memory depths must be >= 2");
+    }
+
+    /** The preset's datapath with memories sized from its buffers. */
+    public static RtlParameters of(AcceleratorConfig c) {
+        require(c.weightDecoder().kind() == WeightDecoder.Kind.CODEBOOK, c.name() + ": the RTL implements the"
+                + " codebook weight decoder only (plain decoders: not done, docs/rtl.md)");
+        require(c.requantizer() == RequantizerKind.SHIFT, c.name() + ": the RTL implements the shift requantizer"
+                + " only (per-channel multipliers: not done, docs/rtl.md)");
+        require(c.dataflow() == Dataflow.STRIP, c.name() + ": the RTL implements the paper's strip dataflow only"
+                + " (line buffers: simulator only so far, docs/rtl.md)");
+        int po = c.convModules();
+        int pi = c.rcasPerModule();
+        int indexBits = c.weightDecoder().indexBits();
+        long bankBits = 8L * c.buffers().weightBankBytes();
+        int wmem = (int) Math.max(2, 2 * bankBits / ((long) po * pi * indexBits)); // 2×: partial groups pad words
+        int bmem = Math.max(2, c.buffers().weightBankBytes() / (4 * po));
+        int fm = ceilDiv(c.buffers().featureMapBytes(), pi);
+        int out = ceilDiv(c.buffers().featureMapBytes(), po);
+        return new RtlParameters(c.name(), po, pi, c.pesPerRca(), c.activationBits(), c.weightBits(), indexBits,
+                c.accumulatorBits(), c.psumEntriesPerModule(), 4096, wmem, bmem, fm, out);
+    }
+
+    /** The same datapath with other memory depths (synthesis of a small instance). */
+    public RtlParameters withMemories(int psum, int imem, int wmem, int bmem, int fm, int out) {
+        return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, psum, imem,
+                wmem, bmem, fm, out);
+    }
+
+    /** The same instance with another parallelism (small synthesis runs). */
+    public RtlParameters withParallelism(int newPo, int newPi) {
+        return new RtlParameters(name, newPo, newPi, pes, activationBits, weightBits, indexBits, accumulatorBits,
+                psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth);
+    }
+
+    public static int adderTreeStages(int n) {
+        return 32 - Integer.numberOfLeadingZeros(n - 1);
+    }
+
+    /** Register stages of the adder tree: {@code ⌈log2 pi⌉}. */
+    public int adderTreeStages() {
+        return adderTreeStages(pi);
+    }
+
+    /** Cycles from the last pixel's address (S0) to its output write, inclusive (docs/rtl.md). */
+    public int drainCycles() {
+        return adderTreeStages() + 4;
+    }
+
+    public int codebookEntries() {
+        return 1 << indexBits;
+    }
+
+    public int csrWords() {
+        return CSR_FIXED_WORDS + codebookEntries();
+    }
+
+    public int weightWordBits() {
+        return po * pi * indexBits;
+    }
+
+    public int biasWordBits() {
+        return po * accumulatorBits;
+    }
+
+    public int fmWordBits() {
+        return pi * activationBits;
+    }
+
+    public int outLanes() {
+        return po * pes;
+    }
+
+    public int outWordBits() {
+        return outLanes() * activationBits;
+    }
+
+    /** Width of the host write port: the widest memory word. */
+    public int hostWidth() {
+        return Math.max(INSTRUCTION_BITS, Math.max(weightWordBits(), Math.max(biasWordBits(), fmWordBits())));
+    }
+
+    public static int addressBits(int depth) {
+        return Math.max(1, adderTreeStages(depth));
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.lowbit.rtl.synth;
+
+import io.lowbit.rtl.GeneratedRtl;
+import io.lowbit.rtl.RtlGenerator;
+import io.lowbit.rtl.RtlParameters;
+import io.lowbit.rtl.sim.ExternalTool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Synthesizes the conv unit ({@code lowbit_conv_unit}: RCAs, decoders, adder trees, psum banks, requantizers) of a
+ * configuration with Yosys {@code synth_xilinx -family xc7 -flatten -noiopad} (optionally {@code -nodsp}) and
+ * parses the resources. The whole conv unit of the 400-PE preset takes long (one 25-PE module with its 25 psum
+ * banks and requantizers takes about 100 s); synthesize small {@code po × pi} instances and scale.
+ */
+public final class YosysSynth {
+
+    public static final String CONV_UNIT = "lowbit_conv_unit";
+    private static final List<String> CONV_UNIT_FILES = List.of("lowbit_pe.v", "lowbit_weight_decoder.v",
+            "lowbit_shift_requant.v", "lowbit_adder_tree.v", "lowbit_delay.v", "lowbit_rca.v",
+            "lowbit_conv_module.v", "lowbit_conv_unit.v");
+
+    private final ExternalTool yosys;
+
+    public YosysSynth(ExternalTool yosys) {
+        this.yosys = yosys;
+    }
+
+    public static YosysSynth onPath() {
+        return new YosysSynth(ExternalTool.require("yosys"));
+    }
+
+    /** The conv unit of {@code p}, in {@code workDir}; {@code dsp = false} maps multipliers to LUTs. */
+    public SynthReport synthesizeConvUnit(RtlParameters p, boolean dsp, Path workDir) {
+        try {
+            GeneratedRtl rtl = RtlGenerator.generate(p, workDir.resolve("rtl"));
+            String family = "xc7";
+            StringBuilder files = new StringBuilder();
+            for (String f : CONV_UNIT_FILES) {
+                files.append(' ').append(rtl.directory().resolve(f));
+            }
+            String script = "read_verilog -DSYNTHESIS" + files + "\n"
+                    + "hierarchy -top " + CONV_UNIT + " -chparam PO " + p.po() + " -chparam PI " + p.pi()
+                    + " -chparam PES " + p.pes() + " -chparam AW " + p.activationBits() + " -chparam WW "
+                    + p.weightBits() + " -chparam IB " + p.indexBits() + " -chparam ACCW " + p.accumulatorBits()
+                    + " -chparam PSUM_ENTRIES " + p.psumEntries() + "\n"
+                    + "synth_xilinx -family " + family + " -top " + CONV_UNIT + " -flatten -noiopad"
+                    + (dsp ? "" : " -nodsp") + "\n"
+                    + "tee -o stat.txt stat\n";
+            Path ys = workDir.resolve("synth.ys");
+            Files.writeString(ys, script);
+            ExternalTool.Run run = yosys.run(List.of("-q", "-l", "yosys.log", ys.toString()), workDir,
+                    workDir.resolve("yosys.out"), 7200);
+            if (run.exitCode() != 0) {
+                throw new IllegalStateException("yosys failed (exit " + run.exitCode() + "), see "
+                        + workDir.resolve("yosys.log"));
+            }
+            String stat = Files.readString(workDir.resolve("stat.txt"));
+            return YosysStat.report(stat, CONV_UNIT, family, dsp, p.po(), p.pi(), p.pes(), run.millis() / 1000.0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+// Executes the conv_pass instructions of one layer (docs/accelerator.md §3-4, docs/rtl.md):
+//  * preload engine: reads a pass's slots*T weight words (one PE per cycle, all RCAs and modules in parallel) and
+//    its first `slots` bias words into the shadow registers; it starts on the cycle the previous pass streams its
+//    first pixel (ScheduleTimer: preloadStart = lastPassStart), pass 0's at the first cycle;
+//  * stream engine: for each output column a kW-wide strip of R = (rows-1)*sH + kH input rows, one pixel per
+//    cycle, passes back to back; a pass starts once its preload is complete (else: stall cycles);
+//  * tags: a window ends at a pixel whose "virtual" strip position (position + d, d = taps after the chunk) is
+//    the last column of a row r >= kH-1 with (r - kH + 1) % sH == 0.
+// Instruction (256 bits, 32-bit word k at [32k +: 32]):
+//   w0: [0] first, [1] last, [15:8] T (chunk taps), [23:16] slots, [31:24] in_count
+//   w1: [15:0] out_count, [23:16] d_row, [31:24] d_col      (d = kH*kW - chunkStart - T, in strip rows/cols)
+//   w2: weight word base   w3: bias word base   w4: input word address of (in_row0, column 0), signed
+//   w5: output word base (og*H_out*W_out + rowStart*W_out)   w6: in_row0 = rowStart*sH - padTop, signed
+//   w7: [15:0] rows, [31:16] R
+module lowbit_controller #(
+    parameter integer TW     = 5,
+    parameter integer PA_W   = 12,
+    parameter integer IMEM_AW = 10,
+    parameter integer WMEM_AW = 12,
+    parameter integer BMEM_AW = 10,
+    parameter integer FM_AW  = 16,
+    parameter integer OUT_AW = 16,
+    parameter integer DRAIN  = 6      // cycles from the last pixel's S0 to its output write, inclusive of the write
+) (
+    input  wire                clk,
+    input  wire                rst,
+    input  wire                start,
+    output wire                busy,
+    output reg                 done,
+    // layer geometry (CSR)
+    input  wire [15:0]         h_in,
+    input  wire [15:0]         w_in,
+    input  wire [15:0]         w_out,
+    input  wire [7:0]          k_h,
+    input  wire [7:0]          k_w,
+    input  wire [7:0]          s_h,
+    input  wire [7:0]          s_w,
+    input  wire [7:0]          pad_left,
+    input  wire [15:0]         n_instr,
+    // instruction memory (asynchronous read)
+    output wire [IMEM_AW-1:0]  imem_addr,
+    input  wire [255:0]        imem_data,
+    // preload
+    output wire [WMEM_AW-1:0]  wmem_addr,
+    output wire [BMEM_AW-1:0]  bmem_addr,
+    output reg                 shift_en,     // weight word read last cycle: shift it in
+    output reg                 bias_shift,
+    // S0
+    output wire [FM_AW-1:0]    fm_addr,
+    output wire                load,
+    output wire [TW-1:0]       taps_next,
+    // S1 tags
+    output reg                 px_s1,
+    output reg                 in_bounds_s1,
+    output reg  [TW:0]         in_count_s1,
+    output reg                 load_s1,
+    output reg                 valid_s1,
+    output reg                 first_s1,
+    output reg                 last_s1,
+    output reg  [TW-1:0]       slots_s1,
+    output reg  [15:0]         out_count_s1,
+    output reg  [PA_W-1:0]     pa_s1,
+    output reg  [OUT_AW-1:0]   oa_s1,
+    // cycle counters of the last run
+    output reg  [31:0]         cycles,
+    output reg  [31:0]         stream_cycles,
+    output reg  [31:0]         stall_cycles
+);
+    localparam [1:0] IDLE = 2'd0, RUN = 2'd1, DRAIN_S = 2'd2;
+    reg [1:0] state;
+    reg [7:0] drain_cnt;
+    assign busy = state != IDLE;
+
+    // ---- preload engine: the instruction in pl_* --------------------------------------------------------------
+    reg [15:0] pl_idx;
+    reg        pl_valid;
+    reg [15:0] pl_cnt, pl_k;
+    reg [255:0] pl_ins;
+    /* verilator lint_off UNUSEDSIGNAL */ // spare instruction bits
+    wire [31:0] pw0 = pl_ins[31:0],    pw1 = pl_ins[63:32],   pw2 = pl_ins[95:64],   pw3 = pl_ins[127:96];
+    wire [31:0] pw6 = pl_ins[223:192], pw7 = pl_ins[255:224], pw4 = pl_ins[159:128], pw5 = pl_ins[191:160];
+    wire [31:0] iw0 = imem_data[31:0];
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire        pl_issue = pl_valid && pl_cnt != pl_k;
+    /* verilator lint_off UNUSEDSIGNAL */ // 32-bit address arithmetic; the images are checked to fit the memories
+    wire [31:0] w_addr = pw2 + {16'b0, pl_cnt};
+    wire [31:0] b_addr = pw3 + {16'b0, pl_cnt};
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign wmem_addr = w_addr[WMEM_AW-1:0];
+    assign bmem_addr = b_addr[BMEM_AW-1:0];
+    wire [15:0] next_idx = pl_idx + 16'd1;
+    assign imem_addr = state == IDLE ? {IMEM_AW{1'b0}} : next_idx[IMEM_AW-1:0];
+    wire [15:0] k_of_next = {8'b0, iw0[23:16]} * {8'b0, iw0[15:8]};
+
+    // ---- stream engine: the instruction in st_* ---------------------------------------------------------------
+    reg         st_active, st_first_px;
+    reg         st_first, st_last;
+    reg [TW-1:0] st_taps, st_slots;
+    reg [TW:0]  st_in_count;
+    reg [15:0]  st_out_count, st_rows, st_r_len;
+    reg [7:0]   st_d_row, st_d_col;
+    reg signed [31:0] st_in_addr0, st_in_row0;
+    reg [15:0]  ox, r, j, vr, vj, nv, ry;
+    reg [PA_W-1:0] pa;
+    reg signed [31:0] y, x0, row_addr;
+    reg [31:0]  oa_strip, oa;
+
+    wire signed [31:0] x      = x0 + {16'b0, j};
+    wire        in_bounds     = y >= 0 && y < $signed({16'b0, h_in}) && x >= 0 && x < $signed({16'b0, w_in});
+    /* verilator lint_off UNUSEDSIGNAL */ // as above: out-of-bounds pixels (padding) are never used
+    wire signed [31:0] fm_a   = row_addr + x;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign fm_addr            = fm_a[FM_AW-1:0];
+    wire        kw_end        = j == {8'b0, k_w} - 16'd1;
+    wire        strip_end     = kw_end && r == st_r_len - 16'd1;
+    wire        last_px       = st_active && strip_end && ox == w_out - 16'd1;
+    wire        vout          = st_active && vj == {8'b0, k_w} - 16'd1 && vr == nv && ry < st_rows;
+    assign load      = st_active && st_first_px;
+    assign taps_next = st_taps;
+
+    // a pass starts on the next cycle if the unit is free then and the preload completes by this edge
+    wire free_next = !st_active || last_px;
+    wire pl_ready  = pl_valid && (pl_cnt == pl_k || (pl_cnt + 16'd1 == pl_k && pl_issue));
+    wire go        = state == RUN && free_next && pl_ready;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            state <= IDLE;
+            done <= 1'b0;
+            st_active <= 1'b0;
+            pl_valid <= 1'b0;
+            shift_en <= 1'b0;
+            bias_shift <= 1'b0;
+            px_s1 <= 1'b0;
+            valid_s1 <= 1'b0;
+            load_s1 <= 1'b0;
+        end else begin
+            done <= 1'b0;
+            shift_en <= pl_issue;
+            bias_shift <= pl_issue && pl_cnt < {8'b0, pw0[23:16]};
+            if (pl_issue) pl_cnt <= pl_cnt + 16'd1;
+            case (state)
+                IDLE: if (start) begin
+                    state <= RUN;
+                    cycles <= 32'd0;
+                    stream_cycles <= 32'd0;
+                    stall_cycles <= 32'd0;
+                    pl_idx <= 16'd0;
+                    pl_ins <= imem_data;
+                    pl_cnt <= 16'd0;
+                    pl_k <= k_of_next;
+                    pl_valid <= n_instr != 16'd0;
+                end
+                RUN: begin
+                    cycles <= cycles + 32'd1;
+                    if (st_active) stream_cycles <= stream_cycles + 32'd1;
+                    else stall_cycles <= stall_cycles + 32'd1;
+                    if ((last_px || !st_active) && !go && !pl_valid) begin
+                        state <= DRAIN_S;
+                        drain_cnt <= 8'd1;
+                    end
+                end
+                default: begin // DRAIN_S: the last pixel's tags travel to the output write
+                    cycles <= cycles + 32'd1;
+                    drain_cnt <= drain_cnt + 8'd1;
+                    if ({24'b0, drain_cnt} == DRAIN) begin
+                        state <= IDLE;
+                        done <= 1'b1;
+                    end
+                end
+            endcase
+
+            if (go) begin
+                // pass pl_* becomes the streaming pass; the next instruction starts its preload next cycle
+                st_active <= 1'b1;
+                st_first_px <= 1'b1;
+                st_first <= pw0[0];
+                st_last <= pw0[1];
+                st_taps <= pw0[8 +: TW];
+                st_slots <= pw0[16 +: TW];
+                st_in_count <= pw0[24 +: TW+1];
+                st_out_count <= pw1[15:0];
+                st_d_row <= pw1[23:16];
+                st_d_col <= pw1[31:24];
+                st_in_addr0 <= pw4;
+                st_in_row0 <= pw6;
+                st_rows <= pw7[15:0];
+                st_r_len <= pw7[31:16];
+                ox <= 16'd0; r <= 16'd0; j <= 16'd0;
+                vr <= {8'b0, pw1[23:16]}; vj <= {8'b0, pw1[31:24]}; nv <= {8'b0, k_h} - 16'd1; ry <= 16'd0;
+                pa <= {PA_W{1'b0}};
+                y <= pw6; x0 <= -$signed({24'b0, pad_left}); row_addr <= pw4;
+                oa_strip <= pw5; oa <= pw5;
+                pl_idx <= next_idx;
+                pl_ins <= imem_data;
+                pl_cnt <= 16'd0;
+                pl_k <= k_of_next;
+                pl_valid <= next_idx < n_instr;
+            end else if (st_active) begin
+                st_first_px <= 1'b0;
+                if (last_px) st_active <= 1'b0;
+                if (vout) pa <= pa + {{(PA_W-1){1'b0}}, 1'b1};
+                if (strip_end) begin
+                    j <= 16'd0; r <= 16'd0; ox <= ox + 16'd1;
+                    x0 <= x0 + $signed({24'b0, s_w}); y <= st_in_row0; row_addr <= st_in_addr0;
+                    vr <= {8'b0, st_d_row}; vj <= {8'b0, st_d_col}; nv <= {8'b0, k_h} - 16'd1; ry <= 16'd0;
+                    oa_strip <= oa_strip + 32'd1; oa <= oa_strip + 32'd1;
+                end else begin
+                    if (kw_end) begin
+                        j <= 16'd0; r <= r + 16'd1; y <= y + 32'sd1; row_addr <= row_addr + $signed({16'b0, w_in});
+                    end else begin
+                        j <= j + 16'd1;
+                    end
+                    if (vj == {8'b0, k_w} - 16'd1) begin
+                        vj <= 16'd0; vr <= vr + 16'd1;
+                    end else begin
+                        vj <= vj + 16'd1;
+                    end
+                    if (vout) begin
+                        ry <= ry + 16'd1; nv <= nv + {8'b0, s_h}; oa <= oa + {16'b0, w_out};
+                    end
+                end
+            end
+
+            // S1 tags
+            px_s1 <= st_active;
+            in_bounds_s1 <= in_bounds;
+            in_count_s1 <= st_in_count;
+            load_s1 <= load;
+            valid_s1 <= vout;
+            first_s1 <= st_first;
+            last_s1 <= st_last;
+            slots_s1 <= st_slots;
+            out_count_s1 <= st_out_count;
+            pa_s1 <= pa;
+            oa_s1 <= oa[OUT_AW-1:0];
+        end
+    end
+endmodule

@@ -1,0 +1,52 @@
+package io.lowbit.rtl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lowbit.accel.config.AcceleratorConfigs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Generation from a configuration, without any EDA tool. */
+class RtlGeneratorTest {
+
+    @Test
+    void presetParameters() {
+        RtlParameters p = RtlTools.preset();
+        assertEquals(4, p.po());
+        assertEquals(4, p.pi());
+        assertEquals(25, p.pes());
+        assertEquals(4096, p.psumEntries());
+        assertEquals(32, p.weightWordBits());   // 16 two-bit indexes per preload word
+        assertEquals(800, p.outWordBits());
+        assertEquals(6, p.drainCycles());        // ⌈log2 4⌉ + 4
+        assertEquals(49152, p.fmDepth());        // 196,608 B of 4-channel words
+    }
+
+    @Test
+    void writesSourcesWithAStableHash(@TempDir Path a, @TempDir Path b) throws Exception {
+        GeneratedRtl x = RtlGenerator.generate(RtlTools.preset(), a);
+        GeneratedRtl y = RtlGenerator.generate(RtlTools.preset(), b);
+        assertEquals(x.hash(), y.hash());
+        assertEquals(RtlGenerator.MODULES.size() + 2, x.sources().size());
+        String params = Files.readString(a.resolve(RtlGenerator.PARAMS_FILE));
+        assertTrue(params.contains("`define LOWBIT_PO 4") && params.contains("`define LOWBIT_PSUM_ENTRIES 4096"),
+                params);
+        assertTrue(Files.readString(x.top()).contains("module lowbit_accel ("));
+        GeneratedRtl z = RtlGenerator.generate(RtlTools.preset().withParallelism(1, 2), a.resolve("small"));
+        assertNotEquals(x.hash(), z.hash());
+    }
+
+    @Test
+    void rejectsWhatTheRtlDoesNotImplement() {
+        String plain = AcceleratorConfigs.toJson(AcceleratorConfigs.pynqZ2ClipQ())
+                .replaceAll("\"weightDecoder\"\\s*:\\s*\\{[^}]*\\}", "\"weightDecoder\" : {\"kind\" : \"plain\"}");
+        var config = AcceleratorConfigs.parse(plain, "plain");
+        var e = assertThrows(IllegalArgumentException.class, () -> RtlParameters.of(config));
+        assertTrue(e.getMessage().contains("codebook"), e.getMessage());
+    }
+}
