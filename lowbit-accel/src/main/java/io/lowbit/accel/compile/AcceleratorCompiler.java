@@ -131,56 +131,9 @@ public final class AcceleratorCompiler {
         int perPassOut = config.convModules() * mapping.slots();
         int outGroups = ceilDiv(outPerGroup, perPassOut);
         int inGroups = ceilDiv(inPerGroup, config.rcasPerModule());
-        int tileRows = Math.min(outH, config.psumEntriesPerModule() / (mapping.slots() * outW));
-        if (tileRows < 1) {
-            throw new UnsupportedLayerException(id, "one output row needs " + (long) mapping.slots() * outW
-                    + " partial sums per conv module (" + mapping.slots() + " kernels × " + outW + " columns), more"
-                    + " than the " + config.psumEntriesPerModule() + " the psum buffer holds");
-        }
-        // DRAM-resident maps are staged through half a feature-map buffer per row tile (double buffering)
-        long half = config.buffers().featureMapBytes() / 2;
-        if (inDram) {
-            long rowBytes = wordBytes(in) * inShape.width();
-            long inRows = half / rowBytes;
-            tileRows = (int) Math.min(tileRows, inRows < window.kernelH() ? 0
-                    : (inRows - window.kernelH()) / window.strideH() + 1);
-        }
-        if (outDram) {
-            tileRows = (int) Math.min(tileRows, half / (wordBytes(out) * outW));
-        }
-        if (tileRows < 1) {
-            throw new UnsupportedLayerException(id, "one output row with its " + window.kernelH() + " input rows does"
-                    + " not fit half of the " + config.buffers().featureMapBytes() + " B feature-map buffer (row"
-                    + " tiling through DRAM)");
-        }
-
-        // Weight tiles: whole output-channel groups, as many as fit one bank.
-        List<int[]> units = new ArrayList<>(); // {group, first channel, channels}
-        for (int g = 0; g < groups; g++) {
-            for (int og = 0; og < outGroups; og++) {
-                int start = g * outPerGroup + og * perPassOut;
-                units.add(new int[] {g, start, Math.min(perPassOut, outPerGroup - og * perPassOut)});
-            }
-        }
-        List<List<int[]>> tiles = new ArrayList<>();
-        List<int[]> current = new ArrayList<>();
-        for (int[] unit : units) {
-            long unitBytes = weightBytes(op, unit[2], inPerGroup, mapping.taps());
-            if (unitBytes > config.buffers().weightBankBytes()) {
-                throw new UnsupportedLayerException(id, "the weights of " + unit[2] + " output channels ("
-                        + unitBytes + " B with codebook, bias and requantization constants) exceed the "
-                        + config.buffers().weightBankBytes() + " B weight bank");
-            }
-            List<int[]> extended = new ArrayList<>(current);
-            extended.add(unit);
-            if (!current.isEmpty() && bytesOf(op, extended, inPerGroup, mapping.taps())
-                    > config.buffers().weightBankBytes()) {
-                tiles.add(current);
-                current = new ArrayList<>();
-            }
-            current.add(unit);
-        }
-        tiles.add(current);
+        int tileRows = tileRows(id, mapping, window, in, inShape, out, outH, outW, inDram, outDram);
+        List<List<OutputGroup>> tiles = weightTiles(id, op, groups, outGroups, outPerGroup, perPassOut, inPerGroup,
+                mapping.taps());
 
         long totalWeightBytes = 0;
         int rowTiles = ceilDiv(outH, tileRows);
@@ -189,12 +142,13 @@ public final class AcceleratorCompiler {
         if (inDram) {
             program.add(loadRows(id, 0, tileRows, rowTiles, outH, window, in, inShape));
         }
-        for (List<int[]> tile : tiles) {
+        for (List<OutputGroup> tile : tiles) {
             int bank = weightTile[0] % 2;
             long bytes = bytesOf(op, tile, inPerGroup, mapping.taps());
             totalWeightBytes += bytes;
-            int tileOut = tile.stream().mapToInt(u -> u[2]).sum();
-            program.add(new Instruction.LoadWeights(id, weightTile[0]++, bank, tile.get(0)[1], tileOut, bytes));
+            int tileOut = tile.stream().mapToInt(OutputGroup::count).sum();
+            program.add(new Instruction.LoadWeights(id, weightTile[0]++, bank, tile.get(0).start(), tileOut,
+                    bytes));
             for (int rt = 0; rt < rowTiles; rt++, job++) {
                 int rowStart = rt * tileRows;
                 int rows = Math.min(tileRows, outH - rowStart);
@@ -202,13 +156,13 @@ public final class AcceleratorCompiler {
                     program.add(loadRows(id, job + 1, tileRows, rowTiles, outH, window, in, inShape));
                 }
                 int slot = inDram ? job % 2 : -1;
-                for (int[] unit : tile) {
+                for (OutputGroup unit : tile) {
                     for (int ig = 0; ig < inGroups; ig++) {
-                        int inStart = unit[0] * inPerGroup + ig * config.rcasPerModule();
+                        int inStart = unit.group() * inPerGroup + ig * config.rcasPerModule();
                         int inCount = Math.min(config.rcasPerModule(), inPerGroup - ig * config.rcasPerModule());
                         for (int c = 0; c < mapping.chunks(); c++) {
-                            program.add(new Instruction.ConvPass(id, bank, unit[0], unit[1], unit[2], inStart,
-                                    inCount, c, rowStart, rows, ig == 0 && c == 0,
+                            program.add(new Instruction.ConvPass(id, bank, unit.group(), unit.start(),
+                                    unit.count(), inStart, inCount, c, rowStart, rows, ig == 0 && c == 0,
                                     ig == inGroups - 1 && c == mapping.chunks() - 1, slot));
                         }
                     }
@@ -222,6 +176,68 @@ public final class AcceleratorCompiler {
         long macs = (long) outC * inPerGroup * mapping.taps() * outH * outW;
         return new LayerPlan(id, op.kind(), inShape, outShape, window, groups, mapping, tileRows, tiles.size(),
                 totalWeightBytes, macs, inBytes, outBytes, inDram, outDram);
+    }
+
+    /** Output channels {@code [start, start + count)} of convolution group {@code group} that one pass computes. */
+    private record OutputGroup(int group, int start, int count) {
+    }
+
+    /**
+     * Output rows per row tile: the psum buffer holds {@code slots × rows × W_out} accumulators per module, and a
+     * DRAM-resident input or output is staged through half a feature-map buffer (double buffering).
+     */
+    private int tileRows(String id, RcaMapping mapping, Window window, TensorInfo in, Shape inShape, TensorInfo out,
+            int outH, int outW, boolean inDram, boolean outDram) {
+        int rows = Math.min(outH, config.psumEntriesPerModule() / (mapping.slots() * outW));
+        if (rows < 1) {
+            throw new UnsupportedLayerException(id, "one output row needs " + (long) mapping.slots() * outW
+                    + " partial sums per conv module (" + mapping.slots() + " kernels × " + outW + " columns), more"
+                    + " than the " + config.psumEntriesPerModule() + " the psum buffer holds");
+        }
+        long half = config.buffers().featureMapBytes() / 2;
+        if (inDram) {
+            long inRows = half / (wordBytes(in) * inShape.width());
+            rows = (int) Math.min(rows, inRows < window.kernelH() ? 0
+                    : (inRows - window.kernelH()) / window.strideH() + 1);
+        }
+        if (outDram) {
+            rows = (int) Math.min(rows, half / (wordBytes(out) * outW));
+        }
+        if (rows < 1) {
+            throw new UnsupportedLayerException(id, "one output row with its " + window.kernelH() + " input rows does"
+                    + " not fit half of the " + config.buffers().featureMapBytes() + " B feature-map buffer (row"
+                    + " tiling through DRAM)");
+        }
+        return rows;
+    }
+
+    /** Whole output-channel groups, as many per tile as fit one weight bank. */
+    private List<List<OutputGroup>> weightTiles(String id, WeightedOp op, int groups, int outGroups, int outPerGroup,
+            int perPassOut, int inPerGroup, int taps) {
+        List<List<OutputGroup>> tiles = new ArrayList<>();
+        List<OutputGroup> current = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            for (int og = 0; og < outGroups; og++) {
+                OutputGroup unit = new OutputGroup(g, g * outPerGroup + og * perPassOut,
+                        Math.min(perPassOut, outPerGroup - og * perPassOut));
+                long unitBytes = weightBytes(op, unit.count(), inPerGroup, taps);
+                if (unitBytes > config.buffers().weightBankBytes()) {
+                    throw new UnsupportedLayerException(id, "the weights of " + unit.count() + " output channels ("
+                            + unitBytes + " B with codebook, bias and requantization constants) exceed the "
+                            + config.buffers().weightBankBytes() + " B weight bank");
+                }
+                List<OutputGroup> extended = new ArrayList<>(current);
+                extended.add(unit);
+                if (!current.isEmpty() && bytesOf(op, extended, inPerGroup, taps)
+                        > config.buffers().weightBankBytes()) {
+                    tiles.add(current);
+                    current = new ArrayList<>();
+                }
+                current.add(unit);
+            }
+        }
+        tiles.add(current);
+        return tiles;
     }
 
     private LayerPlan pool(Node node, TensorInfo in, boolean isOutput) {
@@ -244,8 +260,8 @@ public final class AcceleratorCompiler {
     }
 
     /** Bytes of a weight tile: indexes or codes, one codebook, bias, requantization constants. */
-    private long bytesOf(WeightedOp op, List<int[]> tile, int inPerGroup, int taps) {
-        return weightBytes(op, tile.stream().mapToInt(u -> u[2]).sum(), inPerGroup, taps);
+    private long bytesOf(WeightedOp op, List<OutputGroup> tile, int inPerGroup, int taps) {
+        return weightBytes(op, tile.stream().mapToInt(OutputGroup::count).sum(), inPerGroup, taps);
     }
 
     private long weightBytes(WeightedOp op, int outChannels, int inPerGroup, int taps) {
