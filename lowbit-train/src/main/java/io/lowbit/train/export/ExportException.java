@@ -2,7 +2,7 @@ package io.lowbit.train.export;
 
 /**
  * A trained model that {@link IntegerExport} cannot (yet) turn into an integer model; the message names the layer
- * and the reason, e.g. {@code "layer conv1: method lsfq: export lands later"}, so callers can report it as is.
+ * and the reason, e.g. {@code "layer conv1: float layer: every conv/linear layer must be quantized"}, so callers can report it as is.
  */
 public final class ExportException extends UnsupportedOperationException {
 

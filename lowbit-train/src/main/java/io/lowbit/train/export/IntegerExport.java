@@ -9,6 +9,7 @@ import io.lowbit.core.arith.FixedPointMultiplier;
 import io.lowbit.core.arith.IntType;
 import io.lowbit.core.arith.OutputClamp;
 import io.lowbit.core.arith.QuantizedType;
+import io.lowbit.core.arith.Requantizer;
 import io.lowbit.core.arith.Rounding;
 import io.lowbit.core.arith.ShiftRequantizer;
 import io.lowbit.core.model.AvgPool;
@@ -43,6 +44,8 @@ import io.lowbit.train.quant.QuantScheme;
 import io.lowbit.train.quant.clipq.ClipQResult;
 import io.lowbit.train.quant.clipq.ClipQWeightQuantizer;
 import io.lowbit.train.quant.clipq.ClipQuantizer;
+import io.lowbit.train.quant.learned.Grid;
+import io.lowbit.train.quant.learned.GridQuantizer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,26 +55,39 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Exports a trained fake-quantized model to an {@link IntegerModel} ({@code docs/integer-semantics.md}).
+ * Exports a trained fake-quantized model to an {@link IntegerModel} ({@code docs/integer-semantics.md},
+ * {@code docs/export.md}).
  *
- * <p>Supported: sequential models (nin, nin-lin, vgg7) whose conv/linear layers all use {@code fixed} or
- * {@code clipq} with fixed-point (power-of-two) activation formats, BN in FOLDED mode, max/avg pools, a global
- * average pool or a linear layer as the output. Everything is recomputed on the host in float32 in the training
- * graph's operation order ({@link HostFloat}): BN fold, weight codes (CLIP-Q re-run on the same folded weights gives
- * the same codebook and indexes, including the per-layer power-of-two exponent {@code k}: the weight grid is then
- * {@code 2^−(f+k)} and the shift grows by k), the input quantization (a host table over raw uint8 pixels, §3).
- * The BN fold runs on the DJL engine ({@link HostFloat#foldBn(ConvUnit)}), as PyTorch's float sqrt is not correctly
- * rounded. Conv outputs are
- * shift-requantized (§9): training's truncation of non-negative (post-ReLU) values is FLOOR. The final global average
- * pool emits the exact window sum ({@code M = 1}, int16), its scale {@code S_in/(H·W)} makes the real value the
- * training logit; a final linear layer emits its int32 accumulator (§15).
+ * <p>Supported: sequential models (nin, nin-lin, vgg7) whose conv/linear layers are all quantized, by {@code fixed},
+ * {@code clipq} or a learned-grid method ({@code lsq}, {@code lsfq}, {@code pact}, {@code dorefa}; mixed per layer
+ * too), max/avg pools, a global average pool or a linear layer as the output. Every activation tensor is a
+ * {@link CodeGrid}: code type, clamp range, step (2^−f for fixed point) and training's rounding. Everything is
+ * recomputed on the host in float32 in the training graph's operation order ({@link HostFloat}): BN fold, weight
+ * codes (CLIP-Q re-run on the same folded weights gives the same codebook and indexes, including the per-layer
+ * power-of-two exponent {@code k}: the weight grid is then {@code 2^−(f+k)}; grid quantizers' codes come from their
+ * own forward pass, {@link GridWeights}), the input quantization (a host table over raw uint8 pixels, §3). The BN
+ * fold runs on the DJL engine ({@link HostFloat#foldBn(ConvUnit)}), as PyTorch's float sqrt is not correctly
+ * rounded; pact and dorefa keep BN after the conv in training, and export folds it into the per-channel weight
+ * scale. Conv outputs are requantized with {@code M[o] = S_in·S_w[o]/S_out}: by a shift (§9) when that is one power
+ * of two (fixed point, CLIP-Q; training's truncation of non-negative values is FLOOR), else by per-channel Q31
+ * multipliers (§8) with training's rounding. The final global average pool emits the exact window sum
+ * ({@code M = 1}, int16), its scale {@code S_in/(H·W)} makes the real value the training logit; a final linear layer
+ * emits its int32 accumulator (§15).
  *
- * <p>Biases: export rounds the folded bias {@code b'} half up onto the accumulator grid {@code 2^−(fa+fw)}, exactly
- * as training does in its forward pass ({@code quant.AccumulatorGridBias}), so the integer model reproduces the
- * trained model bit for bit; {@link LayerReport} shows how far the float {@code b'} lay from the grid. Anything
- * unsupported throws {@link ExportException} naming the layer and the reason.
+ * <p>Biases: export rounds the (folded) bias half up onto the accumulator grid {@code S_in·S_w[o]}. For fixed point
+ * and CLIP-Q training does the same in its forward pass ({@code quant.AccumulatorGridBias}), so the integer model
+ * reproduces the trained model bit for bit; the learned methods add the float bias, and their float scales make
+ * {@code M[o]} inexact, so their integer model is not bit-exact (measured agreement and its causes:
+ * {@code docs/export.md}, {@code docs/results.md}). {@link LayerReport} shows how far the biases lay from the grid. Anything unsupported
+ * throws {@link ExportException} naming the layer and the reason.
  */
 public final class IntegerExport {
+
+    /**
+     * Bits of the network input codes of the learned methods, which train on the float input: the widest input
+     * type (§3), so the host table's rounding is finest.
+     */
+    static final int INPUT_BITS = 8;
 
     private IntegerExport() {
     }
@@ -114,7 +130,7 @@ public final class IntegerExport {
     public static Result exportWithReport(TrainedModel trained) {
         TrainConfig cfg = trained.meta().config();
         if (trained.plan() == null) {
-            throw new ExportException("(model)", "float model: train with a fixed or clipq --quant spec");
+            throw new ExportException("(model)", "float model: train with a --quant spec");
         }
         Normalization norm = Normalization.forDataset(DatasetName.parse(cfg.dataset()));
         Map<String, String> provenance = new LinkedHashMap<>();
@@ -154,8 +170,8 @@ public final class IntegerExport {
         return null;
     }
 
-    /** Quantized weights of one layer. */
-    private record Weights(WeightCodes codes, int fractionBits, int distinct) {
+    /** Quantized weights of one layer: codes, the real step of each output channel, distinct codes, a label. */
+    private record Weights(WeightCodes codes, double[] steps, int distinct, String label) {
     }
 
     private static final class Walker {
@@ -164,7 +180,7 @@ public final class IntegerExport {
         private final IntegerModelBuilder builder;
         private final List<LayerReport> reports = new ArrayList<>();
         private String prev;
-        private FixedPointFormat fmt;      // format of the tensor `prev`
+        private CodeGrid grid;             // codes of the tensor `prev`
         private boolean nonNegative;       // `prev` is known to be ≥ 0 (after a ReLU)
 
         Walker(QuantPlan plan, Normalization norm, IntegerModelBuilder builder) {
@@ -195,42 +211,48 @@ public final class IntegerExport {
             return new Result(builder.build(), List.copyOf(reports));
         }
 
-        private void requireMethod(String layer) {
+        private void requireQuantized(String layer) {
             QuantScheme s = plan.schemes().get(layer);
             if (s == null || s.isFloat()) {
-                throw new ExportException(layer, "float layer: every conv/linear layer must be quantized (fixed or"
-                        + " clipq)");
-            }
-            if (!s.method().equals("fixed") && !s.method().equals("clipq")) {
-                throw new ExportException(layer, "method " + s.method() + ": export lands later");
+                throw new ExportException(layer, "float layer: every conv/linear layer must be quantized");
             }
         }
 
         private void input(ConvUnit first) {
             String name = first.spec().name();
+            int channels = first.spec().inChannels();
             Block t = slot(first, "inputTransform");
-            if (!(t instanceof FixedPointQuantizer q)) {
+            CodeGrid g;
+            int[] table;
+            String note;
+            if (t instanceof FixedPointQuantizer q) {
+                FixedPointFormat f = q.format();
+                g = CodeGrid.of(f, q.rounding());
+                table = HostFloat.inputTable(norm, channels, f, q.rounding());
+                note = "code = " + q.rounding() + "(clip(normalized)·2^" + f.fractionBits() + ")";
+            } else if (t == null && slot(first, "weightTransform") instanceof GridQuantizer) {
+                Grid ig = new Grid(INPUT_BITS, true);
+                HostFloat.InputTable it = HostFloat.inputTable(norm, channels, ig);
+                g = CodeGrid.of(ig, it.step(), Rounding.ROUND_HALF_UP);
+                table = it.table();
+                note = "trained on the float input: code = round(normalized/step), |error| ≤ step/2";
+            } else {
                 throw new ExportException(name, "the network input is not quantized by a fixed-point quantizer ("
                         + (t == null ? "none" : t) + ")");
             }
-            FixedPointFormat f = q.format();
-            int channels = first.spec().inChannels();
-            int[] table = HostFloat.inputTable(norm, channels, f, q.rounding());
-            QuantizedType type = new QuantizedType(IntType.signed(f.totalBits()), 0);
-            Input in = Input.hostQuantized(Shape.chw(channels, LabeledImages.SIDE, LabeledImages.SIDE), type,
-                    IntTensor.of(Shape.of(channels, Input.PIXEL_VALUES), table));
-            builder.input("input", in, f.step());
-            reports.add(new LayerReport("input", "input " + f + " host table", 0, 0,
-                    "code = " + q.rounding() + "(clip(normalized)·2^" + f.fractionBits() + ")"));
+            Input in = Input.hostQuantized(Shape.chw(channels, LabeledImages.SIDE, LabeledImages.SIDE),
+                    g.quantizedType(), IntTensor.of(Shape.of(channels, Input.PIXEL_VALUES), table));
+            builder.input("input", in, g.step());
+            reports.add(new LayerReport("input", "input " + g + " host table", 0, 0, note));
             prev = "input";
-            fmt = f;
+            grid = g;
             nonNegative = false;
         }
 
         private void conv(ConvUnit c, boolean first, boolean last) {
             ConvSpec spec = c.spec();
             String name = spec.name();
-            requireMethod(name);
+            requireQuantized(name);
             if (first) {
                 input(c);
             } else if (slot(c, "inputTransform") != null) {
@@ -241,24 +263,29 @@ public final class IntegerExport {
                 throw new ExportException(name, "grouped convolution: not yet");
             }
             float[] w = c.weight().getArray().toFloatArray();
-            float[] bias;
-            if (spec.batchNorm()) {
-                if (c.bnMode() != ConvUnit.BnMode.FOLDED) {
-                    throw new ExportException(name, "BN not folded: train with --fold-bn-from ≤ last epoch");
-                }
+            float[] foldedBias = spec.batchNorm() ? null : c.bias().getArray().toFloatArray();
+            if (spec.batchNorm() && c.bnMode() == ConvUnit.BnMode.FOLDED) {
                 HostFloat.Folded f = HostFloat.foldBn(c);
                 w = f.weight();
-                bias = f.bias();
-            } else {
-                bias = c.bias().getArray().toFloatArray();
+                foldedBias = f.bias();
+            } else if (spec.batchNorm() && plan.foldable().contains(c)) {
+                throw new ExportException(name, "BN not folded: train with --fold-bn-from ≤ last epoch");
             }
             int k = spec.kernel();
             Shape wShape = Shape.of(spec.outChannels(), spec.inChannels() / spec.groups(), k, k);
-            Weights q = weights(name, slot(c, "weightTransform"), w, wShape);
-            int accBits = fmt.fractionBits() + q.fractionBits();
-            List<String> notes = new ArrayList<>();
+            Weights q = weights(name, slot(c, "weightTransform"), w, c.weight().getArray().getShape(), wShape);
+            double[] bias;
+            if (foldedBias == null) {
+                // pact, dorefa: the weights are quantized before BN, which stays in the graph; fold it here
+                double[] gain = bnGain(c);
+                q = scaledBy(name, q, gain);
+                bias = bnBias(c, gain);
+            } else {
+                bias = toDouble(foldedBias);
+            }
+            double[] accScales = accumulatorScales(grid.step(), q.steps());
             double[] biasErr = {0};
-            int[] biasCodes = biasCodes(name, bias, accBits, biasErr);
+            int[] biasCodes = biasCodes(name, bias, accScales, biasErr);
             Window window = Window.square(k, spec.stride(), spec.padding());
             Block ot = slot(c, "outputTransform");
             if (ot == null) {
@@ -271,30 +298,101 @@ public final class IntegerExport {
                 }
                 Conv2d op = new Conv2d(window, spec.groups(), q.codes(), IntTensor.vector(biasCodes),
                         new OutputStage.Accumulator());
-                builder.node(name, op, perChannel(spec.outChannels(), Math.scalb(1.0, -accBits)), prev);
+                builder.node(name, op, toList(accScales), prev);
                 reports.add(new LayerReport(name, "conv2d → int32 accumulator", q.distinct(), biasErr[0], ""));
             } else {
-                if (!(ot instanceof FixedPointQuantizer oq)) {
-                    throw new ExportException(name, "output quantizer " + ot + " is not fixed-point");
+                CodeGrid out = CodeGrid.of(ot, name);
+                if (out == null) {
+                    throw new ExportException(name, "output quantizer " + ot + " is neither fixed-point nor a grid");
                 }
-                FixedPointFormat fo = oq.format();
-                int s = accBits - fo.fractionBits();
-                if (s < 0) {
-                    throw new ExportException(name, fo + " has more fraction bits than the " + fmt + " × 2^-"
-                            + q.fractionBits() + " weights accumulator: shift requantization only shifts right");
-                }
-                Rounding r = integerRounding(oq.rounding(), spec.relu(), name, notes);
-                OutputClamp clamp = OutputClamp.saturating(IntType.signed(fo.totalBits()), 0);
-                ShiftRequantizer shift = new ShiftRequantizer(s, spec.relu() ? clamp.relu() : clamp, r);
-                Conv2d op = new Conv2d(window, spec.groups(), q.codes(), IntTensor.vector(biasCodes),
-                        new OutputStage.Shift(shift));
-                builder.node(name, op, fo.step(), prev);
-                reports.add(new LayerReport(name, "conv2d w·2^-" + q.fractionBits() + " >>" + s + " " + r + " → " + fo, q.distinct(), biasErr[0],
-                        String.join("; ", notes)));
-                fmt = fo;
+                List<String> notes = new ArrayList<>();
+                Rounding r = integerRounding(out.rounding(), spec.relu(), name, notes);
+                OutputStage stage = requantization(name, accScales, out.step(), out.clamp(spec.relu()), r);
+                Conv2d op = new Conv2d(window, spec.groups(), q.codes(), IntTensor.vector(biasCodes), stage);
+                builder.node(name, op, out.step(), prev);
+                reports.add(new LayerReport(name, "conv2d " + q.label() + " " + describe(stage) + " → " + out,
+                        q.distinct(), biasErr[0], String.join("; ", notes)));
+                grid = out;
                 nonNegative = spec.relu();
             }
             prev = name;
+        }
+
+        /** {@code γ/√(σ² + ε)} per channel: BN in inference after a conv whose weights were quantized before it. */
+        private static double[] bnGain(ConvUnit c) {
+            float[] gamma = c.gamma().getArray().toFloatArray();
+            float[] var = c.runningVar().getArray().toFloatArray();
+            double[] gain = new double[gamma.length];
+            for (int o = 0; o < gain.length; o++) {
+                gain[o] = gamma[o] / Math.sqrt((double) var[o] + ConvUnit.BN_EPS);
+            }
+            return gain;
+        }
+
+        /** {@code β − μ·gain}: the bias BN adds after the conv. */
+        private static double[] bnBias(ConvUnit c, double[] gain) {
+            float[] beta = c.beta().getArray().toFloatArray();
+            float[] mean = c.runningMean().getArray().toFloatArray();
+            double[] bias = new double[gain.length];
+            for (int o = 0; o < bias.length; o++) {
+                bias[o] = beta[o] - mean[o] * gain[o];
+            }
+            return bias;
+        }
+
+        /**
+         * The weights times {@code gain[o]} per output channel, folded into the steps: the grid is symmetric, so a
+         * negative gain negates the codes and the step takes {@code |gain|}. A zero gain zeroes the channel's codes
+         * and keeps its step (the multiplier must stay positive; the output is then the bias alone).
+         */
+        private static Weights scaledBy(String layer, Weights q, double[] gain) {
+            if (!(q.codes() instanceof IntegerWeights iw)) {
+                throw new ExportException(layer, "BN after a codebook-quantized conv: not supported");
+            }
+            int outC = gain.length;
+            int per = iw.codes().size() / outC;
+            int[] codes = new int[iw.codes().size()];
+            double[] steps = new double[outC];
+            for (int o = 0; o < outC; o++) {
+                int sign = (int) Math.signum(gain[o]);
+                steps[o] = gain[o] == 0 ? q.steps()[o] : q.steps()[o] * Math.abs(gain[o]);
+                for (int i = o * per; i < (o + 1) * per; i++) {
+                    codes[i] = sign * iw.code(i);
+                }
+            }
+            return new Weights(new IntegerWeights(iw.type(), IntTensor.of(iw.shape(), codes)), steps,
+                    q.distinct(), q.label() + "·BN");
+        }
+
+        /**
+         * Shift requantization (§9) when {@code M = S_in·S_w/S_out} is the same power of two {@code 2^−s},
+         * {@code 0 ≤ s ≤ 31}, for every channel — fixed point and CLIP-Q, whose hardware shifts; otherwise one
+         * multiplier per output channel (§8).
+         */
+        private static OutputStage requantization(String layer, double[] accScales, double outStep,
+                OutputClamp clamp, Rounding r) {
+            double[] m = new double[accScales.length];
+            boolean uniform = true;
+            for (int o = 0; o < m.length; o++) {
+                m[o] = accScales[o] / outStep;
+                uniform &= m[o] == m[0];
+            }
+            int s = -Math.getExponent(m[0]);
+            if (uniform && m[0] == Math.scalb(1.0, -s) && s >= 0 && s <= ShiftRequantizer.MAX_RIGHT_SHIFT) {
+                return new OutputStage.Shift(new ShiftRequantizer(s, clamp, r));
+            }
+            try {
+                return new OutputStage.Requantize(Requantizer.fromScales(m, clamp, r));
+            } catch (IllegalArgumentException e) {
+                throw new ExportException(layer, e.getMessage());
+            }
+        }
+
+        private static String describe(OutputStage stage) {
+            if (stage instanceof OutputStage.Shift s) {
+                return ">>" + s.shift().rightShift() + " " + s.shift().rounding();
+            }
+            return "×M[o] " + ((OutputStage.Requantize) stage).requantizer().rounding();
         }
 
         /** The engine rounding that reproduces training's rounding of the (float) requantized value. */
@@ -327,7 +425,7 @@ public final class IntegerExport {
             Window window = p.global() ? Window.global(h, w) : Window.square(p.kernel(), p.stride(), p.padding());
             int count = window.kernelArea();
             QuantizedType inType = in.quantizedType();
-            double sIn = fmt.step();
+            double sIn = grid.step();
             Block ot = slot(p, "outputTransform");
             if (last && p.global()) {
                 if (ot != null) {
@@ -343,32 +441,33 @@ public final class IntegerExport {
                         OutputClamp.saturating(IntType.INT16, 0), Rounding.FLOOR);
                 builder.node(name, new AvgPool(window, sum), sIn / count, prev);
                 reports.add(new LayerReport(name, "global sum (M = 1) → int16", 0, 0,
-                        "logit = sum·2^-" + fmt.fractionBits() + "/" + count));
+                        "logit = sum·step(" + grid + ")/" + count));
                 prev = name;
                 return;
             }
-            if (!(ot instanceof FixedPointQuantizer oq)) {
-                throw new ExportException(name, "average pool output is not quantized by a fixed-point quantizer");
+            CodeGrid out = CodeGrid.of(ot, name);
+            if (out == null) {
+                throw new ExportException(name, "average pool output is not quantized by a fixed-point or grid"
+                        + " quantizer");
             }
-            FixedPointFormat fo = oq.format();
             List<String> notes = new ArrayList<>();
-            Rounding r = integerRounding(oq.rounding(), nonNegative, name, notes);
-            if (Integer.bitCount(count) != 1) {
-                notes.add("divisor " + count + " is not a power of two: float division and the Q31 multiplier may"
-                        + " differ at rounding boundaries");
+            Rounding r = integerRounding(out.rounding(), nonNegative, name, notes);
+            double m = sIn / (count * out.step());
+            if (m != Math.scalb(1.0, Math.getExponent(m))) {
+                notes.add("M = S_in/(" + count + "·S_out) is not a power of two: float division and the Q31"
+                        + " multiplier may differ at rounding boundaries");
             }
-            AveragePool pool = AveragePool.fromScales(count, sIn, inType, fo.step(),
-                    OutputClamp.saturating(IntType.signed(fo.totalBits()), 0), r);
-            builder.node(name, new AvgPool(window, pool), fo.step(), prev);
-            reports.add(new LayerReport(name, "avg_pool 1/" + count + " " + r + " → " + fo, 0, 0,
+            AveragePool pool = AveragePool.fromScales(count, sIn, inType, out.step(), out.clamp(false), r);
+            builder.node(name, new AvgPool(window, pool), out.step(), prev);
+            reports.add(new LayerReport(name, "avg_pool 1/" + count + " " + r + " → " + out, 0, 0,
                     String.join("; ", notes)));
-            fmt = fo;
+            grid = out;
             prev = name;
         }
 
         private void linear(LinearUnit l, boolean last) {
             String name = l.name();
-            requireMethod(name);
+            requireQuantized(name);
             if (!last) {
                 throw new ExportException(name, "a linear layer that is not the network output: its output is not"
                         + " quantized in training");
@@ -377,32 +476,54 @@ public final class IntegerExport {
                 throw new ExportException(name, "an input quantizer on a linear layer");
             }
             float[] w = l.weight().getArray().toFloatArray();
-            Weights q = weights(name, slot(l, "weightTransform"), w, Shape.of(l.outFeatures(), l.inFeatures()));
-            int accBits = fmt.fractionBits() + q.fractionBits();
+            Weights q = weights(name, slot(l, "weightTransform"), w, l.weight().getArray().getShape(),
+                    Shape.of(l.outFeatures(), l.inFeatures()));
+            double[] accScales = accumulatorScales(grid.step(), q.steps());
             double[] biasErr = {0};
-            int[] biasCodes = biasCodes(name, l.bias().getArray().toFloatArray(), accBits, biasErr);
+            int[] biasCodes = biasCodes(name, toDouble(l.bias().getArray().toFloatArray()), accScales, biasErr);
             Linear op = new Linear(q.codes(), IntTensor.vector(biasCodes), new OutputStage.Accumulator());
-            builder.node(name, op, perChannel(l.outFeatures(), Math.scalb(1.0, -accBits)), prev);
+            builder.node(name, op, toList(accScales), prev);
             reports.add(new LayerReport(name, "linear → int32 accumulator", q.distinct(), biasErr[0], ""));
             prev = name;
         }
 
-        private static List<Double> perChannel(int n, double scale) {
-            List<Double> s = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                s.add(scale);
+        /** {@code S_in·S_w[o]}: the real value of one accumulator unit per output channel. */
+        private static double[] accumulatorScales(double inStep, double[] weightSteps) {
+            double[] s = new double[weightSteps.length];
+            for (int o = 0; o < s.length; o++) {
+                s[o] = inStep * weightSteps[o];
             }
             return s;
         }
 
-        /** The float bias rounded half up to the accumulator grid 2^−accBits; the largest error (LSBs) in err[0]. */
-        private static int[] biasCodes(String layer, float[] bias, int accBits, double[] err) {
+        private static List<Double> toList(double[] v) {
+            List<Double> l = new ArrayList<>();
+            for (double x : v) {
+                l.add(x);
+            }
+            return l;
+        }
+
+        private static double[] toDouble(float[] v) {
+            double[] d = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                d[i] = v[i];
+            }
+            return d;
+        }
+
+        /**
+         * The bias rounded half up to the accumulator grid {@code S_in·S_w[o]} (exact for the power-of-two scales of
+         * fixed point and CLIP-Q, where training rounds it the same way); the largest error (LSBs) in err[0].
+         */
+        private static int[] biasCodes(String layer, double[] bias, double[] accScales, double[] err) {
             int[] codes = new int[bias.length];
             for (int o = 0; o < bias.length; o++) {
-                double v = Math.scalb((double) bias[o], accBits); // exact
+                double v = bias[o] / accScales[o];
                 double r = Math.floor(v + 0.5);
                 if (!(Math.abs(r) <= Integer.MAX_VALUE)) {
-                    throw new ExportException(layer, "bias " + bias[o] + " does not fit int32 at 2^-" + accBits);
+                    throw new ExportException(layer, "bias " + bias[o] + " does not fit int32 at scale "
+                            + accScales[o]);
                 }
                 codes[o] = (int) r;
                 err[0] = Math.max(err[0], Math.abs(r - v));
@@ -410,18 +531,23 @@ public final class IntegerExport {
             return codes;
         }
 
-        private static Weights weights(String layer, Block transform, float[] w, Shape shape) {
+        private static double[] uniform(int n, double step) {
+            double[] s = new double[n];
+            java.util.Arrays.fill(s, step);
+            return s;
+        }
+
+        private static Weights weights(String layer, Block transform, float[] w, ai.djl.ndarray.types.Shape djlShape,
+                Shape shape) {
+            int outC = shape.dim(0);
             if (transform instanceof FixedPointQuantizer fq) {
                 FixedPointFormat f = fq.format();
                 int[] codes = new int[w.length];
-                Set<Integer> distinct = new HashSet<>();
                 for (int i = 0; i < w.length; i++) {
                     codes[i] = HostFloat.code(w[i], f, fq.rounding());
-                    distinct.add(codes[i]);
                 }
                 return new Weights(new IntegerWeights(IntType.signed(f.totalBits()), IntTensor.of(shape, codes)),
-                        f.fractionBits(),
-                        distinct.size());
+                        uniform(outC, f.step()), distinct(codes), "w·2^-" + f.fractionBits());
             }
             if (transform instanceof ClipQWeightQuantizer cq) {
                 FixedPointFormat f = cq.config().levelFormat();
@@ -443,16 +569,32 @@ public final class IntegerExport {
                     levels.add(code);
                 }
                 int[] indexes = new int[w.length];
-                Set<Integer> distinct = new HashSet<>();
+                int[] values = new int[w.length];
                 for (int i = 0; i < w.length; i++) {
                     indexes[i] = r.index(i);
-                    distinct.add(levelCodes[indexes[i]]);
+                    values[i] = levelCodes[indexes[i]];
                 }
+                int bits = f.fractionBits() + k;
                 return new Weights(new CodebookWeights(IntType.signed(f.totalBits()), levels,
-                        IntTensor.of(shape, indexes)), f.fractionBits() + k, distinct.size());
+                        IntTensor.of(shape, indexes)), uniform(outC, Math.scalb(1.0, -bits)), distinct(values),
+                        "w·2^-" + bits);
+            }
+            if (transform instanceof GridQuantizer gq) {
+                GridWeights.Codes c = GridWeights.of(layer, transform, w, djlShape);
+                boolean perChannel = gq.steps().length > 1;
+                return new Weights(new IntegerWeights(gq.grid().type(), IntTensor.of(shape, c.codes())), c.steps(),
+                        distinct(c.codes()), gq.grid().type() + (perChannel ? "/channel" : ""));
             }
             throw new ExportException(layer, transform == null ? "weights are not quantized"
-                    : "weight quantizer " + transform + " is not fixed-point or CLIP-Q");
+                    : "weight quantizer " + transform + " is not fixed-point, CLIP-Q or a grid quantizer");
+        }
+
+        private static int distinct(int[] codes) {
+            Set<Integer> d = new HashSet<>();
+            for (int c : codes) {
+                d.add(c);
+            }
+            return d.size();
         }
     }
 }

@@ -100,7 +100,7 @@ class IntegerExportTest {
         Path ckpt = qat("clipq", "clipq:p=0.2,b=2,fmt=Q3.5");
         // Training rounds the folded biases onto the accumulator grid (AccumulatorGridBias): the trained graph
         // is the integer model, logit for logit.
-        IntegerModel model = agreement(ckpt, 1.0);
+        IntegerModel model = bitExact(ckpt);
         int layers = 0;
         for (Node n : model.nodes()) {
             if (n.op() instanceof Conv2d c) {
@@ -119,11 +119,72 @@ class IntegerExportTest {
     @Test
     void fixedNinAgreesWithTheFakeQuantModel() throws IOException {
         Path ckpt = qat("fixed", "fixed:fmt=Q3.5");
-        agreement(ckpt, 1.0);
+        bitExact(ckpt);
     }
 
-    /** Exports, round-trips the file, compares engine and DJL on the test images; returns the model read back. */
-    private static IntegerModel agreement(Path checkpoint, double minAgreement) throws IOException {
+    /**
+     * Learned scales (lsq, lsfq, pact, dorefa): the integer model is not bit-exact with the float fake-quant forward
+     * (float bias and steps against int32 bias and Q31 multipliers; the host table rounds the network input, which
+     * these methods train in float), so the agreement is measured and bounded: top-1 agreement, the largest logit
+     * difference in output LSB, and the fraction of equal conv1 codes (20 images). Bounds: the values measured on
+     * these runs (docs/results.md) with a margin.
+     */
+    private static Agreement learned(String name, String quant, double minTopOne, double maxDiffLsb,
+            double minFirstCodes) throws IOException {
+        Agreement a = agreement(qat(name, quant));
+        System.out.printf(Locale.ROOT, "%s (fake-quant test accuracy %.1f %%): top-1 agreement %.2f %%, max |logit"
+                + " diff| %.2f LSB, conv1 codes equal %.4f %%%n", quant, 100 * a.accuracy(), 100 * a.topOne(),
+                a.maxDiffLsb(), 100 * a.codes().get("conv1"));
+        assertTrue(a.topOne() >= minTopOne, quant + ": top-1 agreement " + a.topOne());
+        assertTrue(a.maxDiffLsb() <= maxDiffLsb, quant + ": max logit difference " + a.maxDiffLsb() + " LSB");
+        assertTrue(a.codes().get("conv1") >= minFirstCodes, quant + ": conv1 codes equal " + a.codes().get("conv1"));
+        return a;
+    }
+
+    @Test
+    void lsqW4A4AgreesWithTheFakeQuantModel() throws IOException {
+        learned("lsq", "lsq:w=4,a=4", 0.85, 64, 0.98); // measured 88.0 %, 50 LSB, 99.08 %
+    }
+
+    @Test
+    void lsqPerChannelW3A3AgreesWithTheFakeQuantModel() throws IOException {
+        learned("lsq-w3", "lsq:w=3,a=3,gran=channel", 0.70, 96, 0.98); // 75.0 %, 79 LSB, 99.31 %
+    }
+
+    @Test
+    void lsfqW4A4With8BitFirstLayerAgreesWithTheFakeQuantModel() throws IOException {
+        // measured 98.0 %, 86 LSB, 89.91 %: conv1's 8-bit output step is finer than the host table's input rounding
+        Agreement a = learned("lsfq", "lsfq:w=4,a=4;first=lsfq:w=8,a=8", 0.95, 100, 0.87);
+        for (Node n : a.model().nodes()) {
+            if (n.op() instanceof Conv2d c) {
+                int bits = n.id().equals("conv1") ? 8 : 4;
+                assertEquals(io.lowbit.core.arith.IntType.signed(bits), c.weights().codeType(), n.id());
+            }
+        }
+    }
+
+    @Test
+    void pactW4A4AgreesWithTheFakeQuantModel() throws IOException {
+        // measured 53.0 %, 62 LSB, 99.67 %: after one epoch α is still ≈ alpha0 = 10, the step 0.67, the codes mostly
+        // 0..2, and the logits of this 12 %-accurate model nearly tied: one code flips the argmax
+        learned("pact", "pact:w=4,a=4", 0.50, 80, 0.99);
+    }
+
+    @Test
+    void dorefaW4A4AgreesWithTheFakeQuantModel() throws IOException {
+        learned("dorefa", "dorefa:w=4,a=4", 0.85, 112, 0.96); // 88.5 %, 93 LSB, 97.61 %
+    }
+
+    /**
+     * What the integer engine and the DJL fake-quant model agree on over the test images: top-1 predictions, logits
+     * (identical, largest difference in output LSB), and per node the codes (fraction equal, on the first images).
+     */
+    private record Agreement(IntegerModel model, double accuracy, double topOne, double identicalLogits,
+                             double maxDiffLsb, java.util.Map<String, Double> codes) {
+    }
+
+    /** Exports, round-trips the file, compares engine and DJL on the test images. */
+    private static Agreement agreement(Path checkpoint) throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             TrainedModel trained = TrainedModel.load(checkpoint, 10, m);
             // Training rounds the float folded bias onto the accumulator grid in its forward pass, as export does.
@@ -160,25 +221,32 @@ class IntegerExportTest {
                     values++;
                 }
             }
-            layerDiagnosis(trained.net(), model, m, 20);
+            java.util.Map<String, Double> codes = layerDiagnosis(trained.net(), model, m, 20);
             double agreement = (double) agree / IMAGES;
             System.out.printf(Locale.ROOT, "%s: prediction agreement %d/%d = %.2f %%, identical logits %d/%d = %.2f %%,"
                     + " max |logit diff| = %.3f output LSB (max |logit| %.3f)%n", trained.meta().config().quant(),
                     agree, IMAGES, 100 * agreement, identical, values, 100.0 * identical / values, maxDiffLsb, maxLogit);
-            assertTrue(agreement >= minAgreement, "prediction agreement " + agreement);
-            if (minAgreement == 1.0) {
-                assertEquals(values, identical, "logits must be identical (max difference " + maxDiffLsb + " LSB)");
-            }
-            return model;
+            return new Agreement(model, trained.meta().bestTestAccuracy(), agreement, (double) identical / values,
+                    maxDiffLsb, codes);
         }
+    }
+
+    /** The trained fixed-point and CLIP-Q graphs are their integer models: every logit identical. */
+    private static IntegerModel bitExact(Path checkpoint) throws IOException {
+        Agreement a = agreement(checkpoint);
+        assertEquals(1.0, a.topOne(), "prediction agreement");
+        assertEquals(1.0, a.identicalLogits(), "logits must be identical (max difference " + a.maxDiffLsb() + " LSB)");
+        return a.model();
     }
 
     /**
      * Per node, on the first {@code n} images: the fraction of codes that differ between engine and DJL (cumulative),
      * and for convs the fraction that differ when the conv is fed DJL's own input codes (layer-local); checks that
-     * every CLIP-Q codebook and index equals the one of the training forward pass.
+     * every CLIP-Q codebook and index equals the one of the training forward pass. Returns, per node, the fraction
+     * of equal codes (cumulative).
      */
-    private static void layerDiagnosis(SequentialBlock net, IntegerModel model, NDManager m, int n) {
+    private static java.util.Map<String, Double> layerDiagnosis(SequentialBlock net, IntegerModel model, NDManager m,
+            int n) {
         Normalization norm = Normalization.forDataset(DatasetName.CIFAR10_MINI);
         java.util.Map<String, float[]> acts = new java.util.HashMap<>();
         ParameterStore ps = new ParameterStore(m, false);
@@ -215,6 +283,7 @@ class IntegerExportTest {
             all.add(engine.runAllNodes(model, Arrays.copyOfRange(test.pixels(), i * LabeledImages.IMAGE_BYTES,
                     (i + 1) * LabeledImages.IMAGE_BYTES)));
         }
+        java.util.Map<String, Double> equal = new java.util.LinkedHashMap<>();
         String prev = null;
         for (Node node : model.nodes()) {
             TensorInfo info = node.output();
@@ -247,9 +316,11 @@ class IntegerExportTest {
                 }
                 System.out.printf(Locale.ROOT, "  %-6s codes differing: cumulative %.4f %%, layer-local %.4f %%%n",
                         node.id(), 100.0 * differ / ((long) n * size), 100.0 * local / ((long) n * size));
+                equal.put(node.id(), 1 - (double) differ / ((long) n * size));
             }
             prev = node.id();
         }
+        return equal;
     }
 
     private static float[][] djlLogits(SequentialBlock net, NDManager m, Normalization norm) {
@@ -330,9 +401,9 @@ class IntegerExportTest {
             ExportException bn = assertThrows(ExportException.class, () -> IntegerExport.export(clipq));
             assertTrue(bn.getMessage().contains("conv1") && bn.getMessage().contains("BN not folded"), bn.getMessage());
 
-            ExportException lsq = assertThrows(ExportException.class,
-                    () -> IntegerExport.export(rebuilt("nin", "lsq:w=4,a=4", clipq, m)));
-            assertEquals("layer conv1: method lsq: export lands later", lsq.getMessage());
+            ExportException first = assertThrows(ExportException.class,
+                    () -> IntegerExport.export(rebuilt("nin", "lsq:w=4,a=4;first=float", clipq, m)));
+            assertTrue(first.getMessage().startsWith("layer conv1: float layer"), first.getMessage());
 
             ExportException res = assertThrows(ExportException.class,
                     () -> IntegerExport.export(rebuilt("resnet20", "clipq:p=0.2,b=2", clipq, m)));
