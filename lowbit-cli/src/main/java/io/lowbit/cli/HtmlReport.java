@@ -37,7 +37,7 @@ final class HtmlReport {
                 .append("body{font-family:sans-serif;max-width:1500px;margin:1em auto;padding:0 1em;color:#222}")
                 .append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:3px 8px;")
                 .append("text-align:right}th{background:#eee}td:first-child,th:first-child{text-align:left}")
-                .append("img{max-width:100%;border:1px solid #ddd}.missing{color:#a00}code{background:#f4f4f4}")
+                .append("figure{margin:.5em 0}figcaption{font-size:90%;color:#555}img{max-width:100%;border:1px solid #ddd}.missing{color:#a00}code{background:#f4f4f4}")
                 .append("</style></head><body>\n");
         h.append("<h1>lowbit report</h1>\n<p>Run directory <code>").append(esc(r.dir().toString()))
                 .append("</code>; report written by ").append(esc(version)).append(".</p>\n");
@@ -240,8 +240,9 @@ final class HtmlReport {
                     .append("</code>)</p>\n");
             return;
         }
-        h.append("<p><img alt=\"").append(esc(alt)).append("\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\"></p>\n");
+        h.append("<figure><img alt=\"").append(esc(alt)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\"><figcaption>")
+                .append(esc(alt)).append("</figcaption></figure>\n");
     }
 
     private static String text(JsonNode n, String field) {
