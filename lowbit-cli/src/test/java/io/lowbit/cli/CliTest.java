@@ -62,7 +62,7 @@ class CliTest {
     void helpListsTheSubcommands() {
         Run r = lowbit("--help");
         assertEquals(0, r.code());
-        for (String sub : new String[] {"demo", "train", "eval", "export", "size", "sim", "report", "search",
+        for (String sub : new String[] {"demo", "train", "eval", "export", "size", "sim", "rtl", "report", "search",
             "bench-train", "bench-engine"}) {
             assertTrue(r.out().contains(sub), sub + " missing from:\n" + r.out());
         }
@@ -333,6 +333,18 @@ class CliTest {
                 tmp.resolve("s2").toString(), "--benefit", "cycles", "--data-dir", data.toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("needs --accel"), bad.err());
+    }
+
+    @Test
+    void rtlCosimNamesALayerItCannotRun() throws Exception {
+        Path lbq = tmp.resolve("nin.lbq");
+        try (var in = CliTest.class.getResourceAsStream("/models/nin05-clipq.lbq")) {
+            Files.write(lbq, in.readAllBytes());
+        }
+        Run r = lowbit("rtl", "cosim", lbq.toString(), "--layers", "pool1", "--dataset", "cifar10-mini",
+                "--data-dir", sharedData().toString(), "--work-dir", tmp.resolve("w").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("pool1") && r.err().contains("conv2d"), r.err());
     }
 
     private static long sumOf(com.fasterxml.jackson.databind.JsonNode array, String field) {

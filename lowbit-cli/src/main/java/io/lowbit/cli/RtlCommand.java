@@ -1,0 +1,158 @@
+package io.lowbit.cli;
+
+import io.lowbit.accel.config.AcceleratorConfig;
+import io.lowbit.accel.config.AcceleratorConfigs;
+import io.lowbit.core.model.Conv2d;
+import io.lowbit.core.model.IntegerModel;
+import io.lowbit.core.model.Node;
+import io.lowbit.core.model.file.IntegerModelFile;
+import io.lowbit.rtl.RtlParameters;
+import io.lowbit.rtl.cosim.LayerCosim;
+import io.lowbit.rtl.cosim.LayerCosimResult;
+import io.lowbit.rtl.sim.Verilator;
+import io.lowbit.rtl.synth.SynthReport;
+import io.lowbit.rtl.synth.YosysSynth;
+import io.lowbit.train.data.CifarDataset;
+import io.lowbit.train.data.DatasetName;
+import io.lowbit.train.data.LabelKind;
+import io.lowbit.train.data.LabeledImages;
+import io.lowbit.train.loop.CheckpointFile;
+import io.lowbit.train.loop.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lowbit rtl}: the accelerator's Verilog, co-simulated with Verilator and synthesized with Yosys. */
+@Command(name = "rtl", mixinStandardHelpOptions = true, description = "The accelerator's RTL (docs/rtl.md).",
+        subcommands = {RtlCommand.Cosim.class, RtlCommand.Synth.class})
+final class RtlCommand {
+
+    /** {@code lowbit rtl cosim}: conv layers of a real model on a real image through the Verilator model. */
+    @Command(name = "cosim", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Run conv layers of an integer model on CIFAR test images through the generated Verilog "
+                    + "(Verilator) and compare every output with the integer engine (bit-exact) and the cycle count "
+                    + "with the simulator (docs/rtl.md §4). Exit code 1 on any mismatch.",
+            footer = {"", "Example:", "  lowbit rtl cosim model.lbq --layers conv1,conv2 --data-dir ../shared/data"})
+    static final class Cosim implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "MODEL", description = "An .lbq integer model file")
+        Path modelFile;
+
+        @Option(names = "--accel", defaultValue = "pynq-z2-clipq", paramLabel = "PRESET|FILE",
+                description = "Accelerator configuration (default: ${DEFAULT-VALUE})")
+        String accel;
+
+        @Option(names = "--layers", split = ",", description = "Conv layers to co-simulate (default: the first)")
+        List<String> layers;
+
+        @Option(names = "--image", defaultValue = "0", description = "Index of the test image (default: 0)")
+        int image;
+
+        @Option(names = "--dataset", defaultValue = "cifar10", description = "Dataset of the test image")
+        String dataset;
+
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--work-dir", paramLabel = "DIR", description = "Memory images and logs (default: a temp dir)")
+        Path workDir;
+
+        @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the results as JSON")
+        Path jsonOut;
+
+        @Override
+        public Integer call() throws Exception {
+            AcceleratorConfig config = AcceleratorConfigs.resolve(accel);
+            IntegerModel model = IntegerModelFile.read(modelFile);
+            List<String> ids = layers != null ? layers : model.nodes().stream()
+                    .filter(n -> n.op() instanceof Conv2d).map(Node::id).limit(1).toList();
+            LabeledImages test = CifarDataset.load(DatasetName.parse(dataset), LabelKind.FINE, data.root(),
+                    !data.noDownload).test();
+            if (image < 0 || image >= test.size()) {
+                throw new IllegalArgumentException("--image " + image + " is outside the " + test.size()
+                        + " test images");
+            }
+            byte[] pixels = Arrays.copyOfRange(test.pixels(), image * LabeledImages.IMAGE_BYTES,
+                    (image + 1) * LabeledImages.IMAGE_BYTES);
+            Path work = workDir != null ? workDir : Files.createTempDirectory("lowbit-cosim");
+            LayerCosim cosim = new LayerCosim(config, Verilator.onPath(Verilator.defaultCache()), work);
+            boolean ok = true;
+            List<LayerCosimResult> results = new ArrayList<>();
+            for (String id : ids) {
+                System.out.println("co-simulating " + id + " (the first Verilator build of a configuration takes about"
+                        + " a minute; later ones come from " + Verilator.defaultCache() + ")");
+                LayerCosimResult r = cosim.run(model, id, pixels);
+                results.add(r);
+                System.out.println(r.summary());
+                System.out.println(r.bitExact() ? "  bit-exact with the integer engine" : "  NOT bit-exact");
+                System.out.println(r.cyclesAsModelled() ? "  cycles as modelled (docs/rtl.md §4)"
+                        : "  cycles differ from the model");
+                ok &= r.bitExact() && r.cyclesAsModelled();
+            }
+            if (jsonOut != null) {
+                CheckpointFile.writeAtomically(jsonOut, Json.MAPPER.writeValueAsBytes(results));
+            }
+            return ok ? 0 : 1;
+        }
+    }
+
+    /** {@code lowbit rtl synth}: Yosys synthesis of the conv unit for the Xilinx 7-series. */
+    @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Synthesize the conv unit of an accelerator configuration with Yosys (synth_xilinx -family "
+                    + "xc7) and report LUT, FF, DSP, BRAM and LUTRAM beside the XC7Z020's capacity and the paper's "
+                    + "Table 5. The full 400-PE unit takes long; --po/--pi synthesize a smaller instance.",
+            footer = {"", "Example:", "  lowbit rtl synth --po 1 --pi 1 --nodsp --json-out synth.json"})
+    static final class Synth implements Callable<Integer> {
+
+        @Option(names = "--accel", defaultValue = "pynq-z2-clipq", paramLabel = "PRESET|FILE",
+                description = "Accelerator configuration (default: ${DEFAULT-VALUE})")
+        String accel;
+
+        @Option(names = "--po", description = "Conv modules of the synthesized instance (default: the configuration's)")
+        Integer po;
+
+        @Option(names = "--pi", description = "RCAs per module of the synthesized instance (default: the configuration's)")
+        Integer pi;
+
+        @Option(names = "--nodsp", description = "Multipliers in LUTs, as the paper (synth_xilinx -nodsp)")
+        boolean nodsp;
+
+        @Option(names = "--work-dir", paramLabel = "DIR", description = "Yosys scripts and logs (default: a temp dir)")
+        Path workDir;
+
+        @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the report as JSON")
+        Path jsonOut;
+
+        @Override
+        public Integer call() throws Exception {
+            AcceleratorConfig config = AcceleratorConfigs.resolve(accel);
+            RtlParameters p = RtlParameters.of(config);
+            if (po != null || pi != null) {
+                p = p.withParallelism(po != null ? po : p.po(), pi != null ? pi : p.pi());
+            }
+            Path work = workDir != null ? workDir : Files.createTempDirectory("lowbit-synth");
+            SynthReport r = YosysSynth.onPath().synthesizeConvUnit(p, !nodsp, work);
+            System.out.println(r.summary());
+            System.out.println("XC7Z020: 53,200 LUT, 106,400 FF, 220 DSP, 140 BRAM36; paper (whole design): 42,416 LUT,"
+                    + " 22,498 FF, 5 DSP, 120 BRAM");
+            if (jsonOut != null) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("accelerator", config.name());
+                out.put("report", r);
+                out.put("device", Map.of("part", "XC7Z020", "luts", 53_200, "flipFlops", 106_400, "dsps", 220,
+                        "bram36", 140));
+                CheckpointFile.writeAtomically(jsonOut, Json.MAPPER.writeValueAsBytes(out));
+            }
+            return 0;
+        }
+    }
+}
