@@ -27,14 +27,18 @@ import java.util.stream.Stream;
  * error on held-out training images, and the benefit: bits saved by the searched layer relative to the float32
  * network, and/or simulated cycles saved on an accelerator.
  *
- * @param base        the fine-tuning configuration (init = the float checkpoint); its quant spec is replaced
- * @param validation  held-out training images (disjoint from the fine-tuning images)
+ * @param base         the fine-tuning configuration (init = the float checkpoint); its quant spec is replaced
+ * @param validation   held-out training images (disjoint from the fine-tuning images)
+ * @param norm         the dataset's normalization
+ * @param dataRoot     dataset root
  * @param totalWeights weights of all quantized layers (denominator of the bit benefit)
- * @param accel       accelerator of the cycle benefit, or null
- * @param cyclesRef   cycles of the uniform setting on {@code accel} (0 without one)
+ * @param accel        accelerator of the cycle benefit, or null
+ * @param cyclesRef    cycles of the uniform setting on {@code accel} (0 without one)
+ * @param benefit      {@code bits}, {@code cycles} or {@code both}
+ * @param lambda       weight of the benefit
  */
 record ClipQSearch(TrainConfig base, LabeledImages validation, Normalization norm, Path dataRoot, long totalWeights,
-        AcceleratorConfig accel, long cyclesRef, String benefit, double lambda, PrintStream log) {
+        AcceleratorConfig accel, long cyclesRef, String benefit, double lambda) {
 
     /** Format of the levels (the FPGA paper's Q3.5 and truncation of its code are the defaults of clipq). */
     static final String LEVELS = "fmt=Q3.5";

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import io.lowbit.core.storage.LayerStorage;
 import io.lowbit.core.storage.StorageReport;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 
 /**

@@ -171,7 +171,7 @@ final class SearchCommand implements Callable<Integer> {
                 init.toAbsolutePath().toString(), 0);
         long totalWeights = state.weights().values().stream().mapToLong(Long::longValue).sum();
         ClipQSearch search = new ClipQSearch(base, validation, ClipQSearch.normalization(floatCfg.dataset()),
-                data.root(), totalWeights, accelConfig, state.cyclesRef(), benefit, lambda, System.out);
+                data.root(), totalWeights, accelConfig, state.cyclesRef(), benefit, lambda);
         if (accelConfig != null && state.cyclesRef() == 0) {
             System.out.println("reference: the uniform setting p=0.2, b=2 on " + accelConfig.name());
             ClipQSearch.Outcome ref = search.evaluate(ClipQSearch.spec(0.2, 2, Map.of()), 0, 0.2, 2,
@@ -179,7 +179,7 @@ final class SearchCommand implements Callable<Integer> {
             state = new SearchState(state.settings(), state.layers(), state.weights(), state.optimizers(),
                     state.chosen(), ref.cycles());
             search = new ClipQSearch(base, validation, search.norm(), data.root(), totalWeights, accelConfig,
-                    ref.cycles(), benefit, lambda, System.out);
+                    ref.cycles(), benefit, lambda);
             save(stateFile, state);
         }
         long start = System.nanoTime();
