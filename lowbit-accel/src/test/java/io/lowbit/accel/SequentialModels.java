@@ -191,14 +191,4 @@ public final class SequentialModels {
         }
         return new OutputStage.Requantize(new Requantizer(m, clamp, Rounding.ROUND_HALF_UP));
     }
-
-    /** A random image of valid input bytes. */
-    public static byte[] image(IntegerModel model, SplittableRandom rng) {
-        Input in = (Input) model.inputNode().op();
-        byte[] image = new byte[in.shape().elementCount()];
-        for (int i = 0; i < image.length; i++) {
-            image[i] = (byte) rng.nextInt(in.type().min(), in.type().max() + 1);
-        }
-        return image;
-    }
 }

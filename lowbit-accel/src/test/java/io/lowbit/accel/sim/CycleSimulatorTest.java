@@ -90,7 +90,7 @@ class CycleSimulatorTest {
                 inDram += plan.inputInDram() ? 1 : 0;
                 outDram += plan.outputInDram() ? 1 : 0;
             }
-            byte[] image = SequentialModels.image(model, rng);
+            byte[] image = io.lowbit.core.model.RandomModels.image(model, rng);
             assertSameNodes(model, sim, image);
         }
         assertTrue(tiledRows > 5 && tiledWeights > 5 && chunked > 5 && inDram > 5 && outDram > 5, "coverage: row"
