@@ -8,6 +8,8 @@ import io.lowbit.train.nn.ConvUnit;
 import io.lowbit.train.nn.LinearUnit;
 import io.lowbit.train.nn.Pool2d;
 import io.lowbit.train.nn.ResidualBlock;
+import io.lowbit.train.quant.learned.GridQuantizer;
+import io.lowbit.train.quant.learned.LearnedGridBias;
 import io.lowbit.train.quant.learned.PactQuantizer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -103,6 +105,8 @@ public final class QuantPlan {
         private boolean lastSigned = true;
         /** Fraction bits of the last produced tensor's fixed-point grid, or null when it has none. */
         private Integer lastFraction;
+        /** The quantizer of the last produced tensor, or null. */
+        private Block lastQuantizer;
         private boolean first = true;
 
         Walker(Map<String, QuantScheme> schemes) {
@@ -129,8 +133,10 @@ public final class QuantPlan {
                         p.setOutputTransform(aq);
                     }
                     lastFraction = fraction(aq);
+                    lastQuantizer = aq;
                 } else if (p.kind() == Pool2d.Kind.AVG) {
                     lastFraction = null;
+                    lastQuantizer = null;
                 }
             } else if (b instanceof ResidualBlock r) {
                 residual(r);
@@ -150,14 +156,17 @@ public final class QuantPlan {
                 last = s;
                 lastSigned = !c.spec().relu();
                 lastFraction = null;
+                lastQuantizer = null;
                 return;
             }
             QuantMethod m = method(s);
             Integer inFraction = wasFirst ? null : lastFraction;
+            Block inQuantizer = wasFirst ? null : lastQuantizer;
             if (wasFirst && m.quantizesNetworkInput(s)) {
                 Block iq = m.activationQuantizer(s, "input", true);
                 c.setInputTransform(iq);
                 inFraction = fraction(iq);
+                inQuantizer = iq;
             }
             Block wq = m.weightQuantizer(s, c.spec().name(), c.spec().weightCount());
             if (wq != null) {
@@ -165,6 +174,9 @@ public final class QuantPlan {
                 AccumulatorGridBias grid = biasGrid(inFraction, wq);
                 if (grid != null) {
                     c.setBiasTransform(grid);
+                } else if (learnedBias(inQuantizer, wq) && c.spec().batchNorm() && m.foldsBatchNorm(s)) {
+                    // folded BN gives the bias the integer model adds; unfolded BN (pact, dorefa) adds it after
+                    c.setBiasTransform(new LearnedGridBias((GridQuantizer) inQuantizer, (GridQuantizer) wq));
                 }
             }
             if (c.spec().batchNorm() && m.foldsBatchNorm(s)) {
@@ -178,6 +190,11 @@ public final class QuantPlan {
             last = s;
             lastSigned = signed;
             lastFraction = fraction(aq);
+            lastQuantizer = aq;
+        }
+
+        private static boolean learnedBias(Block in, Block wq) {
+            return in instanceof GridQuantizer && wq instanceof GridQuantizer && !(in instanceof FixedPointQuantizer);
         }
 
         /** The bias grid of a layer whose input has {@code inFraction} fraction bits and weights {@code wq}. */
@@ -202,35 +219,42 @@ public final class QuantPlan {
                     AccumulatorGridBias grid = biasGrid(lastFraction, wq);
                     if (grid != null) {
                         l.setBiasTransform(grid);
+                    } else if (learnedBias(lastQuantizer, wq)) {
+                        l.setBiasTransform(new LearnedGridBias((GridQuantizer) lastQuantizer, (GridQuantizer) wq));
                     }
                 }
             }
             last = s;
             lastSigned = true;
             lastFraction = null;
+            lastQuantizer = null;
         }
 
         private void residual(ResidualBlock r) {
             QuantScheme before = last;
             boolean beforeSigned = lastSigned;
             Integer beforeFraction = lastFraction;
+            Block beforeQuantizer = lastQuantizer;
             sequence(r.main(), false);
             QuantScheme mainScheme = last;
             if (r.projection() != null) {
                 last = before;
                 lastSigned = beforeSigned;
                 lastFraction = beforeFraction;
+                lastQuantizer = beforeQuantizer;
                 conv(r.projection(), false);
             }
             last = mainScheme;
             lastSigned = !r.reluAfterAdd();
             lastFraction = null;
+            lastQuantizer = null;
             if (!last.isFloat()) {
                 Block aq = method(last).activationQuantizer(last, r.name(), lastSigned);
                 if (aq != null) {
                     r.setOutputTransform(aq);
                 }
                 lastFraction = fraction(aq);
+                lastQuantizer = aq;
             }
         }
 

@@ -143,18 +143,21 @@ class IntegerExportTest {
 
     @Test
     void lsqW4A4AgreesWithTheFakeQuantModel() throws IOException {
-        learned("lsq", "lsq:w=4,a=4", 0.85, 64, 0.98); // measured 88.0 %, 50 LSB, 99.08 %
+        // measured 92.0 %, 27 LSB, 99.11 % with the bias rounded onto S_in·S_w in training (88.0 %, 50 LSB before)
+        learned("lsq", "lsq:w=4,a=4", 0.90, 36, 0.98);
     }
 
     @Test
     void lsqPerChannelW3A3AgreesWithTheFakeQuantModel() throws IOException {
-        learned("lsq-w3", "lsq:w=3,a=3,gran=channel", 0.70, 96, 0.98); // 75.0 %, 79 LSB, 99.31 %
+        // measured 98.0 %, 22 LSB, 99.32 % (75.0 %, 79 LSB before the bias grid in training)
+        learned("lsq-w3", "lsq:w=3,a=3,gran=channel", 0.95, 32, 0.98);
     }
 
     @Test
     void lsfqW4A4With8BitFirstLayerAgreesWithTheFakeQuantModel() throws IOException {
-        // measured 98.0 %, 86 LSB, 89.91 %: conv1's 8-bit output step is finer than the host table's input rounding
-        Agreement a = learned("lsfq", "lsfq:w=4,a=4;first=lsfq:w=8,a=8", 0.95, 100, 0.87);
+        // measured 98.5 %, 49 LSB, 90.06 % (98.0 %, 86 LSB before the bias grid in training); conv1's 8-bit output
+        // step is finer than the host table's input rounding
+        Agreement a = learned("lsfq", "lsfq:w=4,a=4;first=lsfq:w=8,a=8", 0.95, 60, 0.87);
         for (Node n : a.model().nodes()) {
             if (n.op() instanceof Conv2d c) {
                 int bits = n.id().equals("conv1") ? 8 : 4;
