@@ -205,11 +205,20 @@ final class HtmlReport {
             bram = blocks + " (buffers of the configuration)";
         }
         String[] names = {"LUT", "FF", "DSP", "BRAM36"};
-        String[] ours = {"— (RTL synthesis: not yet in this run)", "—", "—", bram};
+        String[] ours = {"— (run <code>lowbit rtl synth --json-out RUN/qat/synth.json</code>)", "—", "—", esc(bram)};
+        if (r.synth() != null) {
+            JsonNode s = r.synth().get("report");
+            String what = String.format(Locale.ROOT, " (Yosys, conv unit PO=%d PI=%d%s)", s.get("po").asInt(),
+                    s.get("pi").asInt(), s.get("dsp").asBoolean() ? "" : ", LUT multipliers");
+            ours = new String[] {String.format(Locale.ROOT, "%,d%s", s.get("luts").asLong(), what),
+                String.format(Locale.ROOT, "%,d", s.get("flipFlops").asLong()),
+                String.format(Locale.ROOT, "%,d", s.get("dsps").asLong()),
+                esc(bram) + String.format(Locale.ROOT, "; conv unit alone %.1f", s.get("bram36").asDouble())};
+        }
         h.append("<table><tr><th>resource</th><th>this design</th><th>paper (Table 5)</th><th>XC7Z020</th></tr>\n");
         for (int i = 0; i < names.length; i++) {
             h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%,d</td><td>%,d</td></tr>%n",
-                    names[i], esc(ours[i]), XC7Z020[i][1], XC7Z020[i][0]));
+                    names[i], ours[i], XC7Z020[i][1], XC7Z020[i][0]));
         }
         h.append("</table>\n");
     }

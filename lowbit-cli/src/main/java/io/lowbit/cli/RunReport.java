@@ -20,15 +20,17 @@ import java.nio.file.Path;
  * @param qatEval      {@code qat/eval.json}: fake-quant model
  * @param intEval      {@code qat/eval-int.json}: integer engine
  * @param sim          {@code qat/sim/sim.json}
+ * @param synth        {@code qat/synth.json} ({@code lowbit rtl synth --json-out}), optional
  * @param model        {@code qat/model.lbq}
  */
 record RunReport(Path dir, JsonNode floatSummary, JsonNode qatSummary, JsonNode floatEval, JsonNode qatEval,
-        JsonNode intEval, JsonNode sim, IntegerModel model) {
+        JsonNode intEval, JsonNode sim, JsonNode synth, IntegerModel model) {
 
     static final String EVAL = "eval.json";
     static final String EVAL_INT = "eval-int.json";
     static final String HTML = "report.html";
     static final String QAT = "qat";
+    static final String SYNTH = "synth.json";
 
     static RunReport read(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -38,7 +40,7 @@ record RunReport(Path dir, JsonNode floatSummary, JsonNode qatSummary, JsonNode 
         Path lbq = qat.resolve("model.lbq");
         RunReport r = new RunReport(dir, json(dir.resolve("summary.json")), json(qat.resolve("summary.json")),
                 json(dir.resolve(EVAL)), json(qat.resolve(EVAL)), json(qat.resolve(EVAL_INT)),
-                json(qat.resolve("sim").resolve("sim.json")),
+                json(qat.resolve("sim").resolve("sim.json")), json(qat.resolve(SYNTH)),
                 Files.isRegularFile(lbq) ? IntegerModelFile.read(lbq) : null);
         if (r.floatSummary == null && r.qatSummary == null) {
             throw new IllegalArgumentException(dir + " holds neither summary.json nor qat/summary.json: not a run"
