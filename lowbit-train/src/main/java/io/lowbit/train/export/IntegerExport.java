@@ -39,6 +39,8 @@ import io.lowbit.train.nn.LinearUnit;
 import io.lowbit.train.nn.Pool2d;
 import io.lowbit.train.nn.ResidualBlock;
 import io.lowbit.train.quant.FixedPointQuantizer;
+import io.lowbit.train.quant.ScaledFixedPointWeights;
+import io.lowbit.train.quant.WeightExponent;
 import io.lowbit.train.quant.QuantPlan;
 import io.lowbit.train.quant.QuantScheme;
 import io.lowbit.train.quant.clipq.ClipQResult;
@@ -548,6 +550,19 @@ public final class IntegerExport {
                 }
                 return new Weights(new IntegerWeights(IntType.signed(f.totalBits()), IntTensor.of(shape, codes)),
                         uniform(outC, f.step()), distinct(codes), "w·2^-" + f.fractionBits());
+            }
+            if (transform instanceof ScaledFixedPointWeights sq) {
+                // as ScaledFixedPointWeights.forward: codes of w'·2^k (k per layer, exact power of two)
+                FixedPointFormat f = sq.format();
+                int k = sq.exponent() == WeightExponent.AUTO ? WeightExponent.auto(w, f) : sq.exponent();
+                float up = (float) Math.scalb(1.0, k);
+                int[] codes = new int[w.length];
+                for (int i = 0; i < w.length; i++) {
+                    codes[i] = HostFloat.code(w[i] * up, f, sq.rounding());
+                }
+                return new Weights(new IntegerWeights(IntType.signed(f.totalBits()), IntTensor.of(shape, codes)),
+                        uniform(outC, Math.scalb(1.0, -f.fractionBits() - k)), distinct(codes),
+                        "w·2^-" + (f.fractionBits() + k));
             }
             if (transform instanceof ClipQWeightQuantizer cq) {
                 FixedPointFormat f = cq.config().levelFormat();

@@ -7,13 +7,15 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code fixed:fmt=Q3.5} (or {@code w=Q3.5,a=Q3.5}, {@code round=trunc|nearest}): plain fixed-point weights and
- * activations, the "8-bit" baseline of the CLIP-Q paper's Table 6. Activations are quantized where they are
- * produced and at the network input, as the authors' code quantizes every conv input.
+ * {@code fixed:fmt=Q3.5} (or {@code w=Q3.5,a=Q3.5}, {@code round=trunc|nearest}, {@code wexp=auto|k}): fixed-point
+ * weights and activations, the "8-bit" baseline of the CLIP-Q paper's Table 6. Weights carry a per-layer power of
+ * two ({@link WeightExponent}, default {@code auto}, as {@code clipq}; {@code wexp=0} is plain Q-format).
+ * Activations are quantized where they are produced and at the network input, as the authors' code quantizes every
+ * conv input.
  */
 public final class FixedPointMethod implements QuantMethod {
 
-    static final Set<String> KEYS = Set.of("fmt", "w", "a", "round");
+    static final Set<String> KEYS = Set.of("fmt", "w", "a", "round", "wexp");
 
     @Override
     public String name() {
@@ -26,6 +28,11 @@ public final class FixedPointMethod implements QuantMethod {
         weightFormat(s);
         activationFormat(s);
         rounding(s);
+        weightExponent(s);
+    }
+
+    static int weightExponent(QuantScheme s) {
+        return WeightExponent.parse(s.get("wexp", "auto"), "fixed");
     }
 
     static FixedPointFormat weightFormat(QuantScheme s) {
@@ -48,7 +55,7 @@ public final class FixedPointMethod implements QuantMethod {
 
     @Override
     public Block weightQuantizer(QuantScheme s, String layer, long weightCount) {
-        return new FixedPointQuantizer(weightFormat(s), rounding(s));
+        return new ScaledFixedPointWeights(weightFormat(s), rounding(s), weightExponent(s));
     }
 
     @Override

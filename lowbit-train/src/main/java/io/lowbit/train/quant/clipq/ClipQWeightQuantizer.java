@@ -19,10 +19,10 @@ import io.lowbit.train.quant.Ste;
 public final class ClipQWeightQuantizer extends AbstractBlock implements FixedPointWeights {
 
     /** {@code wexp=auto}: choose the exponent from the layer's largest weight every pass. */
-    public static final int AUTO_EXPONENT = Integer.MIN_VALUE;
+    public static final int AUTO_EXPONENT = io.lowbit.train.quant.WeightExponent.AUTO;
     /** Range of the per-layer weight exponent k. */
-    public static final int MIN_EXPONENT = -8;
-    public static final int MAX_EXPONENT = 16;
+    public static final int MIN_EXPONENT = io.lowbit.train.quant.WeightExponent.MIN;
+    public static final int MAX_EXPONENT = io.lowbit.train.quant.WeightExponent.MAX;
 
     private final ClipQuantizer quantizer;
     private final int fixedExponent;
@@ -52,25 +52,7 @@ public final class ClipQWeightQuantizer extends AbstractBlock implements FixedPo
      * the hardware nothing (the requantization shift grows by k). Without a level format, 0.
      */
     public static int autoExponent(float[] w, ClipQConfig config) {
-        if (config.levelFormat() == null) {
-            return 0;
-        }
-        double max = 0;
-        for (float v : w) {
-            max = Math.max(max, Math.abs(v));
-        }
-        if (max == 0) {
-            return 0;
-        }
-        double limit = config.levelFormat().maxValue();
-        int k = (int) Math.floor(Math.log(limit / max) / Math.log(2));
-        while (k > MIN_EXPONENT && Math.scalb(max, k) > limit) {
-            k--;
-        }
-        while (k < MAX_EXPONENT && Math.scalb(max, k + 1) <= limit) {
-            k++;
-        }
-        return Math.max(MIN_EXPONENT, Math.min(MAX_EXPONENT, k));
+        return config.levelFormat() == null ? 0 : io.lowbit.train.quant.WeightExponent.auto(w, config.levelFormat());
     }
 
     @Override
