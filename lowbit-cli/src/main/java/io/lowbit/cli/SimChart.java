@@ -2,17 +2,12 @@ package io.lowbit.cli;
 
 import io.lowbit.accel.sim.LayerTiming;
 import io.lowbit.accel.sim.Timing;
+import io.lowbit.train.loop.ChartGrid;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -49,15 +44,6 @@ final class SimChart {
         util.getStyler().setYAxisMin(0.0);
         util.addSeries("utilization", layers, t.layers().stream().map(l -> 100 * l.utilization()).toList())
                 .setFillColor(new Color(0x2E7D32));
-        BufferedImage img = new BufferedImage(2 * W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, 2 * W, H);
-        g.drawImage(BitmapEncoder.getBufferedImage(cycles), 0, 0, null);
-        g.drawImage(BitmapEncoder.getBufferedImage(util), W, 0, null);
-        g.dispose();
-        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
-        ImageIO.write(img, "png", tmp.toFile());
-        Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ChartGrid.write(List.of(cycles, util), 2, W, H, png);
     }
 }

@@ -9,21 +9,16 @@ import io.lowbit.core.model.Node;
 import io.lowbit.core.model.OutputStage;
 import io.lowbit.core.model.WeightedOp;
 import io.lowbit.train.export.HostFloat;
+import io.lowbit.train.loop.ChartGrid;
 import io.lowbit.train.loop.TrainedModel;
 import io.lowbit.train.nn.ConvUnit;
 import io.lowbit.train.nn.LinearUnit;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -113,19 +108,7 @@ final class WeightHistogramPlot {
     }
 
     static void write(List<Layer> layers, Path png) throws IOException {
-        int rows = Math.max(1, (layers.size() + COLUMNS - 1) / COLUMNS);
-        BufferedImage img = new BufferedImage(COLUMNS * W, rows * H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        for (int i = 0; i < layers.size(); i++) {
-            g.drawImage(BitmapEncoder.getBufferedImage(chart(layers.get(i))), (i % COLUMNS) * W, (i / COLUMNS) * H,
-                    null);
-        }
-        g.dispose();
-        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
-        ImageIO.write(img, "png", tmp.toFile());
-        Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ChartGrid.write(layers.stream().map(WeightHistogramPlot::chart).toList(), COLUMNS, W, H, png);
     }
 
     private static XYChart chart(Layer l) {

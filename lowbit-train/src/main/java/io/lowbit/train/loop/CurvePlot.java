@@ -1,13 +1,8 @@
 package io.lowbit.train.loop;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -35,16 +30,6 @@ public final class CurvePlot {
                 history.stream().mapToDouble(m -> 100 * m.trainAccuracy()).toArray()).setMarker(SeriesMarkers.CIRCLE);
         acc.addSeries("test", epochs,
                 history.stream().mapToDouble(m -> 100 * m.testAccuracy()).toArray()).setMarker(SeriesMarkers.DIAMOND);
-        BufferedImage img = new BufferedImage(2 * W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, 2 * W, H);
-        g.drawImage(BitmapEncoder.getBufferedImage(loss), 0, 0, null);
-        g.drawImage(BitmapEncoder.getBufferedImage(acc), W, 0, null);
-        g.dispose();
-        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
-        ImageIO.write(img, "png", tmp.toFile());
-        java.nio.file.Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        ChartGrid.write(List.of(loss, acc), 2, W, H, png);
     }
 }
