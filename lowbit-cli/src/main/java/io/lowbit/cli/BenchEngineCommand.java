@@ -1,5 +1,7 @@
 package io.lowbit.cli;
 
+import io.lowbit.cli.onnx.OnnxRuntimeEngine;
+import io.lowbit.cli.onnx.OnnxRuntimeFloat;
 import io.lowbit.core.engine.EngineComparison;
 import io.lowbit.core.engine.FastEngine;
 import io.lowbit.core.engine.IntegerEngine;
@@ -28,7 +30,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code lowbit bench-engine}: integer inference speed of the fast engine (one thread, and batches over all threads)
- * against the reference engine, measured in one run, with every output checked for equality.
+ * against the reference engine and against ONNX Runtime running the model's exact integer ONNX form and its
+ * dequantized float form (batch 1 on one thread, batch 64 on the batch threads), measured in one run, with every
+ * integer output checked for equality.
  */
 @Command(name = "bench-engine", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure integer inference (images/s) of the reference engine and the fast engine (one thread, "
@@ -36,15 +40,20 @@ import picocli.CommandLine.Parameters;
                 + "identical.",
         footer = {"", "Examples:", "  lowbit bench-engine --json-out bench/results/engine-nin.json",
             "  lowbit bench-engine runs/demo/qat/model.lbq --images 256",
+            "  lowbit bench-engine --arch vgg7 --json-out bench/results/engine-vgg7.json",
             "  lowbit bench-engine --width 0.25 --reference-images 2"})
 final class BenchEngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
-            description = "An .lbq integer model file (default: the nin with random CLIP-Q-style weights)")
+            description = "An .lbq integer model file (default: a random CLIP-Q-style --arch model)")
     Path modelFile;
 
+    @Option(names = "--arch", defaultValue = "nin", paramLabel = "nin|vgg7",
+            description = "Architecture of the random model when no MODEL is given (default: ${DEFAULT-VALUE})")
+    String arch;
+
     @Option(names = "--width", defaultValue = "1.0",
-            description = "Width multiplier of the random nin (default: ${DEFAULT-VALUE})")
+            description = "Width multiplier of the random model (default: ${DEFAULT-VALUE})")
     double width;
 
     @Option(names = "--images", defaultValue = "128",
@@ -67,6 +76,10 @@ final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the results as JSON")
     Path jsonOut;
 
+    @Option(names = "--no-onnx", description = "Skip ONNX Runtime (timed by default on the model's exact integer ONNX"
+            + " form and its dequantized float form)")
+    boolean noOnnx;
+
     /**
      * One timed run: which engine, how, on how many images; {@code cpuSeconds} is the process's CPU time during the
      * run, so {@code cpuSeconds / seconds} is the number of cores it actually got (less than {@code threads} when
@@ -83,7 +96,8 @@ final class BenchEngineCommand implements Callable<Integer> {
                     + " and " + images);
         }
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        IntegerModel model = modelFile != null ? IntegerModelFile.read(modelFile) : RandomNin.build(width, seed);
+        IntegerModel model = modelFile != null ? IntegerModelFile.read(modelFile) : RandomNetwork.build(arch, width,
+                seed);
         String subject = modelFile != null ? modelFile.toString() : model.metadata().name() + " (seed " + seed + ")";
         long macs = macsPerImage(model);
         List<byte[]> inputs = randomImages(model, images, new SplittableRandom(seed));
@@ -99,23 +113,55 @@ final class BenchEngineCommand implements Callable<Integer> {
             batch.runBatch(model, inputs.subList(0, Math.min(images, 8)));
         }
 
-        int[][][] outputs = new int[3][][];
-        List<Timing> timings = List.of(
-                time("reference", reference, 1, referenceImages,
+        int[][][] outputs = new int[5][][];
+        List<Timing> timings = new ArrayList<>(List.of(
+                time("reference", reference.name(), 1, referenceImages,
                         () -> outputs[0] = reference.runBatch(model, inputs.subList(0, referenceImages))),
-                time("fast, one thread", single, 1, images, () -> outputs[1] = single.runBatch(model, inputs)),
-                time("fast, batch", batch, batch.threads(), images, () -> outputs[2] = batch.runBatch(model, inputs)));
+                time("fast, one thread", single.name(), 1, images, () -> outputs[1] = single.runBatch(model, inputs)),
+                time("fast, batch", batch.name(), batch.threads(), images,
+                        () -> outputs[2] = batch.runBatch(model, inputs))));
         requireEqual(reference, single, model, inputs, outputs[0], outputs[1]);
         requireEqual(single, batch, model, inputs, outputs[1], outputs[2]);
+        boolean onnx = !noOnnx;
+        if (onnx) {
+            int batchThreads = batch.threads();
+            try (OnnxRuntimeEngine ortOne = new OnnxRuntimeEngine(1, 1);
+                    OnnxRuntimeEngine ortBatch = new OnnxRuntimeEngine(batchThreads, OnnxRuntimeEngine.BATCH);
+                    OnnxRuntimeFloat floatOne = new OnnxRuntimeFloat(1, 1);
+                    OnnxRuntimeFloat floatBatch = new OnnxRuntimeFloat(batchThreads, OnnxRuntimeEngine.BATCH)) {
+                List<byte[]> warm = inputs.subList(0, Math.min(images, 8));
+                for (int k = 0; k < 3; k++) { // sessions are built and warmed up here, not timed
+                    ortOne.runBatch(model, warm);
+                    ortBatch.runBatch(model, warm);
+                    floatOne.runBatch(model, warm);
+                    floatBatch.runBatch(model, warm);
+                }
+                timings.add(time("onnxruntime int, batch 1", ortOne.name(), 1, images,
+                        () -> outputs[3] = ortOne.runBatch(model, inputs)));
+                timings.add(time("onnxruntime int, batch 64", ortBatch.name(), batchThreads, images,
+                        () -> outputs[4] = ortBatch.runBatch(model, inputs)));
+                timings.add(time("onnxruntime float, batch 1", "onnxruntime-float", 1, images,
+                        () -> floatOne.runBatch(model, inputs)));
+                timings.add(time("onnxruntime float, batch 64", "onnxruntime-float", batchThreads, images,
+                        () -> floatBatch.runBatch(model, inputs)));
+                requireEqual(single, ortOne, model, inputs, outputs[1], outputs[3]);
+                requireEqual(single, ortBatch, model, inputs, outputs[1], outputs[4]);
+            }
+        }
         double referenceRate = timings.get(0).imagesPerSecond();
-        System.out.printf("%-18s %7s %6s %7s %9s %12s%n", "run", "threads", "cores", "images", "img/s",
+        System.out.printf("%-28s %7s %6s %7s %9s %12s%n", "run", "threads", "cores", "images", "img/s",
                 "vs reference");
         for (Timing t : timings) {
-            System.out.printf(Locale.ROOT, "%-18s %7d %6.2f %7d %9.2f %11.1fx%n", t.run(), t.threads(),
+            System.out.printf(Locale.ROOT, "%-28s %7d %6.2f %7d %9.2f %11.1fx%n", t.run(), t.threads(),
                     t.cpuSeconds() / t.seconds(), t.images(), t.imagesPerSecond(), t.imagesPerSecond() / referenceRate);
         }
         System.out.println("outputs identical: " + referenceImages + " images on all three, " + images
-                + " on both fast runs");
+                + " on both fast runs" + (onnx ? " and both onnxruntime integer runs" : ""));
+        if (onnx) {
+            System.out.printf(Locale.ROOT, "fast engine vs onnxruntime: batch 1 %.2fx float, %.2fx int; batch %.2fx"
+                    + " float, %.2fx int%n", ratio(timings, 1, 5), ratio(timings, 1, 3), ratio(timings, 2, 6),
+                    ratio(timings, 2, 4));
+        }
         if (jsonOut != null) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", subject);
@@ -125,6 +171,13 @@ final class BenchEngineCommand implements Callable<Integer> {
             out.put("speedupSingleThread", timings.get(1).imagesPerSecond() / referenceRate);
             out.put("speedupBatch", timings.get(2).imagesPerSecond() / referenceRate);
             out.put("batchOverSingleThread", timings.get(2).imagesPerSecond() / timings.get(1).imagesPerSecond());
+            if (onnx) {
+                out.put("fastOverOnnxruntimeFloatBatch1", ratio(timings, 1, 5));
+                out.put("fastOverOnnxruntimeIntBatch1", ratio(timings, 1, 3));
+                out.put("fastOverOnnxruntimeFloatBatch64", ratio(timings, 2, 6));
+                out.put("fastOverOnnxruntimeIntBatch64", ratio(timings, 2, 4));
+                out.put("onnxruntime", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
+            }
             out.put("outputsIdentical", true);
             out.put("loadAverageAtStart", loadAtStart);
             out.put("java", Runtime.version().toString());
@@ -138,12 +191,17 @@ final class BenchEngineCommand implements Callable<Integer> {
     }
 
     /** Runs {@code work} and times it (wall clock and process CPU time). */
-    private static Timing time(String run, IntegerEngine engine, int threads, int images, Runnable work) {
+    private static Timing time(String run, String engine, int threads, int images, Runnable work) {
         long cpu = cpuNanos();
         long start = System.nanoTime();
         work.run();
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Timing(run, engine.name(), threads, images, seconds, (cpuNanos() - cpu) / 1e9, images / seconds);
+        return new Timing(run, engine, threads, images, seconds, (cpuNanos() - cpu) / 1e9, images / seconds);
+    }
+
+    /** Throughput of run {@code a} over run {@code b}. */
+    private static double ratio(List<Timing> timings, int a, int b) {
+        return timings.get(a).imagesPerSecond() / timings.get(b).imagesPerSecond();
     }
 
     private static long cpuNanos() {

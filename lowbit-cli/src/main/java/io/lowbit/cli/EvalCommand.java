@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
             "  lowbit eval runs/demo/last.lbck --test-limit 1000 --json",
             "  lowbit eval --int runs/demo/qat/model.lbq --dataset cifar10          (integer engine)",
             "  lowbit eval --int model.lbq --engine reference                      (the golden engine, slow)",
+            "  lowbit eval --int model.lbq --engine onnxruntime --agree-with fast  (ONNX Runtime, checked)",
             "  lowbit eval runs/nin/best.lbck --quant clipq:p=0.2,b=2,fmt=Q3.5    (post-training quantization)"})
 final class EvalCommand implements Callable<Integer> {
 
@@ -44,10 +45,16 @@ final class EvalCommand implements Callable<Integer> {
             + "(integer arithmetic only, raw uint8 pixels in)")
     boolean integer;
 
-    @Option(names = "--engine", defaultValue = "fast", paramLabel = "reference|fast",
-            description = "Integer engine for --int: fast (all cores, images in parallel) or reference (the golden "
-                    + "one, slow); both give identical outputs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--engine", defaultValue = "fast", paramLabel = "reference|fast|onnxruntime",
+            description = "Integer engine for --int: fast (all cores, images in parallel), reference (the golden "
+                    + "one, slow) or onnxruntime (ONNX Runtime on the exact integer ONNX form, docs/onnx.md); all give"
+                    + " identical outputs (default: ${DEFAULT-VALUE})")
     IntegerEvaluation.Engine engine;
+
+    @Option(names = "--agree-with", paramLabel = "ENGINE",
+            description = "With --int: run a second engine on the same images and report how many outputs are "
+                    + "identical and how many predictions agree (exit code 1 unless all outputs are identical)")
+    IntegerEvaluation.Engine agreeWith;
 
     @Mixin
     DataOptions data;
@@ -76,7 +83,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (integer) {
             return IntegerEvaluation.run(checkpoint, dataset != null ? dataset : "cifar10", data, testLimit, json,
-                    engine, jsonOut);
+                    engine, agreeWith, jsonOut);
         }
         CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
         TrainConfig cfg = meta.config();

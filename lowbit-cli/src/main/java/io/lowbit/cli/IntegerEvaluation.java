@@ -1,5 +1,6 @@
 package io.lowbit.cli;
 
+import io.lowbit.cli.onnx.OnnxRuntimeEngine;
 import io.lowbit.core.engine.FastEngine;
 import io.lowbit.core.engine.IntegerEngine;
 import io.lowbit.core.engine.ReferenceEngine;
@@ -22,12 +23,16 @@ import java.util.Map;
 /** {@code lowbit eval --int}: accuracy of an integer model file on raw test images, integer arithmetic only. */
 final class IntegerEvaluation {
 
-    /** The integer engines {@code --engine} chooses from; both give identical outputs. */
+    /** The integer engines {@code --engine} chooses from; all give identical outputs. */
     enum Engine {
-        REFERENCE, FAST;
+        REFERENCE, FAST, ONNXRUNTIME;
 
         IntegerEngine create() {
-            return this == FAST ? new FastEngine() : new ReferenceEngine();
+            return switch (this) {
+                case FAST -> new FastEngine();
+                case REFERENCE -> new ReferenceEngine();
+                case ONNXRUNTIME -> new OnnxRuntimeEngine(0);
+            };
         }
     }
 
@@ -35,7 +40,7 @@ final class IntegerEvaluation {
     }
 
     static int run(Path modelFile, String datasetName, DataOptions data, int testLimit, boolean json, Engine choice,
-            Path jsonOut) throws Exception {
+            Engine agreeWith, Path jsonOut) throws Exception {
         IntegerModel model = IntegerModelFile.read(modelFile);
         DatasetName name = DatasetName.parse(datasetName);
         LabeledImages test = CifarDataset.load(name, LabelKind.FINE, data.root(), !data.noDownload).test();
@@ -58,6 +63,7 @@ final class IntegerEvaluation {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double accuracy = (double) correct / test.size();
+        Map<String, Object> agreement = agreeWith == null ? null : agreement(agreeWith, model, images, outputs);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", modelFile.toString());
         out.put("fingerprint", model.fingerprint());
@@ -67,6 +73,9 @@ final class IntegerEvaluation {
         out.put("correct", correct);
         out.put("accuracy", accuracy);
         out.put("seconds", seconds);
+        if (agreement != null) {
+            out.put("agreement", agreement);
+        }
         if (jsonOut != null) {
             CheckpointFile.writeAtomically(jsonOut, Json.MAPPER.writeValueAsBytes(out));
         }
@@ -75,7 +84,44 @@ final class IntegerEvaluation {
         } else {
             System.out.printf(Locale.ROOT, "%s on %s (%s engine): accuracy %.2f%% (%d/%d), %.1f images/s%n",
                     modelFile, name.id(), engine.name(), 100 * accuracy, correct, test.size(), test.size() / seconds);
+            if (agreement != null) {
+                System.out.printf(Locale.ROOT, "vs %s engine: outputs identical on %d of %d images, predicted class"
+                        + " on %d%n", agreement.get("engine"), agreement.get("identicalOutputs"), test.size(),
+                        agreement.get("samePrediction"));
+            }
         }
-        return 0;
+        if (engine instanceof AutoCloseable c) {
+            c.close();
+        }
+        return agreement == null || (int) agreement.get("identicalOutputs") == test.size() ? 0 : 1;
+    }
+
+    /** Runs the images on a second engine: how many outputs are identical, how many predictions agree. */
+    private static Map<String, Object> agreement(Engine choice, IntegerModel model, List<byte[]> images,
+            int[][] outputs) throws Exception {
+        IntegerEngine other = choice.create();
+        int[][] theirs = other.runBatch(model, images);
+        int identical = 0;
+        int same = 0;
+        int firstDifference = -1;
+        for (int i = 0; i < outputs.length; i++) {
+            if (Arrays.equals(outputs[i], theirs[i])) {
+                identical++;
+            } else if (firstDifference < 0) {
+                firstDifference = i;
+            }
+            if (model.topClass(outputs[i]) == model.topClass(theirs[i])) {
+                same++;
+            }
+        }
+        if (other instanceof AutoCloseable c) {
+            c.close();
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("engine", other.name());
+        a.put("identicalOutputs", identical);
+        a.put("samePrediction", same);
+        a.put("firstDifferentImage", firstDifference);
+        return a;
     }
 }

@@ -95,7 +95,9 @@ class CliTest {
         assertTrue(r.out().contains("outputs identical"), r.out());
         JsonNode result = new ObjectMapper().readTree(json.toFile());
         assertTrue(result.get("outputsIdentical").asBoolean());
-        assertEquals(3, result.get("timings").size());
+        assertEquals(7, result.get("timings").size()); // reference, fast ×2, onnxruntime int ×2 and float ×2
+        assertEquals("onnxruntime", result.get("timings").get(3).get("engine").asText());
+        assertTrue(result.get("fastOverOnnxruntimeIntBatch64").asDouble() > 0, result.toString());
         assertEquals("reference", result.get("timings").get(0).get("engine").asText());
         assertEquals(2, result.get("timings").get(0).get("images").asInt());
         assertEquals(2, result.get("timings").get(2).get("threads").asInt());
@@ -103,7 +105,7 @@ class CliTest {
         assertTrue(result.get("macsPerImage").asLong() > 0);
 
         Path model = tmp.resolve("nin.lbq");
-        IntegerModelFile.write(RandomNin.build(0.0625, 3), model);
+        IntegerModelFile.write(RandomNetwork.build(0.0625, 3), model);
         Run file = lowbit("bench-engine", model.toString(), "--images", "2", "--reference-images", "1");
         assertEquals(0, file.code(), file.err());
         assertTrue(file.out().startsWith(model.toString()), file.out());
@@ -111,6 +113,28 @@ class CliTest {
         Run bad = lowbit("bench-engine", "--images", "2", "--reference-images", "3");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("need 1 ≤ --reference-images ≤ --images"), bad.err());
+    }
+
+    @Test
+    void onnxExportRunsOnOnnxRuntimeWithIdenticalOutputs() throws Exception {
+        Path model = tmp.resolve("nin.lbq");
+        IntegerModelFile.write(RandomNetwork.build(0.0625, 5), model);
+        Path onnx = tmp.resolve("out/nin.onnx");
+        Run export = lowbit("onnx", model.toString(), "-o", onnx.toString());
+        assertEquals(0, export.code(), export.err());
+        assertTrue(Files.size(onnx) > 1000 && export.out().contains("exact integer form"), export.out());
+        Run dequantized = lowbit("onnx", model.toString(), "-o", tmp.resolve("f.onnx").toString(), "--float");
+        assertEquals(0, dequantized.code(), dequantized.err());
+
+        Path json = tmp.resolve("agree.json");
+        Run eval = lowbit("eval", "--int", model.toString(), "--engine", "onnxruntime", "--agree-with", "reference",
+                "--dataset", "cifar10-mini", "--data-dir", sharedData().toString(), "--test-limit", "20",
+                "--json-out", json.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("outputs identical on 20 of 20 images"), eval.out());
+        JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertEquals("onnxruntime", result.get("engine").asText());
+        assertEquals(20, result.get("agreement").get("identicalOutputs").asInt());
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.lowbit.core.model.Input;
 import io.lowbit.core.model.IntTensor;
 import io.lowbit.core.model.IntegerModel;
 import io.lowbit.core.model.IntegerModelBuilder;
+import io.lowbit.core.model.Linear;
 import io.lowbit.core.model.MaxPool;
 import io.lowbit.core.model.ModelMetadata;
 import io.lowbit.core.model.OutputStage;
@@ -28,14 +29,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The {@code nin} of docs/models.md as an integer model with random CLIP-Q-style weights — per-layer 4-entry int8
+ * The {@code nin} or {@code vgg7} of docs/models.md as an integer model with random CLIP-Q-style weights — per-layer 4-entry int8
  * codebooks with about a quarter of the weights pruned to 0, shift requantization with ReLU, a Q3.5 input quantized
  * from raw pixels by a host table — so that {@code lowbit bench-engine} can time the engines without a trained
  * model. Biases and shifts are calibrated on random images so that every layer's activations spread over the codes
  * instead of vanishing or saturating (an equality check on all-zero layers would check little); the numbers mean
  * nothing, the work per image is the real NIN's.
  */
-final class RandomNin {
+final class RandomNetwork {
 
     private static final QuantizedType Q3_5 = new QuantizedType(IntType.INT8, 0);
     private static final double SCALE = 0x1p-5;
@@ -54,19 +55,54 @@ final class RandomNin {
     private int channels = 3;
     private int side = SIDE;
 
-    private RandomNin(double width, long seed) {
-        spec = ModelSpec.of("nin", width, CLASSES);
+    private RandomNetwork(String arch, double width, long seed) {
+        spec = ModelSpec.of(arch, width, CLASSES);
         rng = new SplittableRandom(seed);
-        builder = IntegerModel.builder(new ModelMetadata("random-" + spec.label(), "NIN with random CLIP-Q-style "
+        builder = IntegerModel.builder(new ModelMetadata("random-" + spec.label(), spec.label() + " with random CLIP-Q-style "
                 + "weights (seed " + seed + ") for lowbit bench-engine", Map.of("seed", Long.toString(seed)),
                 List.of()));
     }
 
+    /** The random NIN of width multiplier {@code width}. */
     static IntegerModel build(double width, long seed) {
-        return new RandomNin(width, seed).build();
+        return build("nin", width, seed);
     }
 
-    private IntegerModel build() {
+    /** The random {@code arch} ({@code nin} or {@code vgg7}) of width multiplier {@code width}. */
+    static IntegerModel build(String arch, double width, long seed) {
+        RandomNetwork n = new RandomNetwork(arch, width, seed);
+        return switch (arch) {
+            case "nin" -> n.nin();
+            case "vgg7" -> n.vgg7();
+            default -> throw new IllegalArgumentException("no random '" + arch + "': choose nin or vgg7");
+        };
+    }
+
+    /** VGG-Small: 128-128-M-256-256-M-512-512-M-FC, 3×3 "same" convs, int32 logits from the linear layer. */
+    private IntegerModel vgg7() {
+        String x = input();
+        x = conv("conv1", x, spec.channels(128), 3);
+        x = conv("conv2", x, spec.channels(128), 3);
+        x = maxPool("pool1", x);
+        x = conv("conv3", x, spec.channels(256), 3);
+        x = conv("conv4", x, spec.channels(256), 3);
+        x = maxPool("pool2", x);
+        x = conv("conv5", x, spec.channels(512), 3);
+        x = conv("conv6", x, spec.channels(512), 3);
+        x = maxPool("pool3", x);
+        int inF = channels * side * side;
+        int[] indexes = new int[CLASSES * inF];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = rng.nextInt(4) == 0 ? 0 : rng.nextInt(1, 4);
+        }
+        CodebookWeights weights = new CodebookWeights(IntType.INT8, List.of(0, level(), level(), level()),
+                IntTensor.of(Shape.of(CLASSES, inF), indexes));
+        builder.node("fc", new Linear(weights, IntTensor.vector(new int[CLASSES]), new OutputStage.Accumulator()),
+                SCALE * SCALE, x);
+        return builder.build("fc");
+    }
+
+    private IntegerModel nin() {
         String x = input();
         x = conv("conv1", x, spec.channels(96), 3);
         x = conv("conv2", x, spec.channels(160), 1);
