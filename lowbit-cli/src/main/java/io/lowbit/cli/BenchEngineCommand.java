@@ -3,6 +3,7 @@ package io.lowbit.cli;
 import io.lowbit.cli.onnx.OnnxRuntimeEngine;
 import io.lowbit.cli.onnx.OnnxRuntimeFloat;
 import io.lowbit.core.engine.EngineComparison;
+import io.lowbit.core.onnx.IntegerOnnxExport;
 import io.lowbit.core.engine.FastEngine;
 import io.lowbit.core.engine.IntegerEngine;
 import io.lowbit.core.engine.ReferenceEngine;
@@ -123,18 +124,25 @@ final class BenchEngineCommand implements Callable<Integer> {
         requireEqual(reference, single, model, inputs, outputs[0], outputs[1]);
         requireEqual(single, batch, model, inputs, outputs[1], outputs[2]);
         boolean onnx = !noOnnx;
+        double qlinearAgreement = Double.NaN;
         if (onnx) {
             int batchThreads = batch.threads();
-            try (OnnxRuntimeEngine ortOne = new OnnxRuntimeEngine(1, 1);
-                    OnnxRuntimeEngine ortBatch = new OnnxRuntimeEngine(batchThreads, OnnxRuntimeEngine.BATCH);
+            try (OnnxRuntimeEngine ortOne = new OnnxRuntimeEngine(1, 1, IntegerOnnxExport.Form.EXACT);
+                    OnnxRuntimeEngine ortBatch = new OnnxRuntimeEngine(batchThreads, OnnxRuntimeEngine.BATCH,
+                            IntegerOnnxExport.Form.EXACT);
                     OnnxRuntimeFloat floatOne = new OnnxRuntimeFloat(1, 1);
-                    OnnxRuntimeFloat floatBatch = new OnnxRuntimeFloat(batchThreads, OnnxRuntimeEngine.BATCH)) {
+                    OnnxRuntimeFloat floatBatch = new OnnxRuntimeFloat(batchThreads, OnnxRuntimeEngine.BATCH);
+                    OnnxRuntimeEngine qOne = new OnnxRuntimeEngine(1, 1, IntegerOnnxExport.Form.QLINEAR);
+                    OnnxRuntimeEngine qBatch = new OnnxRuntimeEngine(batchThreads, OnnxRuntimeEngine.BATCH,
+                            IntegerOnnxExport.Form.QLINEAR)) {
                 List<byte[]> warm = inputs.subList(0, Math.min(images, 8));
                 for (int k = 0; k < 3; k++) { // sessions are built and warmed up here, not timed
                     ortOne.runBatch(model, warm);
                     ortBatch.runBatch(model, warm);
                     floatOne.runBatch(model, warm);
                     floatBatch.runBatch(model, warm);
+                    qOne.runBatch(model, warm);
+                    qBatch.runBatch(model, warm);
                 }
                 timings.add(time("onnxruntime int, batch 1", ortOne.name(), 1, images,
                         () -> outputs[3] = ortOne.runBatch(model, inputs)));
@@ -144,6 +152,12 @@ final class BenchEngineCommand implements Callable<Integer> {
                         () -> floatOne.runBatch(model, inputs)));
                 timings.add(time("onnxruntime float, batch 64", "onnxruntime-float", batchThreads, images,
                         () -> floatBatch.runBatch(model, inputs)));
+                int[][][] q = new int[1][][];
+                timings.add(time("onnxruntime qlinear, batch 1", qOne.name(), 1, images,
+                        () -> q[0] = qOne.runBatch(model, inputs)));
+                timings.add(time("onnxruntime qlinear, batch 64", qBatch.name(), batchThreads, images,
+                        () -> qBatch.runBatch(model, inputs)));
+                qlinearAgreement = agreement(model, outputs[1], q[0]);
                 requireEqual(single, ortOne, model, inputs, outputs[1], outputs[3]);
                 requireEqual(single, ortBatch, model, inputs, outputs[1], outputs[4]);
             }
@@ -158,9 +172,11 @@ final class BenchEngineCommand implements Callable<Integer> {
         System.out.println("outputs identical: " + referenceImages + " images on all three, " + images
                 + " on both fast runs" + (onnx ? " and both onnxruntime integer runs" : ""));
         if (onnx) {
-            System.out.printf(Locale.ROOT, "fast engine vs onnxruntime: batch 1 %.2fx float, %.2fx int; batch %.2fx"
-                    + " float, %.2fx int%n", ratio(timings, 1, 5), ratio(timings, 1, 3), ratio(timings, 2, 6),
-                    ratio(timings, 2, 4));
+            System.out.printf(Locale.ROOT, "fast engine vs onnxruntime: batch 1 %.2fx float, %.2fx int, %.2fx qlinear;"
+                    + " batch %.2fx float, %.2fx int, %.2fx qlinear%n", ratio(timings, 1, 5), ratio(timings, 1, 3),
+                    ratio(timings, 1, 7), ratio(timings, 2, 6), ratio(timings, 2, 4), ratio(timings, 2, 8));
+            System.out.printf(Locale.ROOT, "onnxruntime qlinear (float-rounded requantization) predicts the fast engine's"
+                    + " class on %.1f %% of the images%n", 100 * qlinearAgreement);
         }
         if (jsonOut != null) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -176,6 +192,9 @@ final class BenchEngineCommand implements Callable<Integer> {
                 out.put("fastOverOnnxruntimeIntBatch1", ratio(timings, 1, 3));
                 out.put("fastOverOnnxruntimeFloatBatch64", ratio(timings, 2, 6));
                 out.put("fastOverOnnxruntimeIntBatch64", ratio(timings, 2, 4));
+                out.put("fastOverOnnxruntimeQlinearBatch1", ratio(timings, 1, 7));
+                out.put("fastOverOnnxruntimeQlinearBatch64", ratio(timings, 2, 8));
+                out.put("qlinearPredictionAgreement", qlinearAgreement);
                 out.put("onnxruntime", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
             }
             out.put("outputsIdentical", true);
@@ -197,6 +216,17 @@ final class BenchEngineCommand implements Callable<Integer> {
         work.run();
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Timing(run, engine, threads, images, seconds, (cpuNanos() - cpu) / 1e9, images / seconds);
+    }
+
+    /** Fraction of images whose top class is the same in both output lists. */
+    private static double agreement(IntegerModel model, int[][] a, int[][] b) {
+        int same = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (model.topClass(a[i]) == model.topClass(b[i])) {
+                same++;
+            }
+        }
+        return (double) same / a.length;
     }
 
     /** Throughput of run {@code a} over run {@code b}. */

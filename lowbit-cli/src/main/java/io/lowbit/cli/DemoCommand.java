@@ -1,5 +1,6 @@
 package io.lowbit.cli;
 
+import io.lowbit.rtl.sim.ExternalTool;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -14,14 +15,17 @@ import picocli.CommandLine.Option;
 /**
  * {@code lowbit demo}: the flow on a small default, as a sequence of the real subcommands (each step can be run
  * alone with the command it prints): float training, CLIP-Q quantization-aware fine-tuning from the float model
- * (the FPGA paper's hardware variant), evaluation of both, export to the integer model file and evaluation on
- * the integer engine. Simulation and hardware join as they land.
+ * (the FPGA paper's hardware variant), evaluation of both, export to the integer model file, evaluation on the
+ * integer engine, cycle-level simulation, Verilator co-simulation of the first conv layer and a Yosys synthesis of
+ * one conv-module slice (the whole preset with {@code --full}), then the report.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run the lowbit flow end to end on a small default: a half-width NIN trained on a "
                 + "10,000-image CIFAR-10 subset, then fine-tuned with CLIP-Q (4 weight values per layer, Q3.5), "
-                + "both evaluated, exported, run on the integer engine and simulated on the paper's accelerator "
-                + "(bit-exact check) — about 10 minutes on 2 cores. --full runs the full-size experiment instead.")
+                + "both evaluated, exported, run on the integer engine, simulated on the paper's accelerator "
+                + "(bit-exact check), its first layer co-simulated in the generated Verilog (Verilator) and one "
+                + "conv-module slice synthesized (Yosys) — about 10 minutes on 2 cores. --full runs the full-size "
+                + "experiment instead.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final int INTEGER_EVAL_IMAGES = 500;
@@ -33,6 +37,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Run directory (default: runs/demo-<timestamp>)")
     Path runDir;
+
+    @Option(names = "--no-rtl", description = "Skip the RTL steps (Verilator co-simulation, Yosys synthesis)")
+    boolean noRtl;
 
     @Option(names = "--model", defaultValue = "nin", description = "Model (default: ${DEFAULT-VALUE})")
     String model;
@@ -113,6 +120,9 @@ final class DemoCommand implements Callable<Integer> {
         if (quant.startsWith("clipq") || !accel.equals("pynq-z2-clipq")) {
             steps.add(sim);
             titles.add("accelerator simulation on " + accel + " (outputs checked bit for bit against the engine)");
+            if (!noRtl) {
+                addRtlSteps(steps, titles, lbq, qatDir);
+            }
         } else {
             System.out.println("(the accelerator step needs CLIP-Q codebook weights for pynq-z2-clipq; with --quant "
                     + quant + " give --accel a configuration with a plain weight decoder)");
@@ -135,6 +145,35 @@ final class DemoCommand implements Callable<Integer> {
                 + "(curves.png, metrics.csv, summary.json, best.lbck in each; model.lbq and sim/ in the latter)%n",
                 (System.nanoTime() - start) / 1e9, dir, qatDir);
         return 0;
+    }
+
+    /**
+     * Verilator co-simulation of the first conv layer on test image 0 and Yosys synthesis of one conv module with one
+     * RCA (about 2 minutes; the whole preset, about 20, with {@code --full}), each only when its tool is installed.
+     */
+    private void addRtlSteps(List<List<String>> steps, List<String> titles, Path lbq, Path qatDir) {
+        if (ExternalTool.find("verilator").isPresent()) {
+            List<String> cosim = new ArrayList<>(List.of("rtl", "cosim", lbq.toString(), "--accel", accel, "--dataset",
+                    dataset, "--json-out", qatDir.resolve(RunReport.COSIM).toString()));
+            cosim.addAll(dataArgs());
+            steps.add(cosim);
+            titles.add("RTL co-simulation of the first conv layer under Verilator (bit for bit vs the engine, cycles"
+                    + " vs the simulator)");
+        } else {
+            System.out.println("(skipping the RTL co-simulation: verilator is not on PATH; apt-get install verilator)");
+        }
+        if (ExternalTool.find("yosys").isPresent()) {
+            List<String> synth = new ArrayList<>(List.of("rtl", "synth", "--accel", accel, "--nodsp", "--json-out",
+                    qatDir.resolve(RunReport.SYNTH).toString()));
+            if (!full) {
+                synth.addAll(List.of("--po", "1", "--pi", "1"));
+            }
+            steps.add(synth);
+            titles.add(full ? "Yosys synthesis of the whole conv unit for the XC7Z020 (about 20 minutes)"
+                    : "Yosys synthesis of one conv module with one RCA for the XC7Z020 (--full: the whole unit)");
+        } else {
+            System.out.println("(skipping the synthesis: yosys is not on PATH; apt-get install yosys)");
+        }
     }
 
     private List<String> evalOf(Path runDir, String limit) {

@@ -45,10 +45,11 @@ final class EvalCommand implements Callable<Integer> {
             + "(integer arithmetic only, raw uint8 pixels in)")
     boolean integer;
 
-    @Option(names = "--engine", defaultValue = "fast", paramLabel = "reference|fast|onnxruntime",
+    @Option(names = "--engine", defaultValue = "fast", paramLabel = "reference|fast|onnxruntime|onnxruntime_qlinear",
             description = "Integer engine for --int: fast (all cores, images in parallel), reference (the golden "
-                    + "one, slow) or onnxruntime (ONNX Runtime on the exact integer ONNX form, docs/onnx.md); all give"
-                    + " identical outputs (default: ${DEFAULT-VALUE})")
+                    + "one, slow) or onnxruntime (ONNX Runtime on the exact integer ONNX form, docs/onnx.md), all with"
+                    + " identical outputs; or onnxruntime_qlinear (ONNX Runtime's QLinearConv int8 path: close, not "
+                    + "equal) (default: ${DEFAULT-VALUE})")
     IntegerEvaluation.Engine engine;
 
     @Option(names = "--agree-with", paramLabel = "ENGINE",

@@ -46,6 +46,7 @@ final class HtmlReport {
         weights(weightsPng);
         size();
         accelerator();
+        rtl();
         resources();
         commands();
         h.append("</body></html>\n");
@@ -193,6 +194,28 @@ final class HtmlReport {
         h.append("</table>\n");
     }
 
+    private void rtl() {
+        h.append("<h2 id=\"rtl\">RTL co-simulation (Verilator)</h2>\n");
+        if (r.cosim() == null || !r.cosim().isArray() || r.cosim().isEmpty()) {
+            h.append("<p class=\"missing\">not produced (run <code>lowbit rtl cosim RUN/qat/model.lbq --json-out "
+                    + "RUN/qat/" + RunReport.COSIM + "</code>; needs verilator)</p>\n");
+            return;
+        }
+        h.append("<p>The generated Verilog of the accelerator runs one layer of this model on the first test image; "
+                + "its outputs are compared with the integer engine and its cycles with the simulator's timing model "
+                + "(the two stated differences of docs/rtl.md §3: the first preload and the chain latency).</p>\n");
+        h.append("<table><tr><th>layer</th><th>outputs</th><th>mismatches</th><th>passes</th><th>RTL cycles</th>"
+                + "<th>simulator cycles (layer alone)</th><th>Verilator build + run</th></tr>\n");
+        for (JsonNode l : r.cosim()) {
+            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,d</td><td>%,d</td><td>%,d</td><td>%,d</td>"
+                    + "<td>%,d</td><td>%.1f s</td></tr>%n", esc(l.get("layer").asText()), l.get("elements").asLong(),
+                    l.get("mismatches").asLong(), l.get("passes").asLong(), l.get("rtl").get("cycles").asLong(),
+                    l.get("simulator").get("cycles").asLong(),
+                    (l.get("buildMillis").asLong() + l.get("runMillis").asLong()) / 1000.0));
+        }
+        h.append("</table>\n");
+    }
+
     private void resources() {
         h.append("<h2 id=\"resources\">FPGA resources (XC7Z020)</h2>\n");
         String bram = "—";
@@ -205,7 +228,8 @@ final class HtmlReport {
             bram = blocks + " (buffers of the configuration)";
         }
         String[] names = {"LUT", "FF", "DSP", "BRAM36"};
-        String[] ours = {"— (run <code>lowbit rtl synth --json-out RUN/qat/synth.json</code>)", "—", "—", esc(bram)};
+        String[] ours = {"— (run <code>lowbit rtl synth --json-out RUN/qat/synth.json</code>; needs yosys)", "—", "—",
+            esc(bram)};
         if (r.synth() != null) {
             JsonNode s = r.synth().get("report");
             String what = String.format(Locale.ROOT, " (Yosys, conv unit PO=%d PI=%d%s)", s.get("po").asInt(),

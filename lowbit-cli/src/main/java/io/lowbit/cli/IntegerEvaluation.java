@@ -2,6 +2,7 @@ package io.lowbit.cli;
 
 import io.lowbit.cli.onnx.OnnxRuntimeEngine;
 import io.lowbit.core.engine.FastEngine;
+import io.lowbit.core.onnx.IntegerOnnxExport;
 import io.lowbit.core.engine.IntegerEngine;
 import io.lowbit.core.engine.ReferenceEngine;
 import io.lowbit.core.model.IntegerModel;
@@ -23,15 +24,20 @@ import java.util.Map;
 /** {@code lowbit eval --int}: accuracy of an integer model file on raw test images, integer arithmetic only. */
 final class IntegerEvaluation {
 
-    /** The integer engines {@code --engine} chooses from; all give identical outputs. */
+    /**
+     * The integer engines {@code --engine} chooses from; all but {@code onnxruntime_qlinear} (ONNX Runtime's int8
+     * QLinearConv path, which rounds with float scales) give identical outputs.
+     */
     enum Engine {
-        REFERENCE, FAST, ONNXRUNTIME;
+        REFERENCE, FAST, ONNXRUNTIME, ONNXRUNTIME_QLINEAR;
 
         IntegerEngine create() {
             return switch (this) {
                 case FAST -> new FastEngine();
                 case REFERENCE -> new ReferenceEngine();
                 case ONNXRUNTIME -> new OnnxRuntimeEngine(0);
+                case ONNXRUNTIME_QLINEAR -> new OnnxRuntimeEngine(0, OnnxRuntimeEngine.BATCH,
+                        IntegerOnnxExport.Form.QLINEAR);
             };
         }
     }

@@ -16,9 +16,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "onnx", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write an .lbq integer model as ONNX (opset 17): by default the exact integer form "
                 + "(ConvInteger/MatMulInteger and integer requantization; ONNX Runtime gives the lowbit engines' "
-                + "outputs bit for bit), with --float the dequantized float network (docs/onnx.md).",
+                + "outputs bit for bit); --form qlinear uses QLinearConv (ONNX Runtime's int8 path), --form float "
+                + "writes the dequantized float network (docs/onnx.md).",
         footer = {"", "Examples:", "  lowbit onnx runs/demo/qat/model.lbq -o model.onnx",
-            "  lowbit onnx model.lbq -o model-float.onnx --float",
+            "  lowbit onnx model.lbq -o model-float.onnx --form float",
             "  lowbit eval --int model.lbq --engine onnxruntime --agree-with fast   (run it and check it)"})
 final class OnnxCommand implements Callable<Integer> {
 
@@ -28,18 +29,29 @@ final class OnnxCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The .onnx file to write")
     Path output;
 
-    @Option(names = "--float", description = "Write the dequantized float32 network instead of the exact integer form")
-    boolean dequantized;
+    /** The three ONNX forms of an integer model. */
+    enum Form {
+        EXACT, QLINEAR, FLOAT
+    }
+
+    @Option(names = "--form", defaultValue = "exact", paramLabel = "exact|qlinear|float",
+            description = "exact: integer operators, bit-exact; qlinear: QLinearConv (ONNX Runtime's int8 path, float "
+                    + "rounding: close, not equal); float: the dequantized float32 network (default: ${DEFAULT-VALUE})")
+    Form form;
 
     @Override
     public Integer call() throws Exception {
         IntegerModel model = IntegerModelFile.read(modelFile);
         String version = System.getProperty("lowbit.commit", "unknown");
-        byte[] onnx = dequantized ? FloatOnnxExport.export(model, version) : IntegerOnnxExport.export(model, version);
+        byte[] onnx = switch (form) {
+            case EXACT -> IntegerOnnxExport.export(model, IntegerOnnxExport.Form.EXACT, version);
+            case QLINEAR -> IntegerOnnxExport.export(model, IntegerOnnxExport.Form.QLINEAR, version);
+            case FLOAT -> FloatOnnxExport.export(model, version);
+        };
         CheckpointFile.writeAtomically(output, onnx);
         System.out.printf(Locale.ROOT, "%s: %s form of %s (%d nodes in the lowbit graph), %,d bytes; input '%s' %s,"
-                + " output '%s'%n", output, dequantized ? "float" : "exact integer", modelFile, model.nodes().size(),
-                onnx.length, IntegerOnnxExport.INPUT, dequantized ? "float32 S_in·(x − Z)" : "raw input bytes",
+                + " output '%s'%n", output, form.name().toLowerCase(Locale.ROOT), modelFile, model.nodes().size(),
+                onnx.length, IntegerOnnxExport.INPUT, form == Form.FLOAT ? "float32 S_in·(x − Z)" : "raw input bytes",
                 IntegerOnnxExport.OUTPUT);
         return 0;
     }

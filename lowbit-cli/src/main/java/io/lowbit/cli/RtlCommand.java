@@ -40,7 +40,7 @@ final class RtlCommand {
     @Command(name = "cosim", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Run conv layers of an integer model on CIFAR test images through the generated Verilog "
                     + "(Verilator) and compare every output with the integer engine (bit-exact) and the cycle count "
-                    + "with the simulator (docs/rtl.md §4). Exit code 1 on any mismatch.",
+                    + "with the simulator (docs/rtl.md §3). Exit code 1 on any mismatch.",
             footer = {"", "Example:", "  lowbit rtl cosim model.lbq --layers conv1,conv2 --data-dir ../shared/data"})
     static final class Cosim implements Callable<Integer> {
 
@@ -94,7 +94,7 @@ final class RtlCommand {
                 results.add(r);
                 System.out.println(r.summary());
                 System.out.println(r.bitExact() ? "  bit-exact with the integer engine" : "  NOT bit-exact");
-                System.out.println(r.cyclesAsModelled() ? "  cycles as modelled (docs/rtl.md §4)"
+                System.out.println(r.cyclesAsModelled() ? "  cycles as modelled (docs/rtl.md §3)"
                         : "  cycles differ from the model");
                 ok &= r.bitExact() && r.cyclesAsModelled();
             }

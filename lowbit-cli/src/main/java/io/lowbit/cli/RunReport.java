@@ -21,16 +21,18 @@ import java.nio.file.Path;
  * @param intEval      {@code qat/eval-int.json}: integer engine
  * @param sim          {@code qat/sim/sim.json}
  * @param synth        {@code qat/synth.json} ({@code lowbit rtl synth --json-out}), optional
+ * @param cosim        {@code qat/rtl-cosim.json} ({@code lowbit rtl cosim --json-out}), optional
  * @param model        {@code qat/model.lbq}
  */
 record RunReport(Path dir, JsonNode floatSummary, JsonNode qatSummary, JsonNode floatEval, JsonNode qatEval,
-        JsonNode intEval, JsonNode sim, JsonNode synth, IntegerModel model) {
+        JsonNode intEval, JsonNode sim, JsonNode synth, JsonNode cosim, IntegerModel model) {
 
     static final String EVAL = "eval.json";
     static final String EVAL_INT = "eval-int.json";
     static final String HTML = "report.html";
     static final String QAT = "qat";
     static final String SYNTH = "synth.json";
+    static final String COSIM = "rtl-cosim.json";
 
     static RunReport read(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -41,7 +43,7 @@ record RunReport(Path dir, JsonNode floatSummary, JsonNode qatSummary, JsonNode 
         RunReport r = new RunReport(dir, json(dir.resolve("summary.json")), json(qat.resolve("summary.json")),
                 json(dir.resolve(EVAL)), json(qat.resolve(EVAL)), json(qat.resolve(EVAL_INT)),
                 json(qat.resolve("sim").resolve("sim.json")), json(qat.resolve(SYNTH)),
-                Files.isRegularFile(lbq) ? IntegerModelFile.read(lbq) : null);
+                json(qat.resolve(COSIM)), Files.isRegularFile(lbq) ? IntegerModelFile.read(lbq) : null);
         if (r.floatSummary == null && r.qatSummary == null) {
             throw new IllegalArgumentException(dir + " holds neither summary.json nor qat/summary.json: not a run"
                     + " directory of lowbit train or lowbit demo");

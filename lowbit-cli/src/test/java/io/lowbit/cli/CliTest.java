@@ -95,7 +95,7 @@ class CliTest {
         assertTrue(r.out().contains("outputs identical"), r.out());
         JsonNode result = new ObjectMapper().readTree(json.toFile());
         assertTrue(result.get("outputsIdentical").asBoolean());
-        assertEquals(7, result.get("timings").size()); // reference, fast ×2, onnxruntime int ×2 and float ×2
+        assertEquals(9, result.get("timings").size()); // reference, fast ×2, onnxruntime int, float, qlinear ×2
         assertEquals("onnxruntime", result.get("timings").get(3).get("engine").asText());
         assertTrue(result.get("fastOverOnnxruntimeIntBatch64").asDouble() > 0, result.toString());
         assertEquals("reference", result.get("timings").get(0).get("engine").asText());
@@ -122,9 +122,11 @@ class CliTest {
         Path onnx = tmp.resolve("out/nin.onnx");
         Run export = lowbit("onnx", model.toString(), "-o", onnx.toString());
         assertEquals(0, export.code(), export.err());
-        assertTrue(Files.size(onnx) > 1000 && export.out().contains("exact integer form"), export.out());
-        Run dequantized = lowbit("onnx", model.toString(), "-o", tmp.resolve("f.onnx").toString(), "--float");
-        assertEquals(0, dequantized.code(), dequantized.err());
+        assertTrue(Files.size(onnx) > 1000 && export.out().contains("exact form"), export.out());
+        for (String form : new String[] {"float", "qlinear"}) {
+            Run other = lowbit("onnx", model.toString(), "-o", tmp.resolve(form + ".onnx").toString(), "--form", form);
+            assertEquals(0, other.code(), other.err());
+        }
 
         Path json = tmp.resolve("agree.json");
         Run eval = lowbit("eval", "--int", model.toString(), "--engine", "onnxruntime", "--agree-with", "reference",
@@ -301,8 +303,8 @@ class CliTest {
                 data.toString());
         assertEquals(0, demo.code(), demo.err());
         String html = Files.readString(run.resolve("report.html"));
-        for (String id : new String[] {"run", "accuracy", "curves", "weights", "size", "accelerator", "resources",
-            "commands"}) {
+        for (String id : new String[] {"run", "accuracy", "curves", "weights", "size", "accelerator", "rtl",
+            "resources", "commands"}) {
             assertTrue(html.contains("id=\"" + id + "\""), "section " + id);
         }
         assertTrue(!html.contains("class=\"missing\""), "a section is missing its data");
@@ -322,6 +324,16 @@ class CliTest {
         assertTrue(html.contains(String.format(java.util.Locale.ROOT, "%,d", sim.get("total").get("cycles")
                 .asLong())), "simulated cycles");
         assertTrue(html.contains("data:image/png;base64,"), "embedded images");
+        // RTL steps (.ci/run installs verilator and yosys): the layer is bit-exact, the report shows the tools' numbers
+        var cosim = json.readTree(run.resolve("qat/rtl-cosim.json").toFile()).get(0);
+        assertEquals(0, cosim.get("mismatches").asInt());
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "%,d</td><td>%,d</td>",
+                cosim.get("rtl").get("cycles").asLong(), cosim.get("simulator").get("cycles").asLong())),
+                "RTL and simulator cycles");
+        var synth = json.readTree(run.resolve("qat/synth.json").toFile()).get("report");
+        assertEquals(1, synth.get("po").asInt());
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "%,d (Yosys, conv unit PO=1 PI=1",
+                synth.get("luts").asLong())), "synthesized LUTs");
     }
 
     /** CLIP-Q search: per-layer BO over short fine-tunings; the state resumes; the result is a usable spec. */

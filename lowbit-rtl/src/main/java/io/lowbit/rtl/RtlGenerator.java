@@ -21,9 +21,10 @@ import java.util.List;
 public final class RtlGenerator {
 
     /** Library modules, in dependency order. */
-    public static final List<String> MODULES = List.of("lowbit_pe.v", "lowbit_weight_decoder.v",
-            "lowbit_shift_requant.v", "lowbit_adder_tree.v", "lowbit_delay.v", "lowbit_rca.v",
-            "lowbit_conv_module.v", "lowbit_conv_unit.v", "lowbit_controller.v", "lowbit_accel_top.v");
+    public static final List<String> MODULES = List.of("lowbit_weight_decoder.v", "lowbit_level_products.v",
+            "lowbit_pe.v", "lowbit_shift_requant.v", "lowbit_adder_tree.v", "lowbit_delay.v", "lowbit_rca.v",
+            "lowbit_chain.v", "lowbit_conv_module.v", "lowbit_conv_unit.v", "lowbit_controller.v",
+            "lowbit_accel_top.v");
     /** Simulation testbenches. */
     public static final List<String> TESTBENCHES = List.of("tb_requant.v", "tb_decoder.v", "tb_rca.v", "tb_top.v");
     public static final String PARAMS_FILE = "lowbit_params.vh";
@@ -65,6 +66,7 @@ public final class RtlGenerator {
         define(s, "WW", p.weightBits());
         define(s, "IB", p.indexBits());
         define(s, "ACCW", p.accumulatorBits());
+        define(s, "RQ", p.requantizers());
         define(s, "PSUM_ENTRIES", p.psumEntries());
         define(s, "IMEM_DEPTH", p.imemDepth());
         define(s, "WMEM_DEPTH", p.wmemDepth());
@@ -93,7 +95,8 @@ public final class RtlGenerator {
                 + "    output wire [31:0] stall_cycles\n"
                 + ");\n"
                 + "    lowbit_accel_top #(.PO(`LOWBIT_PO), .PI(`LOWBIT_PI), .PES(`LOWBIT_PES), .AW(`LOWBIT_AW),\n"
-                + "        .WW(`LOWBIT_WW), .IB(`LOWBIT_IB), .ACCW(`LOWBIT_ACCW), .PSUM_ENTRIES(`LOWBIT_PSUM_ENTRIES),\n"
+                + "        .WW(`LOWBIT_WW), .IB(`LOWBIT_IB), .ACCW(`LOWBIT_ACCW), .RQ(`LOWBIT_RQ),\n"
+                + "        .PSUM_ENTRIES(`LOWBIT_PSUM_ENTRIES),\n"
                 + "        .IMEM_DEPTH(`LOWBIT_IMEM_DEPTH), .WMEM_DEPTH(`LOWBIT_WMEM_DEPTH),\n"
                 + "        .BMEM_DEPTH(`LOWBIT_BMEM_DEPTH), .FM_DEPTH(`LOWBIT_FM_DEPTH), .OUT_DEPTH(`LOWBIT_OUT_DEPTH),\n"
                 + "        .HOST_W(`LOWBIT_HOST_W)) u_top (\n"

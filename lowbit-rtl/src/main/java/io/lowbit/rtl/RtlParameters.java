@@ -18,6 +18,7 @@ import io.lowbit.accel.config.WeightDecoder;
  * @param weightBits      decoded weight width
  * @param indexBits       codebook index width
  * @param accumulatorBits partial-sum width
+ * @param requantizers    shift requantizers per conv module, shared by its {@code pes} kernel slots
  * @param psumEntries     partial sums per conv module (slot 0's bank; slot s has {@code psumEntries/(s+1)})
  * @param imemDepth       instructions
  * @param wmemDepth       weight-index words ({@code po·pi} indexes each)
@@ -26,8 +27,8 @@ import io.lowbit.accel.config.WeightDecoder;
  * @param outDepth        output feature-map words ({@code po·pes} codes each)
  */
 public record RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
-        int accumulatorBits, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth, int fmDepth,
-        int outDepth) {
+        int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
+        int fmDepth, int outDepth) {
 
     /** Instruction width of the controller. */
     public static final int INSTRUCTION_BITS = 256;
@@ -40,8 +41,10 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         require(activationBits >= 2 && activationBits <= 8, "activationBits must be in 2..8");
         require(weightBits >= 2 && weightBits <= 16, "weightBits must be in 2..16");
         require(indexBits >= 1 && indexBits <= 8, "indexBits must be in 1..8");
-        require(accumulatorBits >= activationBits + 1 + weightBits && accumulatorBits <= 32,
-                "accumulatorBits must hold one product (" + (activationBits + 1 + weightBits) + ") and be <= 32");
+        require(accumulatorBits > chainBits(activationBits, weightBits, pes) + adderTreeStages(pi)
+                && accumulatorBits <= 32, "accumulatorBits must exceed the adder tree's sums ("
+                + (chainBits(activationBits, weightBits, pes) + adderTreeStages(pi)) + " bits) and be <= 32");
+        require(requantizers >= 1 && requantizers <= pes, "requantizers must be in 1..pes");
         // the bias of pass k+1 is copied at its first pixel, so the psum stage of pass k (2 + L cycles after its
         // first pixel) must come before: the shortest preload (pes/2 + 1 cycles) bounds the pass spacing
         require(pes / 2 + 1 >= adderTreeStages(pi) + 3, "pes too small for the adder tree depth");
@@ -67,19 +70,34 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         int fm = ceilDiv(c.buffers().featureMapBytes(), pi);
         int out = ceilDiv(c.buffers().featureMapBytes(), po);
         return new RtlParameters(c.name(), po, pi, c.pesPerRca(), c.activationBits(), c.weightBits(), indexBits,
-                c.accumulatorBits(), c.psumEntriesPerModule(), 4096, wmem, bmem, fm, out);
+                c.accumulatorBits(), c.requantizersPerModule(), c.psumEntriesPerModule(), 4096, wmem, bmem, fm, out);
     }
 
     /** The same datapath with other memory depths (synthesis of a small instance). */
     public RtlParameters withMemories(int psum, int imem, int wmem, int bmem, int fm, int out) {
-        return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, psum, imem,
-                wmem, bmem, fm, out);
+        return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
+                requantizers, psum, imem, wmem, bmem, fm, out);
     }
 
     /** The same instance with another parallelism (small synthesis runs). */
     public RtlParameters withParallelism(int newPo, int newPi) {
         return new RtlParameters(name, newPo, newPi, pes, activationBits, weightBits, indexBits, accumulatorBits,
+                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth);
+    }
+
+    /** The same instance with another requantizer count (small synthesis runs). */
+    public RtlParameters withRequantizers(int r) {
+        return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, r,
                 psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth);
+    }
+
+    /**
+     * Bits of an RCA chain's partial sums: a product {@code x·level} ({@code x} centred, {@code activationBits + 1}
+     * bits; its magnitude stays below {@code 2^(activationBits + weightBits − 1)}) takes
+     * {@code activationBits + weightBits} bits, and a sum of {@code pes} of them {@code ⌈log2 pes⌉} more.
+     */
+    public static int chainBits(int activationBits, int weightBits, int pes) {
+        return activationBits + weightBits + adderTreeStages(pes);
     }
 
     public static int adderTreeStages(int n) {
@@ -94,6 +112,11 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
     /** Cycles from the last pixel's address (S0) to its output write, inclusive (docs/rtl.md). */
     public int drainCycles() {
         return adderTreeStages() + 4;
+    }
+
+    /** Cycles a window of {@code slots} kernels per module spends in the shared requantizers. */
+    public int requantizerCycles(int slots) {
+        return (slots + requantizers - 1) / requantizers;
     }
 
     public int codebookEntries() {

@@ -16,8 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * One RCA ({@code lowbit_rca}) streaming random kW-wide strips, back to back without a flush, against a direct 2-D
- * convolution of each strip: every kernel slot's segment end holds the window sum on the cycle right after the
+ * One RCA ({@code lowbit_rca}, its products from {@code lowbit_level_products}, its chain {@code lowbit_chain})
+ * with random codebook levels (including both int8 extremes) and random indexes, streaming random kW-wide strips,
+ * back to back without a flush, against a direct 2-D convolution of each strip: every kernel slot's segment end holds the window sum on the cycle right after the
  * window's last pixel (shifted earlier by the taps after the chunk, for a chunk of a large kernel), so a kernel
  * yields one output every {@code sH·kW} cycles.
  */
@@ -77,7 +78,9 @@ class RcaChainCosimTest {
     /** One RCA run: random kernels for every slot and random strips; checks every valid output. */
     private static final class Case {
         final int kH, kW, sH, rows, r, taps, t0, slots, d;
-        final long[][] w;     // [slot][tap]
+        final long[] levels;  // [codebook entry]
+        final int[][] idx;    // [slot][tap]
+        final long[][] w;     // [slot][tap]: levels[idx]
         final long[][][] px;  // [strip][row][col]
 
         Case(int kH, int kW, int sH, int rows, RcaMapping m, int chunk, SplittableRandom rng) {
@@ -90,10 +93,17 @@ class RcaChainCosimTest {
             this.t0 = m.chunkStart(chunk);
             this.slots = m.slots();
             this.d = kH * kW - t0 - taps;
+            int entries = RtlTools.preset().codebookEntries();
+            levels = new long[entries];
+            for (int e = 0; e < entries; e++) {
+                levels[e] = e == 0 ? -128 : e == 1 ? 127 : rng.nextInt(-128, 128);
+            }
+            idx = new int[slots][kH * kW];
             w = new long[slots][kH * kW];
-            for (long[] k : w) {
-                for (int t = 0; t < k.length; t++) {
-                    k[t] = rng.nextInt(-128, 128);
+            for (int s = 0; s < slots; s++) {
+                for (int t = 0; t < kH * kW; t++) {
+                    idx[s][t] = rng.nextInt(entries);
+                    w[s][t] = levels[idx[s][t]];
                 }
             }
             px = new long[STRIPS][r][kW];
@@ -122,9 +132,12 @@ class RcaChainCosimTest {
             StringBuilder in = new StringBuilder();
             int n = STRIPS * r * kW;
             in.append(taps).append(' ').append(k).append(' ').append(n).append('\n');
+            for (long level : levels) {
+                in.append(level).append('\n');
+            }
             for (int word = 0; word < k; word++) {
                 int pe = k - 1 - word; // a shift chain: the first word ends at the far PE
-                in.append(w[pe / taps][t0 + pe % taps]).append('\n');
+                in.append(idx[pe / taps][t0 + pe % taps]).append('\n');
             }
             for (long[][] strip : px) {
                 for (long[] row : strip) {

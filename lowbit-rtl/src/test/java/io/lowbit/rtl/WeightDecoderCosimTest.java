@@ -19,8 +19,8 @@ class WeightDecoderCosimTest {
     @ValueSource(ints = {2, 4})
     void everyIndexSelectsItsLevel(int indexBits, @TempDir Path work) throws IOException {
         RtlParameters preset = RtlTools.preset();
-        RtlParameters p = new RtlParameters("decoder-b" + indexBits, 1, 1, preset.pes(), 8, 8, indexBits, 32, 64, 2, 2,
-                2, 2, 2);
+        RtlParameters p = new RtlParameters("decoder-b" + indexBits, 1, 1, preset.pes(), 8, 8, indexBits, 32,
+                preset.pes(), 64, 2, 2, 2, 2, 2);
         Path exe = RtlTools.verilator().build(RtlTools.generate(p, "decoder-b" + indexBits), "tb_decoder");
         SplittableRandom rng = new SplittableRandom(indexBits);
         int n = 1 << indexBits;

@@ -27,20 +27,32 @@ import java.util.regex.Pattern;
  * @param dma             DRAM transfer model
  * @param dataflow        RCA dataflow; {@code strip} (the paper) when absent
  * @param lineBufferWidth line-buffer dataflow only: the widest padded input row the partial-sum line buffers hold
+ * @param requantizersPerModule requantizers of a conv module, shared by its kernel slots: a window's {@code slots}
+ *                        outputs leave in {@code ⌈slots/R⌉} cycles; {@code pesPerRca} (one per slot) when absent
  */
 @JsonPropertyOrder({"name", "description", "convModules", "rcasPerModule", "pesPerRca", "activationBits", "weightBits",
-    "accumulatorBits", "weightDecoder", "requantizer", "buffers", "clockMHz", "dma", "dataflow", "lineBufferWidth"})
+    "accumulatorBits", "weightDecoder", "requantizer", "buffers", "clockMHz", "dma", "dataflow", "lineBufferWidth",
+    "requantizersPerModule"})
 public record AcceleratorConfig(String name, String description, int convModules, int rcasPerModule, int pesPerRca,
         int activationBits, int weightBits, int accumulatorBits, WeightDecoder weightDecoder,
         RequantizerKind requantizer, BufferSizes buffers, double clockMHz, DmaConfig dma, Dataflow dataflow,
-        int lineBufferWidth) {
+        int lineBufferWidth, int requantizersPerModule) {
 
     /** A strip-dataflow design (the paper's). */
     public AcceleratorConfig(String name, String description, int convModules, int rcasPerModule, int pesPerRca,
             int activationBits, int weightBits, int accumulatorBits, WeightDecoder weightDecoder,
             RequantizerKind requantizer, BufferSizes buffers, double clockMHz, DmaConfig dma) {
         this(name, description, convModules, rcasPerModule, pesPerRca, activationBits, weightBits, accumulatorBits,
-                weightDecoder, requantizer, buffers, clockMHz, dma, Dataflow.STRIP, 0);
+                weightDecoder, requantizer, buffers, clockMHz, dma, Dataflow.STRIP, 0, 0);
+    }
+
+    /** A design with one requantizer per kernel slot. */
+    public AcceleratorConfig(String name, String description, int convModules, int rcasPerModule, int pesPerRca,
+            int activationBits, int weightBits, int accumulatorBits, WeightDecoder weightDecoder,
+            RequantizerKind requantizer, BufferSizes buffers, double clockMHz, DmaConfig dma, Dataflow dataflow,
+            int lineBufferWidth) {
+        this(name, description, convModules, rcasPerModule, pesPerRca, activationBits, weightBits, accumulatorBits,
+                weightDecoder, requantizer, buffers, clockMHz, dma, dataflow, lineBufferWidth, 0);
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
@@ -69,6 +81,11 @@ public record AcceleratorConfig(String name, String description, int convModules
             InvalidConfigException.require(lineBufferWidth == 0, "lineBufferWidth belongs to the line-buffer"
                     + " dataflow (\"dataflow\": \"line-buffer\")");
         }
+        // absent (0): one requantizer per kernel slot, so no window ever waits for one
+        requantizersPerModule = requantizersPerModule == 0 ? pesPerRca : requantizersPerModule;
+        InvalidConfigException.inRange(requantizersPerModule, 1, pesPerRca, "requantizersPerModule");
+        InvalidConfigException.require(dataflow == Dataflow.STRIP || requantizersPerModule == pesPerRca,
+                "requantizersPerModule < pesPerRca is modelled for the strip dataflow only");
     }
 
     /** PEs of the whole conv unit: the peak multiply-accumulates per cycle. */
@@ -93,6 +110,14 @@ public record AcceleratorConfig(String name, String description, int convModules
     @JsonIgnore
     public int psumEntriesPerModule() {
         return buffers.psumBytesPerModule() / accumulatorBytes();
+    }
+
+    /**
+     * Cycles a window of {@code slots} kernels per module needs in the requantizers: {@code ⌈slots/R⌉}. Windows of
+     * a requantizing pass are issued at least this far apart.
+     */
+    public int requantizerCycles(int slots) {
+        return (slots + requantizersPerModule - 1) / requantizersPerModule;
     }
 
     /** Adder-tree stages after the RCAs of a module: {@code ⌈log2 Pi⌉}. */

@@ -15,7 +15,11 @@ import java.util.List;
  * its PEs; each conv pass first preloads its kernels into the PEs' shadow weight registers (one PE per cycle per RCA,
  * overlapping the previous pass's stream), then streams {@code W_out·kW·((rows − 1)·s + kH)} input pixels, one per
  * cycle (a DRAM-resident input's rows must have arrived in their half of the input buffer); its partial sums leave the pipeline {@code taps + ⌈log2 Pi⌉ + 1 (+2 when it requantizes)} cycles after its
- * last input. A layer starts after the previous one's last output is written (the buffers swap per layer). Timing
+ * last input. A pass that requantizes (the last over its output channels) sends each window's {@code slots}
+ * outputs per module through {@code R} shared requantizers in {@code q = ⌈slots/R⌉} cycles
+ * ({@link RequantizerSpacing}): its windows are issued at least {@code q} cycles apart (bubbles in the stream,
+ * counted as stall) and its last window's outputs are written {@code q − 1} cycles later than one requantizer per
+ * slot would. A layer starts after the previous one's last output is written (the buffers swap per layer). Timing
  * does not depend on the data: the design does not skip zero weights.
  */
 public final class ScheduleTimer {
@@ -77,6 +81,7 @@ public final class ScheduleTimer {
         private long unitFree;
         private long preloadFree;
         private long lastPassStart;
+        private long requantizerFree;
         private long prevLayerEnd;
         private long inputLoadCycles;
         private long outputStoreCycles;
@@ -164,20 +169,38 @@ public final class ScheduleTimer {
             if (cp.inputSlot() >= 0) {
                 s = Math.max(s, rowsReady[cp.inputSlot()]);
             }
-            stall += s - ideal;
+            int q = cp.last() ? config.requantizerCycles(m.slots()) : 1;
+            RequantizerSpacing spacing = q > 1 ? new RequantizerSpacing(plan, cp.rows(), taps, chunkOffset(m,
+                    cp.chunk()), q) : null;
+            if (spacing != null && spacing.firstWindowOffset() == 0) {
+                s = Math.max(s, requantizerFree); // the first pixel is such a window: the pass waits to start
+            }
             if (start < 0) {
                 start = s;
             }
             long cycles = passStreamCycles(plan, cp.rows(), config.dataflow());
+            long bubbles = 0;
+            long latency = taps + config.adderTreeStages() + PSUM_STAGES + (cp.last() ? REQUANTIZE_STAGES : 0);
+            if (spacing != null) {
+                long lastWindow = spacing.issue(s, requantizerFree);
+                bubbles = spacing.bubbles();
+                requantizerFree = lastWindow + q;
+                end = Math.max(end, lastWindow + 1 + latency + q - 1);
+            }
+            stall += s - ideal + bubbles;
             stream += cycles;
-            unitFree = s + cycles;
+            unitFree = s + cycles + bubbles;
             lastPassStart = s;
             if (cp.inputSlot() >= 0) {
                 slotFree[cp.inputSlot()] = Math.max(slotFree[cp.inputSlot()], unitFree);
             }
-            long latency = taps + config.adderTreeStages() + PSUM_STAGES + (cp.last() ? REQUANTIZE_STAGES : 0);
             end = Math.max(end, unitFree + latency);
             passes++;
+        }
+
+        /** Taps of the kernel after chunk {@code c}: its partial window ends that many pixels early. */
+        private static int chunkOffset(RcaMapping m, int c) {
+            return m.taps() - m.chunkStart(c) - m.chunkTaps(c);
         }
 
         private void enter(String layer) {

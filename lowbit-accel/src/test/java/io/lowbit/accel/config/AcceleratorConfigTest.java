@@ -70,6 +70,25 @@ class AcceleratorConfigTest {
     }
 
     @Test
+    void requantizersDefaultToOnePerSlotAndAreBounded() {
+        AcceleratorConfig paper = AcceleratorConfigs.pynqZ2ClipQ();
+        assertEquals(5, paper.requantizersPerModule());
+        assertEquals(5, paper.requantizerCycles(25)); // a 1×1 window: 25 slots through 5 requantizers
+        assertEquals(1, paper.requantizerCycles(2));  // 3×3: 2 slots
+        String good = AcceleratorConfigs.toJson(paper);
+        AcceleratorConfig absent = AcceleratorConfigs.parse(good.replaceAll(",\\s*\"requantizersPerModule\"\\s*:\\s*5",
+                ""), "absent");
+        assertEquals(25, absent.requantizersPerModule());
+        assertEquals(1, absent.requantizerCycles(25));
+        assertEquals(25, AcceleratorConfigs.preset("pynq-z2-clipq-linebuffer").requantizersPerModule());
+        assertMessage(good.replace("\"requantizersPerModule\" : 5", "\"requantizersPerModule\" : 26"),
+                "requantizersPerModule = 26");
+        String lineBuffer = AcceleratorConfigs.toJson(AcceleratorConfigs.preset("pynq-z2-clipq-linebuffer"));
+        assertMessage(lineBuffer.replace("\"requantizersPerModule\" : 25", "\"requantizersPerModule\" : 5"),
+                "strip dataflow only");
+    }
+
+    @Test
     void unknownPresetAndHugeFileAreRejected(@TempDir Path dir) throws Exception {
         var e = assertThrows(InvalidConfigException.class, () -> AcceleratorConfigs.resolve("pynq-z3"));
         assertTrue(e.getMessage().contains("pynq-z2-clipq"), e.getMessage());

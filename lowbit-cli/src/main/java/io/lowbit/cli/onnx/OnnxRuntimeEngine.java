@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * ONNX Runtime (Java, CPU) running a model's exact integer ONNX form ({@link IntegerOnnxExport}): an engine written
- * by others that must give the lowbit engines' outputs bit for bit. Only the model output is observable, so
+ * by others that must give the lowbit engines' outputs bit for bit. (With {@link IntegerOnnxExport.Form#QLINEAR} it
+ * runs ONNX Runtime's QLinearConv path instead, which only approximates them; {@code name()} says which.) Only the model output is observable, so
  * {@code run} accepts {@link NodeObserver#NONE} only. Sessions are cached per model (by identity); close the engine
  * to free them.
  */
@@ -28,24 +29,29 @@ public final class OnnxRuntimeEngine implements IntegerEngine, AutoCloseable {
 
     private final OrtSessions sessions;
     private final int batchSize;
+    private final IntegerOnnxExport.Form form;
 
     /** @param threads ONNX Runtime intra-op threads; 0 lets it choose (one per core) */
     public OnnxRuntimeEngine(int threads) {
-        this(threads, BATCH);
+        this(threads, BATCH, IntegerOnnxExport.Form.EXACT);
     }
 
-    /** @param batchSize images per ONNX Runtime call, ≥ 1 */
-    public OnnxRuntimeEngine(int threads, int batchSize) {
+    /**
+     * @param batchSize images per ONNX Runtime call, ≥ 1
+     * @param form      the exact form (bit-exact) or the QLinearConv form (ONNX Runtime's int8 path; close, not equal)
+     */
+    public OnnxRuntimeEngine(int threads, int batchSize, IntegerOnnxExport.Form form) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
         }
-        this.sessions = new OrtSessions(threads, model -> IntegerOnnxExport.export(model, "lowbit"));
+        this.sessions = new OrtSessions(threads, model -> IntegerOnnxExport.export(model, form, "lowbit"));
         this.batchSize = batchSize;
+        this.form = form;
     }
 
     @Override
     public String name() {
-        return "onnxruntime";
+        return form == IntegerOnnxExport.Form.EXACT ? "onnxruntime" : "onnxruntime-qlinear";
     }
 
     @Override

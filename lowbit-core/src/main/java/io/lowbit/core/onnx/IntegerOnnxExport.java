@@ -45,7 +45,20 @@ public final class IntegerOnnxExport {
     private static final int OFFSET = 128;
     private static final long[] SCALAR = new long[0];
 
+    /** Which ONNX operators carry the convolutions. */
+    public enum Form {
+        /** {@code ConvInteger} plus integer requantization: bit-exact (§1 of docs/onnx.md). */
+        EXACT,
+        /**
+         * {@code QLinearConv} (ONNX's QOperator form, ONNX Runtime's fast int8 path) wherever a conv has one input
+         * zero-point and a requantized output; its requantization rounds with float scales, half to even, so the
+         * result is close to, not equal to, the integer model (§4 of docs/onnx.md). Everything else as in EXACT.
+         */
+        QLINEAR
+    }
+
     private final IntegerModel model;
+    private final Form form;
     private final OnnxGraph g = new OnnxGraph();
     private final Map<String, Value> values = new HashMap<>();
 
@@ -64,8 +77,9 @@ public final class IntegerOnnxExport {
         }
     }
 
-    private IntegerOnnxExport(IntegerModel model) {
+    private IntegerOnnxExport(IntegerModel model, Form form) {
         this.model = Objects.requireNonNull(model, "model");
+        this.form = Objects.requireNonNull(form, "form");
     }
 
     /**
@@ -75,16 +89,22 @@ public final class IntegerOnnxExport {
      *                             integer operators do not take); the message names it
      */
     public static byte[] export(IntegerModel model, String producerVersion) {
-        IntegerOnnxExport e = new IntegerOnnxExport(model);
+        return export(model, Form.EXACT, producerVersion);
+    }
+
+    /** The ONNX {@code ModelProto} bytes of {@code model} in {@code form}. */
+    public static byte[] export(IntegerModel model, Form form, String producerVersion) {
+        IntegerOnnxExport e = new IntegerOnnxExport(model, form);
         e.build();
         return e.g.toModel(model.metadata().name(), producerVersion, "lowbit integer model " + model.metadata().name()
-                + ", fingerprint " + model.fingerprint() + "; exact integer form, docs/onnx.md");
+                + ", fingerprint " + model.fingerprint() + "; " + (form == Form.EXACT ? "exact integer form"
+                        : "QOperator form (QLinearConv), not bit-exact") + ", docs/onnx.md");
     }
 
     /** Whether every node of {@code model} has an ONNX form ({@link #export} would not throw). */
     public static String unsupportedReason(IntegerModel model) {
         try {
-            new IntegerOnnxExport(model).build();
+            new IntegerOnnxExport(model, Form.EXACT).build();
             return null;
         } catch (OnnxExportException e) {
             return e.getMessage();
@@ -174,6 +194,10 @@ public final class IntegerOnnxExport {
         int outW = out.shape().width();
         requireExactAccumulator(node, (long) inPerGroup * kH * kW);
         int off = values.get(node.input()).off();
+        if (form == Form.QLINEAR && !in.hasPerChannelZeroPoints() && !(op.outputStage()
+                instanceof OutputStage.Accumulator) && op.outputStage().outputType().type().bits() <= 8) {
+            return qlinearConv(node, op, x, in, off);
+        }
         int[] wu = new int[ws.elementCount()];
         for (int i = 0; i < wu.length; i++) {
             wu[i] = op.weights().code(i) + OFFSET;
@@ -210,6 +234,67 @@ public final class IntegerOnnxExport {
         String accumulator = g.op("Add", wide(acc, node.id() + "_sum64"), g.int64(node.id() + "_b", dims, constant))
                 .out(node.id() + "_acc");
         return outputStage(node, op.outputStage(), accumulator, new long[] {1, outC, 1, 1}, outC);
+    }
+
+    /**
+     * QLinearConv: int8 weights with per-channel scales {@code S_w[o] = M[o]·S_out/S_in}, the int32 bias, uint8 input
+     * and output with zero-points {@code Z + off}; ONNX Runtime requantizes with the float {@code S_in·S_w[o]/S_out}
+     * and rounds half to even. FLOOR layers (CLIP-Q) get {@code 2^(s−1)} subtracted from the bias, so that rounding
+     * to nearest floors except at exact multiples of {@code 2^s}. Then a Clip to the layer's clamp range.
+     */
+    private Value qlinearConv(Node node, Conv2d op, String x, TensorInfo in, int off) {
+        String id = node.id();
+        Window w = op.window();
+        Shape ws = op.weights().shape();
+        int outC = ws.dim(0);
+        TensorInfo out = node.output();
+        double sIn = in.scale(0);
+        double sOut = out.scale(0);
+        float[] wScale = new float[outC];
+        int[] bias = new int[outC];
+        OutputClamp clamp;
+        if (op.outputStage() instanceof OutputStage.Requantize r) {
+            var q = r.requantizer();
+            clamp = q.output();
+            for (int o = 0; o < outC; o++) {
+                wScale[o] = (float) (q.multiplier(o).toScale() * sOut / sIn);
+                bias[o] = floorBias(op.bias().get(o), q.rounding(), q.multiplier(o).totalRightShift(), q.multiplier(o)
+                        .multiplierQ31());
+            }
+        } else {
+            var q = ((OutputStage.Shift) op.outputStage()).shift();
+            clamp = q.output();
+            for (int o = 0; o < outC; o++) {
+                wScale[o] = (float) (Math.scalb(1.0, -q.rightShift()) * sOut / sIn);
+                bias[o] = floorBias(op.bias().get(o), q.rounding(), q.rightShift(), 1);
+            }
+        }
+        int[] codes = new int[ws.elementCount()];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = op.weights().code(i);
+        }
+        Value result = new Value(id, clamp.type());
+        int outOff = result.off();
+        String y = g.op("QLinearConv", x, g.float32(id + "_xs", SCALAR, (float) sIn),
+                g.scalar(id + "_xz", ElementType.UINT8, in.zeroPoint(0) + off),
+                g.int8(id + "_w", new long[] {outC, ws.dim(1), w.kernelH(), w.kernelW()}, codes),
+                g.float32(id + "_ws", new long[] {outC}, wScale), g.int8(id + "_wz", new long[] {outC},
+                        new int[outC]), g.float32(id + "_ys", SCALAR, (float) sOut),
+                g.scalar(id + "_yz", ElementType.UINT8, clamp.zeroPoint() + outOff),
+                g.int32(id + "_b", new long[] {outC}, bias)).attr("group", (long) op.groups())
+                .attr("kernel_shape", kernel(w)).attr("strides", strides(w)).attr("pads", pads(w))
+                .attr("dilations", new long[] {1, 1}).out(id + "_q");
+        return new Value(g.op("Clip", y, g.scalar(id + "_lo", ElementType.UINT8, clamp.lo() + outOff),
+                g.scalar(id + "_hi", ElementType.UINT8, clamp.hi() + outOff)).out(id), clamp.type());
+    }
+
+    /** The bias that turns round-half-even into (almost) FLOOR: {@code bias − 2^(s−1)/M0} on the accumulator grid. */
+    private static int floorBias(int bias, Rounding rounding, int shift, long m0) {
+        if (rounding != Rounding.FLOOR || shift == 0) {
+            return bias;
+        }
+        long half = Math.round(Math.scalb(1.0, shift - 1) / m0);
+        return (int) Math.max(Integer.MIN_VALUE, bias - half);
     }
 
     // §4 for linear layers: MatMulInteger subtracts both zero-points itself (no padding to worry about).

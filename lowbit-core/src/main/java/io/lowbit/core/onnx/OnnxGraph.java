@@ -116,6 +116,18 @@ public final class OnnxGraph {
         return initializer(prefix, ElementType.UINT8, dims, b);
     }
 
+    /** An int8 constant; every value in [−128, 127]. */
+    public String int8(String prefix, long[] dims, int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < -128 || values[i] > 127) {
+                throw new IllegalArgumentException("int8 constant " + prefix + "[" + i + "] = " + values[i]);
+            }
+            b[i] = (byte) values[i];
+        }
+        return initializer(prefix, ElementType.INT8, dims, b);
+    }
+
     /** A float constant. */
     public String float32(String prefix, long[] dims, float... values) {
         ByteBuffer b = buffer(values.length, 4);

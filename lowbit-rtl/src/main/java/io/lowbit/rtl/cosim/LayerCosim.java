@@ -102,7 +102,8 @@ public final class LayerCosim {
             }
             LayerTiming sim = standaloneTiming(program, plan, passes);
             return new LayerCosimResult(layerId, expected.length, mismatches, first, passes.size(), cycles, sim,
-                    images.firstPreloadCycles(), parameters.drainCycles(), images.lastPassTaps() - 1,
+                    images.firstPreloadCycles(), parameters.drainCycles() + images.lastPassRequantizerTail(),
+                    images.lastPassTaps() - 1,
                     buildMillis, run.millis());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -13,7 +13,8 @@ import io.lowbit.accel.sim.LayerTiming;
  * @param rtl               the RTL's cycle counters
  * @param simulator         {@code ScheduleTimer}'s timing of the layer run alone (weights in the bank, preloaded)
  * @param firstPreload      {@code slots·T} of the first pass: the RTL exposes it (nothing runs before the layer)
- * @param expectedRtlDrain  the RTL's drain by construction: {@code ⌈log2 Pi⌉ + 4} (docs/rtl.md)
+ * @param expectedRtlDrain  the RTL's drain by construction: {@code ⌈log2 Pi⌉ + 4}, plus the last window's extra
+ *                          requantizer cycles ({@link LayerImages#lastPassRequantizerTail()}, docs/rtl.md)
  * @param simulatorDrainExcess  {@code simulator drain − RTL drain = taps − 1}: the simulator's chain latency
  *                          ({@code taps}) which a transposed-FIR chain does not have, minus the RTL's feature-map
  *                          read cycle which the simulator does not count

@@ -231,6 +231,21 @@ public final class LayerImages {
         return plan.mapping().slots() * plan.mapping().chunkTaps(passes.get(0).chunk());
     }
 
+    /**
+     * Cycles the last output write comes after the last pixel's own write slot: a requantizing last pass's last
+     * window needs {@code q = ⌈slots/R⌉} cycles in the shared requantizers and ends {@code d} pixels (the taps
+     * after its chunk) before the pass: {@code max(0, q − 1 − d)}.
+     */
+    public int lastPassRequantizerTail() {
+        Instruction.ConvPass last = passes.get(passes.size() - 1);
+        if (!last.last()) {
+            return 0;
+        }
+        var m = plan.mapping();
+        int d = m.taps() - m.chunkStart(last.chunk()) - m.chunkTaps(last.chunk());
+        return Math.max(0, p.requantizerCycles(m.slots()) - 1 - d);
+    }
+
     /** Taps of the last pass's chunk (the simulator's chain latency in its drain). */
     public int lastPassTaps() {
         return plan.mapping().chunkTaps(passes.get(passes.size() - 1).chunk());

@@ -19,9 +19,9 @@ import java.util.List;
 public final class YosysSynth {
 
     public static final String CONV_UNIT = "lowbit_conv_unit";
-    private static final List<String> CONV_UNIT_FILES = List.of("lowbit_pe.v", "lowbit_weight_decoder.v",
-            "lowbit_shift_requant.v", "lowbit_adder_tree.v", "lowbit_delay.v", "lowbit_rca.v",
-            "lowbit_conv_module.v", "lowbit_conv_unit.v");
+    private static final List<String> CONV_UNIT_FILES = List.of("lowbit_weight_decoder.v",
+            "lowbit_level_products.v", "lowbit_pe.v", "lowbit_shift_requant.v", "lowbit_adder_tree.v",
+            "lowbit_delay.v", "lowbit_rca.v", "lowbit_chain.v", "lowbit_conv_module.v", "lowbit_conv_unit.v");
 
     private final ExternalTool yosys;
 
@@ -46,7 +46,7 @@ public final class YosysSynth {
                     + "hierarchy -top " + CONV_UNIT + " -chparam PO " + p.po() + " -chparam PI " + p.pi()
                     + " -chparam PES " + p.pes() + " -chparam AW " + p.activationBits() + " -chparam WW "
                     + p.weightBits() + " -chparam IB " + p.indexBits() + " -chparam ACCW " + p.accumulatorBits()
-                    + " -chparam PSUM_ENTRIES " + p.psumEntries() + "\n"
+                    + " -chparam RQ " + p.requantizers() + " -chparam PSUM_ENTRIES " + p.psumEntries() + "\n"
                     + "synth_xilinx -family " + family + " -top " + CONV_UNIT + " -flatten -noiopad"
                     + (dsp ? "" : " -nodsp") + "\n"
                     + "tee -o stat.txt stat\n";

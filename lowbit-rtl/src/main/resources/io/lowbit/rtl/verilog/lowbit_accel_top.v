@@ -1,7 +1,8 @@
 // Accelerator top for one layer: CSRs (layer descriptor), instruction memory, weight-index and bias memories
 // (one bank), the input feature map (word = PI channels of one pixel, address (c/PI*H + y)*W + x) and the output
 // feature map (word = PO*PES lanes, output channel outStart + s*PO + m on lane s*PO + m, address
-// (og*H_out + y)*W_out + x with og = outStart / (PO*slots)), the controller and the conv unit.
+// (og*H_out + y)*W_out + x with og = outStart / (PO*slots); a window's lanes are written in ceil(slots/RQ)
+// byte-enabled batches), the controller and the conv unit.
 // The host writes every memory through the host_* port (host_sel picks the memory) and reads the output map.
 // CSR words: 0 H_in, 1 W_in, 2 W_out, 3 kH, 4 kW, 5 sH, 6 sW, 7 padLeft, 8 n_instr, 9 Z_in, 10 in_signed,
 //            11 shift, 12 half_up, 13 Z_out, 14 lo, 15 hi, 16 + e: codebook entry e.
@@ -13,6 +14,7 @@ module lowbit_accel_top #(
     parameter integer WW           = 8,
     parameter integer IB           = 2,
     parameter integer ACCW         = 32,
+    parameter integer RQ           = 25,     // requantizers per conv module
     parameter integer PSUM_ENTRIES = 4096,
     parameter integer IMEM_DEPTH   = 1024,
     parameter integer WMEM_DEPTH   = 4096,
@@ -97,7 +99,7 @@ module lowbit_accel_top #(
     wire [OUT_AW-1:0]  oa_s1;
 
     lowbit_controller #(.TW(TW), .PA_W(PA_W), .IMEM_AW(IMEM_AW), .WMEM_AW(WMEM_AW),
-        .BMEM_AW(BMEM_AW), .FM_AW(FM_AW), .OUT_AW(OUT_AW), .DRAIN(DRAIN)) u_ctrl (
+        .BMEM_AW(BMEM_AW), .FM_AW(FM_AW), .OUT_AW(OUT_AW), .DRAIN(DRAIN), .PES(PES), .RQ(RQ)) u_ctrl (
         .clk(clk), .rst(rst), .start(start), .busy(busy), .done(done),
         .h_in(csr[0][15:0]), .w_in(csr[1][15:0]), .w_out(csr[2][15:0]), .k_h(csr[3][7:0]), .k_w(csr[4][7:0]),
         .s_h(csr[5][7:0]), .s_w(csr[6][7:0]), .pad_left(csr[7][7:0]), .n_instr(csr[8][15:0]),
@@ -122,7 +124,7 @@ module lowbit_accel_top #(
     wire [OUT_AW-1:0]  out_addr;
     wire [PO*PES-1:0]  out_be;
     wire [OUT_W-1:0]   out_data;
-    lowbit_conv_unit #(.PO(PO), .PI(PI), .PES(PES), .AW(AW), .WW(WW), .IB(IB), .ACCW(ACCW),
+    lowbit_conv_unit #(.PO(PO), .PI(PI), .PES(PES), .AW(AW), .WW(WW), .IB(IB), .ACCW(ACCW), .RQ(RQ),
         .PSUM_ENTRIES(PSUM_ENTRIES), .OUT_AW(OUT_AW), .TW(TW), .PA_W(PA_W)) u_conv (
         .clk(clk), .codebook(codebook), .z_in(csr[9][AW+1:0]), .in_signed(csr[10][0]), .rq_shift(csr[11][4:0]),
         .rq_half_up(csr[12][0]), .rq_zero_point(csr[13][AW+1:0]), .rq_lo(csr[14][AW+1:0]),

@@ -5,7 +5,10 @@
 //  * stream engine: for each output column a kW-wide strip of R = (rows-1)*sH + kH input rows, one pixel per
 //    cycle, passes back to back; a pass starts once its preload is complete (else: stall cycles);
 //  * tags: a window ends at a pixel whose "virtual" strip position (position + d, d = taps after the chunk) is
-//    the last column of a row r >= kH-1 with (r - kH + 1) % sH == 0.
+//    the last column of a row r >= kH-1 with (r - kH + 1) % sH == 0;
+//  * requantizer spacing: a window of a last pass leaves its module through RQ requantizers in q = ceil(slots/RQ)
+//    cycles, so the next such window is issued q cycles after it at the earliest (a bubble in the stream, or a
+//    later pass start when a pass's first pixel is such a window; ScheduleTimer models both as stall cycles).
 // Instruction (256 bits, 32-bit word k at [32k +: 32]):
 //   w0: [0] first, [1] last, [15:8] T (chunk taps), [23:16] slots, [31:24] in_count
 //   w1: [15:0] out_count, [23:16] d_row, [31:24] d_col      (d = kH*kW - chunkStart - T, in strip rows/cols)
@@ -20,7 +23,9 @@ module lowbit_controller #(
     parameter integer BMEM_AW = 10,
     parameter integer FM_AW  = 16,
     parameter integer OUT_AW = 16,
-    parameter integer DRAIN  = 6      // cycles from the last pixel's S0 to its output write, inclusive of the write
+    parameter integer DRAIN  = 6,     // cycles from the last pixel's S0 to its output write, inclusive of the write
+    parameter integer PES    = 25,    // slots of a pass are <= PES
+    parameter integer RQ     = 25     // requantizers per module
 ) (
     input  wire                clk,
     input  wire                rst,
@@ -67,6 +72,7 @@ module lowbit_controller #(
     output reg  [31:0]         stall_cycles
 );
     localparam [1:0] IDLE = 2'd0, RUN = 2'd1, DRAIN_S = 2'd2;
+    localparam [15:0] DRAIN16 = DRAIN[15:0];
     reg [1:0] state;
     reg [7:0] drain_cnt;
     assign busy = state != IDLE;
@@ -91,6 +97,8 @@ module lowbit_controller #(
     wire [15:0] next_idx = pl_idx + 16'd1;
     assign imem_addr = state == IDLE ? {IMEM_AW{1'b0}} : next_idx[IMEM_AW-1:0];
     wire [15:0] k_of_next = {8'b0, iw0[23:16]} * {8'b0, iw0[15:8]};
+    // the first pixel of requantizing pass pl_* ends a window (d = kH*kW - 1: the chunk is one tap, a 1x1 kernel)
+    wire        pl_first_win = pw0[1] && pw1[23:16] == k_h - 8'd1 && pw1[31:24] == k_w - 8'd1;
 
     // ---- stream engine: the instruction in st_* ---------------------------------------------------------------
     reg         st_active, st_first_px;
@@ -104,6 +112,10 @@ module lowbit_controller #(
     reg [PA_W-1:0] pa;
     reg signed [31:0] y, x0, row_addr;
     reg [31:0]  oa_strip, oa;
+    reg [TW-1:0] st_q;          // requantizer batches of a window: ceil(slots / RQ)
+    // cycles until the last output write of the last requantizing window issued (0: none pending); a further
+    // such window may issue once rq_tail <= DRAIN, i.e. q cycles after the previous one
+    reg [15:0]  rq_tail;
 
     wire signed [31:0] x      = x0 + {16'b0, j};
     wire        in_bounds     = y >= 0 && y < $signed({16'b0, h_in}) && x >= 0 && x < $signed({16'b0, w_in});
@@ -113,15 +125,30 @@ module lowbit_controller #(
     assign fm_addr            = fm_a[FM_AW-1:0];
     wire        kw_end        = j == {8'b0, k_w} - 16'd1;
     wire        strip_end     = kw_end && r == st_r_len - 16'd1;
-    wire        last_px       = st_active && strip_end && ox == w_out - 16'd1;
     wire        vout          = st_active && vj == {8'b0, k_w} - 16'd1 && vr == nv && ry < st_rows;
+    wire        rq_window     = vout && st_last;
+    wire        hold          = rq_window && rq_tail > DRAIN16;   // the requantizers are busy: a bubble
+    wire        issue         = st_active && !hold;
+    wire        last_px       = issue && strip_end && ox == w_out - 16'd1;
+    // a pass's first pixel is never held (go waits instead), so load coincides with the preload's last shift
     assign load      = st_active && st_first_px;
     assign taps_next = st_taps;
 
     // a pass starts on the next cycle if the unit is free then and the preload completes by this edge
     wire free_next = !st_active || last_px;
     wire pl_ready  = pl_valid && (pl_cnt == pl_k || (pl_cnt + 16'd1 == pl_k && pl_issue));
-    wire go        = state == RUN && free_next && pl_ready;
+    wire [15:0] rq_tail_next = (issue && rq_window) ? DRAIN16 + {{(16-TW){1'b0}}, st_q} - 16'd1
+                             : (rq_tail != 16'd0 ? rq_tail - 16'd1 : 16'd0);
+    wire rq_ready  = !pl_first_win || rq_tail_next <= DRAIN16;
+    wire go        = state == RUN && free_next && pl_ready && rq_ready;
+    // ceil(slots / RQ) of the next pass, without a divider
+    reg [TW-1:0] q_of_next;
+    integer b;
+    always @* begin
+        q_of_next = {TW{1'b0}};
+        for (b = 0; b < PES; b = b + RQ)
+            if ({{(32-TW){1'b0}}, pw0[16 +: TW]} > b) q_of_next = q_of_next + {{(TW-1){1'b0}}, 1'b1};
+    end
 
     always @(posedge clk) begin
         if (rst) begin
@@ -134,7 +161,9 @@ module lowbit_controller #(
             px_s1 <= 1'b0;
             valid_s1 <= 1'b0;
             load_s1 <= 1'b0;
+            rq_tail <= 16'd0;
         end else begin
+            rq_tail <= rq_tail_next;
             done <= 1'b0;
             shift_en <= pl_issue;
             bias_shift <= pl_issue && pl_cnt < {8'b0, pw0[23:16]};
@@ -153,17 +182,17 @@ module lowbit_controller #(
                 end
                 RUN: begin
                     cycles <= cycles + 32'd1;
-                    if (st_active) stream_cycles <= stream_cycles + 32'd1;
+                    if (issue) stream_cycles <= stream_cycles + 32'd1;
                     else stall_cycles <= stall_cycles + 32'd1;
                     if ((last_px || !st_active) && !go && !pl_valid) begin
                         state <= DRAIN_S;
                         drain_cnt <= 8'd1;
                     end
                 end
-                default: begin // DRAIN_S: the last pixel's tags travel to the output write
+                default: begin // DRAIN_S: the last pixel's tags travel to the output write, the last batches leave
                     cycles <= cycles + 32'd1;
                     drain_cnt <= drain_cnt + 8'd1;
-                    if ({24'b0, drain_cnt} == DRAIN) begin
+                    if ({24'b0, drain_cnt} >= DRAIN && rq_tail <= 16'd1) begin
                         state <= IDLE;
                         done <= 1'b1;
                     end
@@ -178,6 +207,7 @@ module lowbit_controller #(
                 st_last <= pw0[1];
                 st_taps <= pw0[8 +: TW];
                 st_slots <= pw0[16 +: TW];
+                st_q <= q_of_next;
                 st_in_count <= pw0[24 +: TW+1];
                 st_out_count <= pw1[15:0];
                 st_d_row <= pw1[23:16];
@@ -196,7 +226,7 @@ module lowbit_controller #(
                 pl_cnt <= 16'd0;
                 pl_k <= k_of_next;
                 pl_valid <= next_idx < n_instr;
-            end else if (st_active) begin
+            end else if (issue) begin
                 st_first_px <= 1'b0;
                 if (last_px) st_active <= 1'b0;
                 if (vout) pa <= pa + {{(PA_W-1){1'b0}}, 1'b1};
@@ -223,11 +253,11 @@ module lowbit_controller #(
             end
 
             // S1 tags
-            px_s1 <= st_active;
+            px_s1 <= issue;
             in_bounds_s1 <= in_bounds;
             in_count_s1 <= st_in_count;
             load_s1 <= load;
-            valid_s1 <= vout;
+            valid_s1 <= vout && issue;
             first_s1 <= st_first;
             last_s1 <= st_last;
             slots_s1 <= st_slots;

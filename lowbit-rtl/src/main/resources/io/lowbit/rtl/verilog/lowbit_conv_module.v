@@ -1,70 +1,108 @@
-// One conv module (paper Fig. 5): PI RCAs on PI input channels, per kernel slot an adder tree over the RCAs,
-// a partial-sum bank with read-modify-write (bias on the first pass), and a shift requantizer.
+// One conv module (paper Fig. 5): PI RCAs on PI input channels, an adder tree per PE position over the RCAs'
+// products, one PE chain over the position sums, per kernel slot a partial-sum bank with read-modify-write (bias on
+// the first pass), and RQ shift requantizers shared by the slots (docs/rtl.md §1).
 // Stages (a = the cycle the pixel's address is issued, S0):
-//   S0 a         : load (first pixel of a pass) copies the shadow weights/bias into the active registers
-//   S1 a+1       : x (centred) enters the PEs, chain registers update at the end of S1
-//   S2 a+2       : slot s reads its segment end (PE (s+1)*T-1) in every RCA; adder tree, L = $clog2(PI) stages
-//   P  a+2+L     : psum bank s: new = (first ? bias : psum) + tree; written back (read issued in P-1)
-//   P+1          : requantize the new sum (registered)            P+2: y leaves the module
+//   S0 a         : load (first pixel of a pass) copies the shadow weight indexes/bias into the active registers
+//   S1 a+1       : x (centred) -> codebook products -> each PE position's product in every RCA; adder trees over
+//                  the RCAs, L = $clog2(PI) stages
+//   C  a+1+L     : the position sums enter the chain; chain registers update at the end of C
+//   P  a+2+L     : slot s takes the chain at PE (s+1)*T-1; psum bank s: new = (first ? bias : psum) + chain;
+//                  written back (read issued in P-1); a requantizing window (hold_en) holds every slot's new sum
+//   P+1+k        : batch k = slots k*RQ .. k*RQ+RQ-1 of the held sums is requantized (registered)
+//   P+2+k        : y (batch k) leaves the module
 module lowbit_conv_module #(
     parameter integer PI           = 4,
     parameter integer PES          = 25,
     parameter integer AW           = 8,
-    parameter integer DW           = 9,
-    parameter integer WW           = 8,
-    parameter integer ACCW         = 32,
+    parameter integer IB           = 2,
+    parameter integer PW           = 16,   // product bits (lowbit_level_products)
+    parameter integer ACCW         = 32,   // psum bits, > PW + $clog2(PI) + $clog2(PES)
     parameter integer TW           = 5,
+    parameter integer RQ           = 25,   // requantizers
     parameter integer PSUM_ENTRIES = 4096,
     parameter integer PA_W         = 12
 ) (
-    input  wire                 clk,
+    input  wire                        clk,
     // preload (one PE per cycle per RCA; bias: one slot per cycle)
-    input  wire                 shift_en,
-    input  wire [PI*WW-1:0]     shift_w,
-    input  wire                 bias_shift,
-    input  wire [ACCW-1:0]      bias_in,
+    input  wire                        shift_en,
+    input  wire [PI*IB-1:0]            shift_idx,
+    input  wire                        bias_shift,
+    input  wire [ACCW-1:0]             bias_in,
     // S0
-    input  wire                 load,
-    input  wire [TW-1:0]        taps_next,
+    input  wire                        load,
+    input  wire [TW-1:0]               taps_next,
     // S1
-    input  wire                 pe_en,
-    input  wire [PI*DW-1:0]     x,
+    input  wire                        pe_en,
+    input  wire [PI*(1<<IB)*PW-1:0]    prods,
     // P-1 / P
-    input  wire [PA_W-1:0]      ps_raddr,
-    input  wire                 valid_p,
-    input  wire                 first_p,
-    input  wire                 newpass_p,
-    input  wire [TW-1:0]        slots_p,
-    input  wire [PA_W-1:0]      ps_waddr,
+    input  wire [PA_W-1:0]             ps_raddr,
+    input  wire                        valid_p,
+    input  wire                        first_p,
+    input  wire                        newpass_p,
+    input  wire [TW-1:0]               slots_p,
+    input  wire [PA_W-1:0]             ps_waddr,
+    input  wire                        hold_en,    // P: a window of a last pass; its sums go to the requantizers
+    // P+1+k: the batch in the requantizers
+    /* verilator lint_off UNUSEDSIGNAL */ // with RQ = PES every slot has its own requantizer: one batch
+    input  wire [TW-1:0]               rq_batch,
+    /* verilator lint_on UNUSEDSIGNAL */
     // requantizer constants of the layer
-    input  wire [4:0]           rq_shift,
-    input  wire                 rq_half_up,
-    input  wire signed [AW+1:0] rq_zero_point,
-    input  wire signed [AW+1:0] rq_lo,
-    input  wire signed [AW+1:0] rq_hi,
-    // P+2
-    output reg  [PES*AW-1:0]    y
+    input  wire [4:0]                  rq_shift,
+    input  wire                        rq_half_up,
+    input  wire signed [AW+1:0]        rq_zero_point,
+    input  wire signed [AW+1:0]        rq_lo,
+    input  wire signed [AW+1:0]        rq_hi,
+    // P+2+k: requantizer r's output is slot k*RQ + r
+    output reg  [RQ*AW-1:0]            y
 );
-    localparam integer CHAIN_W = PES * ACCW;
+    localparam integer NL = 1 << IB;
+    localparam integer L  = $clog2(PI);
+    localparam integer SW = PW + L;              // a position's sum over the PI RCAs
+    localparam integer CW = SW + $clog2(PES);    // a chain's partial sum: up to PES position sums
 
-    // ---- RCAs -------------------------------------------------------------------------------------------------
-    wire [PI*CHAIN_W-1:0] chains;
-    wire [PI*TW-1:0]      taps_all;
-    genvar i, s;
+    // ---- RCAs: each PE position's product ---------------------------------------------------------------------
+    wire [PI*PES*PW-1:0] products;
+    wire [PI*TW-1:0]     taps_all;
+    genvar i, p, s, r;
     generate
         for (i = 0; i < PI; i = i + 1) begin : g_rca
-            lowbit_rca #(.PES(PES), .DW(DW), .WW(WW), .ACCW(ACCW), .TW(TW)) u_rca (
-                .clk(clk), .shift_en(shift_en), .shift_in(shift_w[i*WW +: WW]), .load(load),
-                .taps(taps_next), .en(pe_en), .x(x[i*DW +: DW]), .chain(chains[i*CHAIN_W +: CHAIN_W]),
+            lowbit_rca #(.PES(PES), .IB(IB), .PW(PW), .TW(TW)) u_rca (
+                .clk(clk), .shift_en(shift_en), .shift_in(shift_idx[i*IB +: IB]), .load(load),
+                .taps(taps_next), .prods(prods[i*NL*PW +: NL*PW]), .products(products[i*PES*PW +: PES*PW]),
                 .taps_q(taps_all[i*TW +: TW]));
         end
     endgenerate
-    /* verilator lint_off UNUSEDSIGNAL */ // every RCA keeps its own copy of T; RCA 0's serves the slot muxes
+    /* verilator lint_off UNUSEDSIGNAL */ // every RCA keeps its own copy of T; RCA 0's serves the chain
     wire [PI*TW-1:0] taps_unused = taps_all;
     /* verilator lint_on UNUSEDSIGNAL */
-    // T of the pixel in S2 (the RCAs switch T at the S0 edge of a pass's first pixel, one cycle before it reaches S1)
-    reg [TW-1:0] taps_s2;
-    always @(posedge clk) taps_s2 <= taps_all[TW-1:0];
+
+    // ---- adder trees: per PE position, the sum over the RCAs (S1 .. C) -----------------------------------------
+    wire [PES*SW-1:0] pos_sum;
+    generate
+        for (p = 0; p < PES; p = p + 1) begin : g_pos
+            wire [PI*SW-1:0] terms;
+            for (i = 0; i < PI; i = i + 1) begin : g_term
+                wire [PW-1:0] v = products[(i*PES + p)*PW +: PW];
+                if (L == 0) begin : g_same
+                    assign terms[i*SW +: SW] = v;
+                end else begin : g_ext
+                    assign terms[i*SW +: SW] = {{L{v[PW-1]}}, v};
+                end
+            end
+            lowbit_adder_tree #(.N(PI), .W(SW)) u_tree (.clk(clk), .in(terms), .sum(pos_sum[p*SW +: SW]));
+        end
+    endgenerate
+
+    // ---- chain (C): T and the pixel's enable travel with the sums (the RCAs switch T at the S0 edge of a pass's
+    // first pixel, one cycle before it reaches S1) -----------------------------------------------------------------
+    wire [TW-1:0] taps_c;
+    wire          en_c;
+    lowbit_delay #(.W(TW + 1), .D(L)) u_d_c (.clk(clk), .in({taps_all[TW-1:0], pe_en}), .out({taps_c, en_c}));
+    wire [PES*CW-1:0] chain;
+    lowbit_chain #(.PES(PES), .SW(SW), .CW(CW), .TW(TW)) u_chain (.clk(clk), .en(en_c), .taps(taps_c),
+        .terms(pos_sum), .chain(chain));
+    reg [TW-1:0] taps_p;    // T of the pixel in P
+    always @(posedge clk) taps_p <= taps_c;
 
     // ---- bias: shadow chain, active (S0) and psum-stage copies --------------------------------------------------
     reg [ACCW-1:0] bias_shadow [0:PES-1];
@@ -86,24 +124,21 @@ module lowbit_conv_module #(
         end
     end
 
-    // ---- per slot: segment-end mux, adder tree, psum bank, requantizer ------------------------------------------
+    // ---- per slot: segment end, psum bank, held sum -------------------------------------------------------------
+    wire [PES*ACCW-1:0] held;
     generate
         for (s = 0; s < PES; s = s + 1) begin : g_slot
             localparam integer DEPTH = PSUM_ENTRIES / (s + 1); // slot s exists only when slots > s: <= ENTRIES/(s+1)
             localparam integer BA_W  = $clog2(DEPTH);           // addresses of a valid write are < DEPTH
-            wire [PI*ACCW-1:0] ends;
-            for (i = 0; i < PI; i = i + 1) begin : g_end
-                reg [ACCW-1:0] e;
-                integer t;
-                always @* begin
-                    e = {ACCW{1'b0}};
-                    for (t = 1; t * (s + 1) <= PES; t = t + 1)
-                        if ({{(32-TW){1'b0}}, taps_s2} == t) e = chains[i*CHAIN_W + ((s+1)*t-1)*ACCW +: ACCW];
-                end
-                assign ends[i*ACCW +: ACCW] = e;
+            // slot s ends at position (s+1)*T-1; a T that leaves no slot s (slots <= s) writes nothing
+            reg [CW-1:0] e;
+            integer t;
+            always @* begin
+                e = chain[s*CW +: CW];
+                for (t = 2; t * (s + 1) <= PES; t = t + 1)
+                    if ({{(32-TW){1'b0}}, taps_p} == t) e = chain[((s+1)*t-1)*CW +: CW];
             end
-            wire [ACCW-1:0] tree;
-            lowbit_adder_tree #(.N(PI), .W(ACCW)) u_tree (.clk(clk), .in(ends), .sum(tree));
+            wire [ACCW-1:0] tree = {{(ACCW-CW){e[CW-1]}}, e};
 
             reg  [ACCW-1:0] bank [0:DEPTH-1];
             reg  [ACCW-1:0] rd;
@@ -112,19 +147,33 @@ module lowbit_conv_module #(
             wire            we = valid_p && ({{(32-TW){1'b0}}, slots_p} > s);
             wire [ACCW-1:0] base = first_p ? (newpass_p ? bias_a[s] : bias_p[s]) : (byp ? byp_data : rd);
             wire [ACCW-1:0] sum_new = base + tree;
+            reg  [ACCW-1:0] h;
             always @(posedge clk) begin
                 if (we) bank[ps_waddr[BA_W-1:0]] <= sum_new;
                 rd       <= bank[ps_raddr[BA_W-1:0]];
                 byp      <= we && ps_raddr == ps_waddr;
                 byp_data <= sum_new;
+                if (hold_en) h <= sum_new;
             end
-            reg  signed [ACCW-1:0] acc_q;
-            wire [AW-1:0]          yq;
-            always @(posedge clk) acc_q <= sum_new;
+            assign held[s*ACCW +: ACCW] = h;
+        end
+    endgenerate
+
+    // ---- requantizers: requantizer r takes slot k*RQ + r in batch k ------------------------------------------------
+    generate
+        for (r = 0; r < RQ; r = r + 1) begin : g_rq
+            reg [ACCW-1:0] acc;
+            integer b;
+            always @* begin
+                acc = held[r*ACCW +: ACCW];
+                for (b = 1; b * RQ + r < PES; b = b + 1)
+                    if ({{(32-TW){1'b0}}, rq_batch} == b) acc = held[(b*RQ + r)*ACCW +: ACCW];
+            end
+            wire [AW-1:0] yq;
             lowbit_shift_requant #(.ACCW(ACCW), .OW(AW)) u_rq (
-                .acc(acc_q), .shift(rq_shift), .half_up(rq_half_up), .zero_point(rq_zero_point), .lo(rq_lo),
+                .acc(acc), .shift(rq_shift), .half_up(rq_half_up), .zero_point(rq_zero_point), .lo(rq_lo),
                 .hi(rq_hi), .y(yq));
-            always @(posedge clk) y[s*AW +: AW] <= yq;
+            always @(posedge clk) y[r*AW +: AW] <= yq;
         end
     endgenerate
 endmodule

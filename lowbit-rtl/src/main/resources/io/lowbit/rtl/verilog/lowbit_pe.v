@@ -1,23 +1,21 @@
-// One processing element of an RCA chain: psum_out <= psum_in + w * x.
-// The chain is a transposed FIR: x is broadcast to every PE, the partial sum moves one PE per cycle, so the
-// product enters the sum the cycle its input arrives (no input delay line). seg_start cuts the chain into
+// One processing element of a module's chain: psum_out <= psum_in + term, where term is the sum over the module's
+// PI RCAs of their products at this PE position (lowbit_rca: each RCA's PE p selects x_i * w_{i,p}; the adder tree
+// sums them). The chain is a transposed FIR: the pixel is broadcast to every PE, the partial sum moves one PE per
+// cycle, so a term enters the sum the cycle its pixel arrives (no input delay line). seg_start cuts the chain into
 // segments (one kernel each): the first PE of a segment starts from 0 instead of its predecessor's sum.
 module lowbit_pe #(
-    parameter integer DW   = 9,   // centred activation x - Z_in (signed)
-    parameter integer WW   = 8,   // decoded weight (signed)
-    parameter integer ACCW = 32   // partial sum
+    parameter integer SW = 18,   // term (signed)
+    parameter integer CW = 23    // partial sum (signed), > SW
 ) (
-    input  wire                   clk,
-    input  wire                   en,
-    input  wire                   seg_start,
-    input  wire signed [DW-1:0]   x,
-    input  wire signed [WW-1:0]   w,
-    input  wire signed [ACCW-1:0] psum_in,
-    output reg  signed [ACCW-1:0] psum_out
+    input  wire          clk,
+    input  wire          en,
+    input  wire          seg_start,
+    input  wire [SW-1:0] term,
+    input  wire [CW-1:0] psum_in,
+    output reg  [CW-1:0] psum_out
 );
-    wire signed [DW+WW-1:0] prod = x * w;
-    wire signed [ACCW-1:0]  prod_ext = {{(ACCW-DW-WW){prod[DW+WW-1]}}, prod};
+    wire [CW-1:0] term_ext = {{(CW-SW){term[SW-1]}}, term};
     always @(posedge clk) begin
-        if (en) psum_out <= (seg_start ? {ACCW{1'b0}} : psum_in) + prod_ext;
+        if (en) psum_out <= (seg_start ? {CW{1'b0}} : psum_in) + term_ext;
     end
 endmodule

@@ -50,16 +50,21 @@ class SyntheticLayerCosimTest {
         assertTrue(r.cyclesAsModelled(), r.summary());
     }
 
-    /** The preset with PO = 2, PI = 3 and a 512-entry psum buffer (forces row tiles). */
+    /**
+     * The preset with PO = 2, PI = 3, a 512-entry psum buffer (forces row tiles) and 4 requantizers per module (a
+     * 1×1 window's 25 slots leave in 7 batches, the last one partial).
+     */
     static AcceleratorConfig smallConfig() {
         String json = AcceleratorConfigs.toJson(AcceleratorConfigs.pynqZ2ClipQ())
                 .replace("\"pynq-z2-clipq\"", "\"small-2x3\"")
                 .replaceAll("\"convModules\"\\s*:\\s*4", "\"convModules\" : 2")
                 .replaceAll("\"rcasPerModule\"\\s*:\\s*4", "\"rcasPerModule\" : 3")
-                .replaceAll("\"psumBytesPerModule\"\\s*:\\s*\\d+", "\"psumBytesPerModule\" : 2048");
+                .replaceAll("\"psumBytesPerModule\"\\s*:\\s*\\d+", "\"psumBytesPerModule\" : 2048")
+                .replaceAll("\"requantizersPerModule\"\\s*:\\s*\\d+", "\"requantizersPerModule\" : 4");
         AcceleratorConfig c = AcceleratorConfigs.parse(json, "small-2x3");
         assertEquals(2, c.convModules());
         assertEquals(3, c.rcasPerModule());
+        assertEquals(4, c.requantizersPerModule());
         return c;
     }
 
