@@ -62,7 +62,7 @@ class CliTest {
     void helpListsTheSubcommands() {
         Run r = lowbit("--help");
         assertEquals(0, r.code());
-        for (String sub : new String[] {"demo", "train", "eval", "export", "size", "sim", "rtl", "report", "search",
+        for (String sub : new String[] {"demo", "train", "eval", "export", "size", "sim", "onnx", "rtl", "dse", "report", "search",
             "bench-train", "bench-engine"}) {
             assertTrue(r.out().contains(sub), sub + " missing from:\n" + r.out());
         }

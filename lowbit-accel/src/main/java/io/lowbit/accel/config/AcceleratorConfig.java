@@ -88,6 +88,24 @@ public record AcceleratorConfig(String name, String description, int convModules
                 "requantizersPerModule < pesPerRca is modelled for the strip dataflow only");
     }
 
+    /**
+     * The same design with another datapath shape and buffers (design-space exploration); everything else (widths,
+     * decoder, clock, DMA) is kept. {@code lineBufferWidth} is ignored for the strip dataflow.
+     */
+    public AcceleratorConfig withDatapath(String newName, int modules, int rcas, int pes, int requantizers,
+            BufferSizes newBuffers, Dataflow newDataflow, int newLineBufferWidth) {
+        return new AcceleratorConfig(newName, description, modules, rcas, pes, activationBits, weightBits,
+                accumulatorBits, weightDecoder, requantizer, newBuffers, clockMHz, dma, newDataflow,
+                newDataflow == Dataflow.LINE_BUFFER ? newLineBufferWidth : 0, requantizers);
+    }
+
+    /** The same design at another clock. */
+    public AcceleratorConfig withClock(double mhz) {
+        return new AcceleratorConfig(name, description, convModules, rcasPerModule, pesPerRca, activationBits,
+                weightBits, accumulatorBits, weightDecoder, requantizer, buffers, mhz, dma, dataflow, lineBufferWidth,
+                requantizersPerModule);
+    }
+
     /** PEs of the whole conv unit: the peak multiply-accumulates per cycle. */
     @JsonIgnore
     public int peakMacsPerCycle() {

@@ -35,6 +35,7 @@ public final class YosysSynth {
 
     /** The conv unit of {@code p}, in {@code workDir}; {@code dsp = false} maps multipliers to LUTs. */
     public SynthReport synthesizeConvUnit(RtlParameters p, boolean dsp, Path workDir) {
+        workDir = workDir.toAbsolutePath(); // Yosys runs in workDir, so a relative script path would not resolve
         try {
             GeneratedRtl rtl = RtlGenerator.generate(p, workDir.resolve("rtl"));
             String family = "xc7";

@@ -1,0 +1,32 @@
+package io.lowbit.accel.resource;
+
+import io.lowbit.accel.config.AcceleratorConfig;
+import io.lowbit.accel.config.AcceleratorConfigs;
+import io.lowbit.accel.config.BufferSizes;
+import io.lowbit.accel.config.Dataflow;
+
+/**
+ * One Yosys synthesis of a conv unit, as the resource model is fitted to it. The configuration is the
+ * {@code pynq-z2-clipq} preset with the datapath fields below replaced.
+ *
+ * @param id                 sample name
+ * @param po                 conv modules
+ * @param pi                 RCAs per module
+ * @param pes                PEs per RCA
+ * @param requantizers       requantizers per module
+ * @param psumBytesPerModule psum buffer of a module
+ * @param dsp                DSP multipliers ({@code false}: {@code -nodsp})
+ * @param measured           Yosys {@code stat}: LUT (LUT1..6 + LUT RAM + SRL), FF, DSP, BRAM36
+ * @param seconds            Yosys wall time
+ * @param command            the command that produced it
+ */
+public record CalibrationSample(String id, int po, int pi, int pes, int requantizers, int psumBytesPerModule,
+        boolean dsp, Resources measured, double seconds, String command) {
+
+    public AcceleratorConfig config() {
+        AcceleratorConfig p = AcceleratorConfigs.pynqZ2ClipQ();
+        BufferSizes b = p.buffers();
+        return p.withDatapath("calib-" + id, po, pi, pes, requantizers,
+                new BufferSizes(b.featureMapBytes(), psumBytesPerModule, b.weightBankBytes()), Dataflow.STRIP, 0);
+    }
+}

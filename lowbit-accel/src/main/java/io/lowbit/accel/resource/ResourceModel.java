@@ -1,0 +1,180 @@
+package io.lowbit.accel.resource;
+
+import io.lowbit.accel.config.AcceleratorConfig;
+import io.lowbit.accel.config.BufferSizes;
+import io.lowbit.accel.config.Dataflow;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Resources of a configuration's conv unit as a sum of per-component terms, each a structural count (how many
+ * multipliers, PE positions, kernel slots, requantizers, modules) times a coefficient fitted to Yosys runs
+ * ({@link ResourceFit}, samples in {@code bench/results/resource-calibration.json}). Block RAMs and DSPs are counted,
+ * not fitted: the psum banks' depths are known (slot {@code s} of a module holds {@code entries/(s+1)} sums, one
+ * 18 Kb block per 512 entries of up to 36 bits, as Yosys maps them; banks of at most 64 entries are LUT RAM) and each
+ * codebook product is one DSP when DSPs are used. Counts are scaled by the bit widths relative to the calibrated
+ * 8-bit datapath, so other widths are an extrapolation. The "module control" feature came out 0 in the fit (the
+ * per-slot and per-PE terms absorb it); it stays so that a refit with other samples can use it.
+ *
+ * @param lut LUT coefficient per feature ({@link #FEATURES})
+ * @param ff  flip-flop coefficient per feature
+ */
+public record ResourceModel(double[] lut, double[] ff) {
+
+    /** Feature names, in coefficient order. */
+    public static final List<String> FEATURES = List.of("codebook products", "PE array (product selects, adder trees)",
+            "kernel slots (chain stage, psum read-modify-write, bias)", "requantizers", "module control",
+            "unit control");
+
+    /**
+     * Coefficients fitted by {@link ResourceFit#fit} to the samples of {@code bench/results/resource-calibration.json}
+     * (checked by {@code ResourceModelCalibrationTest}).
+     */
+    public static final ResourceModel CALIBRATED = new ResourceModel(
+            new double[] {154.2405, 38.9221, 229.3598, 118.3206, 0.0000, 306.6413},
+            new double[] {0.1223, 23.6758, 160.3384, 8.2727, 0.0000, 175.2498});
+
+    public ResourceModel {
+        lut = lut.clone();
+        ff = ff.clone();
+        if (lut.length != FEATURES.size() || ff.length != FEATURES.size()) {
+            throw new IllegalArgumentException("need " + FEATURES.size() + " coefficients each");
+        }
+    }
+
+    @Override
+    public double[] lut() {
+        return lut.clone();
+    }
+
+    @Override
+    public double[] ff() {
+        return ff.clone();
+    }
+
+    /** The estimate with LUT multipliers (the paper's choice, Yosys {@code -nodsp}). */
+    public ResourceEstimate estimate(AcceleratorConfig c) {
+        return estimate(c, false);
+    }
+
+    public ResourceEstimate estimate(AcceleratorConfig c, boolean dspMultipliers) {
+        long[] counts = counts(c);
+        double[] lf = lutFeatures(c, dspMultipliers);
+        double[] ff = ffFeatures(c);
+        List<ResourceTerm> terms = new ArrayList<>();
+        long dsps = dspMultipliers ? counts[0] : 0;
+        for (int i = 0; i < FEATURES.size(); i++) {
+            terms.add(new ResourceTerm(FEATURES.get(i), counts[i], new Resources(Math.round(lut[i] * lf[i]),
+                    Math.round(this.ff[i] * ff[i]), i == 0 ? dsps : 0, 0)));
+        }
+        terms.add(new ResourceTerm("psum banks", (long) c.convModules() * c.pesPerRca(), psumBanks(c)));
+        boolean calibrated = true;
+        if (c.dataflow() == Dataflow.LINE_BUFFER) {
+            terms.add(lineBuffers(c));
+            calibrated = false;
+        }
+        Resources total = terms.stream().map(ResourceTerm::resources).reduce(Resources.ZERO, Resources::plus);
+        return new ResourceEstimate(c.name(), dspMultipliers, terms, total, outsideBuffers(c), calibrated);
+    }
+
+    /** Structural counts behind the features: multipliers, PE positions, slots, requantizers, modules, 1. */
+    static long[] counts(AcceleratorConfig c) {
+        long po = c.convModules();
+        long pi = c.rcasPerModule();
+        long pes = c.pesPerRca();
+        return new long[] {pi * levels(c), po * pi * pes, po * pes, po * c.requantizersPerModule(), po, 1};
+    }
+
+    /** LUT features: the counts scaled by the widths that set each component's LUTs. */
+    static double[] lutFeatures(AcceleratorConfig c, boolean dspMultipliers) {
+        long[] n = counts(c);
+        double product = (c.activationBits() + 1) * c.weightBits() / 72.0; // 9×8-bit multipliers calibrated
+        double select = (c.activationBits() + c.weightBits()) / 16.0 * (levels(c) - 1) / 3.0; // 16-bit 4:1 mux
+        double acc = c.accumulatorBits() / 32.0;
+        return new double[] {dspMultipliers ? 0 : n[0] * product, n[1] * select, n[2] * acc,
+            n[3] * (c.accumulatorBits() + 1) / 33.0, n[4], n[5]};
+    }
+
+    /** Flip-flop features: the counts scaled by the widths of the registers of each component. */
+    static double[] ffFeatures(AcceleratorConfig c) {
+        long[] n = counts(c);
+        double product = (c.activationBits() + c.weightBits()) / 16.0;
+        double acc = c.accumulatorBits() / 32.0;
+        return new double[] {n[0] * product, n[1] * product, n[2] * acc, n[3] * (c.accumulatorBits() + 1) / 33.0,
+            n[4], n[5]};
+    }
+
+    /** The features of a sample as fitted: LUT features then flip-flop features. */
+    static double[][] features(AcceleratorConfig c, boolean dspMultipliers) {
+        return new double[][] {lutFeatures(c, dspMultipliers), ffFeatures(c)};
+    }
+
+    private static long levels(AcceleratorConfig c) {
+        // codebook: one product per level; plain weights would need per-PE multipliers (not in the RTL)
+        return 1L << c.weightDecoder().indexBits();
+    }
+
+    /** Banks this shallow become LUT RAM (Yosys: a 4 KiB psum sample put its 64-, 60- and 56-entry banks there). */
+    static final int LUT_RAM_MAX_DEPTH = 64;
+
+    /**
+     * The psum banks: per module one bank per kernel slot, slot {@code s} holding {@code entries/(s+1)} sums
+     * (docs/rtl.md §5); a bank is a whole number of 18 Kb blocks (512 × 36 or 1,024 × 18 bits), or, at most
+     * {@link #LUT_RAM_MAX_DEPTH} deep, {@code ⌈ACCW/3⌉} RAM64M cells of 4 LUTs each.
+     */
+    static Resources psumBanks(AcceleratorConfig c) {
+        int entries = c.psumEntriesPerModule();
+        int perBlock = c.accumulatorBits() <= 18 ? 1024 : 512;
+        long halves = 0;
+        long luts = 0;
+        for (int s = 0; s < c.pesPerRca(); s++) {
+            int depth = Math.max(1, entries / (s + 1));
+            if (depth <= LUT_RAM_MAX_DEPTH) {
+                luts += 4L * ((c.accumulatorBits() + 2) / 3);
+            } else {
+                halves += (depth + perBlock - 1) / perBlock;
+            }
+        }
+        return new Resources(c.convModules() * luts, 0, 0, c.convModules() * halves / 2.0);
+    }
+
+    /** Feature-map buffers and weight banks (outside the conv unit): whole 36 Kb blocks per buffer. */
+    static Resources outsideBuffers(AcceleratorConfig c) {
+        BufferSizes b = c.buffers();
+        int blocks = b.bram36Blocks(c.convModules()) - c.convModules() * blocks(b.psumBytesPerModule());
+        return new Resources(0, 0, 0, blocks);
+    }
+
+    /**
+     * Line buffers (no RTL yet, so not calibrated): per module {@code 2·⌊pes/9⌋} rows (a 3×3 kernel slot joins its
+     * three kernel rows by two FIFOs) of {@code lineBufferWidth} accumulators after the module's single chain; each
+     * FIFO one 18 Kb block, and about one LUT and one flip-flop per accumulator bit for the join adders and the
+     * FIFO's read path.
+     */
+    static ResourceTerm lineBuffers(AcceleratorConfig c) {
+        long rows = (long) c.convModules() * 2 * Math.max(1, c.pesPerRca() / 9);
+        long perRowBlocks = (c.lineBufferWidth() + 511) / 512;
+        return new ResourceTerm("line buffers (uncalibrated)", rows, new Resources(rows * c.accumulatorBits() * 2,
+                rows * c.accumulatorBits(), 0, rows * perRowBlocks / 2.0));
+    }
+
+    private static int blocks(int bytes) {
+        return (bytes + BufferSizes.BRAM36_DATA_BYTES - 1) / BufferSizes.BRAM36_DATA_BYTES;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ResourceModel m && Arrays.equals(lut, m.lut) && Arrays.equals(ff, m.ff);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(lut) + Arrays.hashCode(ff);
+    }
+
+    @Override
+    public String toString() {
+        return "ResourceModel[lut=" + Arrays.toString(lut) + ", ff=" + Arrays.toString(ff) + "]";
+    }
+}

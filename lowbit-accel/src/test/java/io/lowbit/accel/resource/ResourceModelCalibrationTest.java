@@ -1,0 +1,123 @@
+package io.lowbit.accel.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lowbit.accel.config.AcceleratorConfigs;
+import io.lowbit.accel.config.Dataflow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The resource model against the Yosys samples it was fitted to ({@code bench/results/resource-calibration.json}):
+ * the stored coefficients are what {@link ResourceFit} gives for the samples, and every sample's LUTs and
+ * flip-flops are reproduced within 10 %, its DSPs and block RAMs exactly.
+ */
+class ResourceModelCalibrationTest {
+
+    static final double TOLERANCE = 0.10;
+
+    static List<CalibrationSample> samples() throws IOException {
+        return read("samples");
+    }
+
+    /** Syntheses the model was not fitted to (a shallow-psum design, the DSE's best point). */
+    static List<CalibrationSample> holdout() throws IOException {
+        return read("holdout");
+    }
+
+    private static List<CalibrationSample> read(String field) throws IOException {
+        Path file = Path.of("..", "bench", "results", "resource-calibration.json");
+        ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        JsonNode root = mapper.readTree(Files.readString(file));
+        List<CalibrationSample> out = new ArrayList<>();
+        for (JsonNode s : root.get(field)) {
+            out.add(mapper.treeToValue(s, CalibrationSample.class));
+        }
+        return out;
+    }
+
+    @Test
+    void storedCoefficientsAreTheFitOfTheSamples() throws IOException {
+        ResourceModel fitted = ResourceFit.fit(samples());
+        String message = "refit: new double[] " + format(fitted.lut()) + ", new double[] " + format(fitted.ff());
+        for (int i = 0; i < ResourceModel.FEATURES.size(); i++) {
+            assertEquals(fitted.lut()[i], ResourceModel.CALIBRATED.lut()[i], 1e-3 + 1e-6 * Math.abs(fitted.lut()[i]),
+                    message);
+            assertEquals(fitted.ff()[i], ResourceModel.CALIBRATED.ff()[i], 1e-3 + 1e-6 * Math.abs(fitted.ff()[i]),
+                    message);
+        }
+    }
+
+    @Test
+    void everySampleIsReproducedWithinTenPercent() throws IOException {
+        check("calibration samples", samples());
+    }
+
+    @Test
+    void theHoldoutSynthesesAreReproducedWithinTenPercent() throws IOException {
+        List<CalibrationSample> h = holdout();
+        assertTrue(h.size() >= 2);
+        check("hold-out syntheses", h);
+    }
+
+    private static void check(String what, List<CalibrationSample> list) {
+        StringBuilder table = new StringBuilder();
+        double worst = 0;
+        for (CalibrationSample s : list) {
+            ResourceEstimate e = ResourceModel.CALIBRATED.estimate(s.config(), s.dsp());
+            double[] err = ResourceFit.relativeError(ResourceModel.CALIBRATED, s);
+            table.append(String.format(Locale.ROOT, "%-8s %dx%dx%d R%d %s: LUT %d vs %d (%+.1f %%), FF %d vs %d "
+                    + "(%+.1f %%), DSP %d vs %d, BRAM36 %.1f vs %.1f%n", s.id(), s.po(), s.pi(), s.pes(),
+                    s.requantizers(), s.dsp() ? "dsp" : "lut", e.convUnitTotal().luts(), s.measured().luts(),
+                    100 * err[0], e.convUnitTotal().flipFlops(), s.measured().flipFlops(), 100 * err[1],
+                    e.convUnitTotal().dsps(), s.measured().dsps(), e.convUnitTotal().bram36(), s.measured().bram36()));
+            worst = Math.max(worst, Math.max(Math.abs(err[0]), Math.abs(err[1])));
+            assertEquals(s.measured().dsps(), e.convUnitTotal().dsps(), s.id() + " DSPs");
+            assertEquals(s.measured().bram36(), e.convUnitTotal().bram36(), 1e-9, s.id() + " BRAM36");
+        }
+        System.out.print("[ResourceModel] " + what + " (estimate vs Yosys):\n" + table);
+        System.out.printf(Locale.ROOT, "[ResourceModel] worst relative error %.1f %%%n", 100 * worst);
+        assertTrue(worst <= TOLERANCE, "worst error " + worst + " over " + TOLERANCE + ":\n" + table);
+    }
+
+    @Test
+    void termsAddUpAndScaleWithTheStructure() {
+        var preset = AcceleratorConfigs.pynqZ2ClipQ();
+        ResourceEstimate lut = ResourceModel.CALIBRATED.estimate(preset);
+        ResourceEstimate dsp = ResourceModel.CALIBRATED.estimate(preset, true);
+        assertEquals(lut.convUnit().stream().mapToLong(t -> t.resources().luts()).sum(), lut.convUnitTotal().luts());
+        assertEquals(16, dsp.convUnitTotal().dsps()); // PI · 2^b codebook products
+        assertTrue(dsp.convUnitTotal().luts() < lut.convUnitTotal().luts());
+        assertEquals(82.0, lut.convUnitTotal().bram36(), 1e-9); // the synthesized psum banks
+        assertEquals(2 * 48 + 2 * 6, lut.buffers().bram36(), 1e-9); // feature maps and weight banks
+        assertTrue(lut.calibrated());
+        var lineBuffer = AcceleratorConfigs.preset("pynq-z2-clipq-linebuffer");
+        assertEquals(Dataflow.LINE_BUFFER, lineBuffer.dataflow());
+        assertTrue(!ResourceModel.CALIBRATED.estimate(lineBuffer).calibrated());
+    }
+
+    @Test
+    void deviceBudgetsKeepTheMarginOnLogicOnly() {
+        DeviceBudget d = DeviceBudget.preset("xc7z020");
+        assertTrue(d.fits(new Resources(47_880, 1000, 220, 140), 0.10));
+        assertTrue(!d.fits(new Resources(47_881, 1000, 0, 0), 0.10));
+        assertTrue(!d.fits(new Resources(1000, 1000, 221, 0), 0.10));
+        assertTrue(!d.fits(new Resources(1000, 1000, 0, 140.5), 0.0));
+        assertEquals(70_560, DeviceBudget.preset("XCZU3EG").resources().luts());
+    }
+
+    private static String format(double[] a) {
+        return Arrays.toString(Arrays.stream(a).mapToObj(v -> String.format(Locale.ROOT, "%.4f", v)).toArray())
+                .replace('[', '{').replace(']', '}');
+    }
+}

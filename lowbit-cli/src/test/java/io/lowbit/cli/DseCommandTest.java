@@ -1,0 +1,93 @@
+package io.lowbit.cli;
+
+import static io.lowbit.cli.CliTest.lowbit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lowbit dse} on the trained NIN fixture over tiny spaces; Yosys only on a one-module, one-RCA design. */
+class DseCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path fixture() throws Exception {
+        Path lbq = tmp.resolve("nin.lbq");
+        try (var in = DseCommandTest.class.getResourceAsStream("/models/nin05-clipq.lbq")) {
+            Files.write(lbq, in.readAllBytes());
+        }
+        return lbq;
+    }
+
+    @Test
+    void exploresATinySpaceAndWritesTheFrontAndTheChart() throws Exception {
+        Path out = tmp.resolve("dse");
+        CliTest.Run r = lowbit("dse", fixture().toString(), "--device", "xc7z020", "--clock", "111", "--po", "1,2",
+                "--pi", "1,4", "--pes", "18,25", "--requantizers", "2,5", "--dataflow", "strip,line-buffer",
+                "--multipliers", "dsp", "--out-dir", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("pynq-z2-clipq (ref)") && r.out().contains("<- best"), r.out());
+        JsonNode j = new ObjectMapper().readTree(out.resolve("dse.json").toFile());
+        // strip: 2 Po × 2 Pi × 2 PES × 2 R; line buffers: R = PES
+        assertEquals(2 * 2 * 2 * 2 + 2 * 2 * 2, j.get("points").size());
+        assertEquals(j.get("candidates").asInt(), j.get("points").size());
+        assertEquals("pynq-z2-clipq", j.get("reference").get("name").asText());
+        assertEquals(111.0, j.get("clockMHz").asDouble(), 0);
+        JsonNode best = j.get("best");
+        assertTrue(best.get("fits").asBoolean() && best.get("realizable").asBoolean());
+        assertEquals("strip", best.get("dataflow").asText());
+        assertTrue(best.get("gops").asDouble() > 0 && best.get("cycles").asLong() > 0);
+        for (JsonNode p : j.get("points")) {
+            assertTrue(p.get("cycles").asLong() > 0, p.toString());
+            assertTrue(!p.get("pareto").asBoolean() || p.get("fits").asBoolean(), p.toString());
+            assertEquals("line-buffer".equals(p.get("dataflow").asText()), !p.get("calibrated").asBoolean());
+        }
+        assertTrue(Files.size(out.resolve("pareto.png")) > 10_000);
+        assertTrue(j.get("synthesis").isEmpty());
+    }
+
+    @Test
+    void rejectsAmbiguousInputsAndBadLists() throws Exception {
+        CliTest.Run both = lowbit("dse", fixture().toString(), "--random", "nin");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("either MODEL or --random"), both.err());
+        CliTest.Run range = lowbit("dse", "--random", "nin", "--width", "0.25", "--po", "4..2");
+        assertEquals(2, range.code());
+        assertTrue(range.err().contains("--po: bad range '4..2'"), range.err());
+        CliTest.Run device = lowbit("dse", "--random", "nin", "--device", "xc7a35t");
+        assertEquals(2, device.code());
+        assertTrue(device.err().contains("no device 'xc7a35t'"), device.err());
+    }
+
+    /** The synthesis path on the smallest design (one module, one 9-PE RCA): measured against the estimate. */
+    @Test
+    void synthesizesTheBestPointWhenAsked() throws Exception {
+        boolean yosys = Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "yosys")));
+        if ("true".equals(System.getenv("CI"))) {
+            Assertions.assertTrue(yosys, "yosys not on PATH");
+        } else {
+            assumeTrue(yosys, "yosys not on PATH");
+        }
+        Path out = tmp.resolve("dse-synth");
+        CliTest.Run r = lowbit("dse", fixture().toString(), "--po", "1", "--pi", "1", "--pes", "9",
+                "--requantizers", "1", "--multipliers", "dsp", "--synth-best", "--out-dir", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode s = new ObjectMapper().readTree(out.resolve("dse.json").toFile()).get("synthesis").get("best");
+        assertEquals("dse-1x1x9-r1-strip-dsp-p16", s.get("design").asText());
+        assertTrue(s.get("fitsDevice").asBoolean());
+        assertEquals(4, s.get("measured").get("dsps").asLong());
+        assertEquals(s.get("estimate").get("bram36").asDouble(), s.get("measured").get("bram36").asDouble(), 0);
+        assertTrue(Math.abs(s.get("lutError").asDouble()) < 0.25, s.toString());
+        assertTrue(r.out().contains("measured"), r.out());
+    }
+}
