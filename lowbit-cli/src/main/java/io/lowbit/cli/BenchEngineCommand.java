@@ -163,10 +163,10 @@ final class BenchEngineCommand implements Callable<Integer> {
             }
         }
         double referenceRate = timings.get(0).imagesPerSecond();
-        System.out.printf("%-28s %7s %6s %7s %9s %12s%n", "run", "threads", "cores", "images", "img/s",
+        System.out.printf("%-30s %7s %6s %7s %9s %12s%n", "run", "threads", "cores", "images", "img/s",
                 "vs reference");
         for (Timing t : timings) {
-            System.out.printf(Locale.ROOT, "%-28s %7d %6.2f %7d %9.2f %11.1fx%n", t.run(), t.threads(),
+            System.out.printf(Locale.ROOT, "%-30s %7d %6.2f %7d %9.2f %11.1fx%n", t.run(), t.threads(),
                     t.cpuSeconds() / t.seconds(), t.images(), t.imagesPerSecond(), t.imagesPerSecond() / referenceRate);
         }
         System.out.println("outputs identical: " + referenceImages + " images on all three, " + images
