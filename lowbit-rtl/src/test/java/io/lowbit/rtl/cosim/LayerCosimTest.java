@@ -4,17 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lowbit.accel.Fixtures;
+import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.AcceleratorConfigs;
 import io.lowbit.core.model.IntegerModel;
 import io.lowbit.rtl.RtlTools;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Layers of the trained CLIP-Q NIN on the {@code pynq-z2-clipq} RTL with a real CIFAR-10 test image: bit-exact with
- * the integer engine, and the cycle counters exactly as {@link LayerCosimResult#cyclesAsModelled()} states.
+ * Layers of the trained CLIP-Q NIN on the {@code pynq-z2-clipq} RTL (and on the design {@code lowbit dse} chose) with
+ * a real CIFAR-10 test image: bit-exact with the integer engine, and the cycle counters exactly as
+ * {@link LayerCosimResult#cyclesAsModelled()} states.
  */
 class LayerCosimTest {
 
@@ -36,6 +41,25 @@ class LayerCosimTest {
         assertTrue(r.rtl().done(), "the controller did not finish: " + r.summary());
         assertEquals(0, r.mismatches(), r.summary());
         assertEquals(r.simulator().streamCycles(), r.rtl().stream(), "stream cycles");
+        assertTrue(r.cyclesAsModelled(), r.summary());
+    }
+
+    /**
+     * The design {@code lowbit dse} chose for the XC7Z020 (3 modules × 16 RCAs × 18 PEs, 3 requantizers per module:
+     * docs/results.md#design-space-exploration) on a 1×1 layer, where its shared requantizers stall the stream.
+     */
+    @Test
+    void theDseBestDesignIsBitExactAndTakesTheModelledCycles() throws Exception {
+        AcceleratorConfig best;
+        try (InputStream in = LayerCosimTest.class.getResourceAsStream("/configs/dse-3x16x18-r3-xc7z020.json")) {
+            best = AcceleratorConfigs.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    "dse-3x16x18-r3-xc7z020.json");
+        }
+        LayerCosim cosim = new LayerCosim(best, RtlTools.verilator(), Path.of("target", "cosim-dse").toAbsolutePath());
+        LayerCosimResult r = cosim.run(nin, "conv2", Fixtures.cifarMiniTestImage(0));
+        System.out.println("[LayerCosim dse] " + r.summary());
+        assertEquals(0, r.mismatches(), r.summary());
+        assertTrue(r.rtl().stall() > r.rtl().stream(), "shared requantizers stall a 1×1 layer: " + r.summary());
         assertTrue(r.cyclesAsModelled(), r.summary());
     }
 }
