@@ -88,7 +88,7 @@ record ClipQSearch(TrainConfig base, LabeledImages validation, Normalization nor
         long cycles = 0;
         try (NDManager m = NDManager.newBaseManager()) {
             TrainedModel trained = TrainedModel.load(ckpt, validation.numClasses(), m);
-            error = 1 - Evaluator.evaluate(trained.net(), m, validation, norm, 250).accuracy();
+            error = 1 - Evaluator.evaluate(trained.net(), m, validation, trained.networkInput(norm), 250).accuracy();
             if (accel != null) {
                 cycles = new CycleSimulator(accel, IntegerExport.export(trained)).timing().totalCycles();
             }

@@ -120,6 +120,11 @@ final class DemoCommand implements Callable<Integer> {
         if (quant.startsWith("clipq") || !accel.equals("pynq-z2-clipq")) {
             steps.add(sim);
             titles.add("accelerator simulation on " + accel + " (outputs checked bit for bit against the engine)");
+            steps.add(List.of("dse", lbq.toString(), "--device", "xc7z020", "--base", accel, "--pe-style",
+                    "codebook-select,multiplier", "--multipliers", "lut,dsp,dsp-packed", "--out-dir",
+                    qatDir.resolve(RunReport.DSE).toString()));
+            titles.add("design-space exploration: the fastest design for this model within the XC7Z020, beside "
+                    + accel);
             if (!noRtl) {
                 addRtlSteps(steps, titles, lbq, qatDir);
             }

@@ -3,6 +3,8 @@ package io.lowbit.cli;
 import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.AcceleratorConfigs;
 import io.lowbit.accel.config.Dataflow;
+import io.lowbit.accel.config.Multipliers;
+import io.lowbit.accel.config.PeStyle;
 import io.lowbit.accel.dse.DesignPoint;
 import io.lowbit.accel.dse.DesignSpace;
 import io.lowbit.accel.dse.DesignSpaceExplorer;
@@ -89,9 +91,15 @@ final class DseCommand implements Callable<Integer> {
                     + "are never synthesized (default: ${DEFAULT-VALUE})")
     List<String> dataflows;
 
-    @Option(names = "--multipliers", defaultValue = "dsp,lut", split = ",", paramLabel = "dsp|lut",
-            description = "Codebook multipliers in DSP slices and/or LUTs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--multipliers", defaultValue = "dsp,lut", split = ",", paramLabel = "dsp|lut|dsp-packed",
+            description = "Multipliers in DSP slices, LUTs and/or DSP slices with several products each "
+                    + "(default: ${DEFAULT-VALUE})")
     List<String> multipliers;
+
+    @Option(names = "--pe-style", defaultValue = "codebook-select", split = ",",
+            paramLabel = "codebook-select|multiplier", description = "PE styles: select one of the shared codebook "
+                    + "products, or the paper's multiplier per PE (default: ${DEFAULT-VALUE})")
+    List<String> peStyles;
 
     @Option(names = "--psum-kib", defaultValue = "16", description = "Psum buffer per module in KiB "
             + "(default: ${DEFAULT-VALUE})")
@@ -109,7 +117,8 @@ final class DseCommand implements Callable<Integer> {
     @Option(names = "--synth-best", description = "Synthesize the best fitting design's conv unit with Yosys")
     boolean synthBest;
 
-    @Option(names = "--synth-reference", description = "Also synthesize the base design's conv unit (LUT multipliers)")
+    @Option(names = "--synth-reference", description = "Also synthesize the base design's conv unit (its own "
+            + "multipliers: LUTs for the paper preset)")
     boolean synthReference;
 
     @Option(names = "--top", defaultValue = "15", description = "Rows of the printed table (default: ${DEFAULT-VALUE})")
@@ -137,15 +146,16 @@ final class DseCommand implements Callable<Integer> {
         DesignSpace space = new DesignSpace(IntRanges.parse("--po", po), IntRanges.parse("--pi", pi),
                 IntRanges.parse("--pes", pes), IntRanges.parse("--requantizers", requantizers),
                 dataflows.stream().map(DseCommand::dataflow).distinct().toList(),
-                multipliers.stream().map(DseCommand::dsp).distinct().toList(),
+                peStyles.stream().map(DseCommand::peStyle).distinct().toList(),
+                multipliers.stream().map(DseCommand::multipliers).distinct().toList(),
                 IntRanges.parse("--psum-kib", psumKib).stream().map(k -> k * 1024).toList());
-        List<DesignSpace.Candidate> candidates = space.candidates(reference);
+        List<AcceleratorConfig> candidates = space.candidates(reference);
         DesignSpaceExplorer explorer = new DesignSpaceExplorer(model, budget, margin, countBuffers,
                 ResourceModel.CALIBRATED, DseCommand::realizable);
         System.out.printf(Locale.ROOT, "%s on %s (%s), %.1f MHz: %d candidates, margin %.0f %% of LUT/FF%s%n",
                 model.metadata().name(), budget.name(), budget.resources(), reference.clockMHz(), candidates.size(),
                 100 * margin, countBuffers ? ", buffers counted" : "");
-        DesignPoint ref = explorer.evaluate(reference, false);
+        DesignPoint ref = explorer.evaluate(reference);
         int[] done = {0};
         int step = Math.max(1, candidates.size() / 20);
         List<DesignPoint> points = explorer.explore(candidates, p -> {
@@ -187,11 +197,21 @@ final class DseCommand implements Callable<Integer> {
         };
     }
 
-    private static boolean dsp(String s) {
+    private static Multipliers multipliers(String s) {
         return switch (s.trim()) {
-            case "dsp" -> true;
-            case "lut" -> false;
-            default -> throw new IllegalArgumentException("--multipliers: dsp or lut, got '" + s + "'");
+            case "dsp" -> Multipliers.DSP;
+            case "lut" -> Multipliers.LUT;
+            case "dsp-packed" -> Multipliers.DSP_PACKED;
+            default -> throw new IllegalArgumentException("--multipliers: dsp, lut or dsp-packed, got '" + s + "'");
+        };
+    }
+
+    private static PeStyle peStyle(String s) {
+        return switch (s.trim()) {
+            case "codebook-select" -> PeStyle.CODEBOOK_SELECT;
+            case "multiplier" -> PeStyle.MULTIPLIER;
+            default -> throw new IllegalArgumentException("--pe-style: codebook-select or multiplier, got '" + s
+                    + "'");
         };
     }
 
@@ -208,8 +228,9 @@ final class DseCommand implements Callable<Integer> {
     private Map<String, Object> synthesize(DesignPoint p, DeviceBudget budget) throws Exception {
         Path work = outDir != null ? outDir.resolve("synth-" + p.name()) : Files.createTempDirectory("lowbit-dse");
         Files.createDirectories(work);
-        System.out.printf(Locale.ROOT, "synthesizing %s (%s multipliers) with Yosys in %s ...%n", p.name(),
-                p.dsp() ? "DSP" : "LUT", work);
+        System.out.printf(Locale.ROOT, "synthesizing %s (%s PEs, %s multipliers) with Yosys in %s ...%n", p.name(),
+                p.config().peStyle().name().toLowerCase(Locale.ROOT), p.config().multipliers().name()
+                        .toLowerCase(Locale.ROOT), work);
         SynthReport r = YosysSynth.onPath().synthesizeConvUnit(RtlParameters.of(p.config()), p.dsp(), work);
         // LUT RAM cells (RAM64M/RAM32M) take 4 LUTs each, shift registers one
         Resources measured = new Resources(r.luts() + 4 * r.lutrams() + r.srls(), r.flipFlops(), r.dsps(),
@@ -300,6 +321,8 @@ final class DseCommand implements Callable<Integer> {
         m.put("requantizersPerModule", c.requantizersPerModule());
         m.put("dataflow", c.dataflow());
         m.put("psumBytesPerModule", c.buffers().psumBytesPerModule());
+        m.put("peStyle", c.peStyle());
+        m.put("multipliers", c.multipliers());
         m.put("dspMultipliers", p.dsp());
         m.put("realizable", p.realizable());
         m.put("resources", p.checked());

@@ -1,7 +1,6 @@
 package io.lowbit.cli;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.SequentialBlock;
 import io.lowbit.train.data.CifarDataset;
 import io.lowbit.train.data.DatasetName;
 import io.lowbit.train.data.LabelKind;
@@ -98,9 +97,11 @@ final class EvalCommand implements Callable<Integer> {
                     + name.id() + " has " + name.numClasses(kind));
         }
         try (NDManager root = NDManager.newBaseManager()) {
-            SequentialBlock net = quant == null ? TrainedModel.load(checkpoint, ds.numClasses(), root).net()
-                    : TrainedModel.quantizeFloat(checkpoint, ds.numClasses(), QuantSpec.parse(quant), root).net();
-            Evaluator.Result r = Evaluator.evaluate(net, root, test, Normalization.forDataset(name), batchSize);
+            TrainedModel trained = quant == null ? TrainedModel.load(checkpoint, ds.numClasses(), root)
+                    : TrainedModel.quantizeFloat(checkpoint, ds.numClasses(), QuantSpec.parse(quant), root);
+            // the input codes a learned first layer trained on, else the normalized pixels
+            Evaluator.Result r = Evaluator.evaluate(trained.net(), root, test,
+                    trained.networkInput(Normalization.forDataset(name)), batchSize);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("checkpoint", checkpoint.toString());
             out.put("model", spec.label());

@@ -48,6 +48,7 @@ final class HtmlReport {
         accelerator();
         rtl();
         resources();
+        designSpace();
         commands();
         h.append("</body></html>\n");
         return h.toString();
@@ -245,6 +246,48 @@ final class HtmlReport {
                     names[i], ours[i], XC7Z020[i][1], XC7Z020[i][0]));
         }
         h.append("</table>\n");
+    }
+
+    /** The paper's design beside the fastest one {@code lowbit dse} found within the device, and the front. */
+    private void designSpace() throws IOException {
+        h.append("<h2 id=\"dse\">Design-space exploration</h2>\n");
+        JsonNode d = r.dse();
+        if (d == null) {
+            h.append("<p class=\"missing\">not produced (run <code>lowbit dse RUN/qat/model.lbq --out-dir "
+                    + "RUN/qat/dse</code>)</p>\n");
+            return;
+        }
+        JsonNode device = d.get("device");
+        h.append(String.format(Locale.ROOT, "<p>%,d accelerator configurations for this model on the %s at %.0f MHz,"
+                + " each with resources estimated by the Yosys-calibrated model (conv unit; a design fits with %.0f %%"
+                + " of the LUTs and flip-flops kept free) and cycles from the simulator's timing model, in %.0f s. "
+                + "Estimates, not syntheses (docs/accelerator.md §6–7).</p>%n", d.get("candidates").asInt(),
+                esc(device.get("name").asText()), d.get("clockMHz").asDouble(), 100 * d.get("margin").asDouble(),
+                d.get("wallSeconds").asDouble()));
+        h.append("<table><tr><th></th><th>design</th><th>modules × RCAs × PEs</th><th>requantizers</th>"
+                + "<th>PE style</th><th>multipliers</th><th>GOP/s</th><th>× paper</th><th>frames/s</th><th>LUT</th>"
+                + "<th>FF</th><th>DSP</th><th>BRAM36</th><th>fits</th></tr>\n");
+        String[] labels = {"paper's design", "fastest found"};
+        JsonNode[] points = {d.get("reference"), d.get("best")};
+        for (int i = 0; i < points.length; i++) {
+            JsonNode p = points[i];
+            if (p == null || p.isNull()) {
+                h.append("<tr><td>").append(labels[i]).append("</td><td colspan=\"13\">none fits</td></tr>\n");
+                continue;
+            }
+            JsonNode res = p.get("resources");
+            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%d × %d × %d</td><td>%d</td>"
+                    + "<td>%s</td><td>%s</td><td>%.1f</td><td>%.2f×</td><td>%.1f</td><td>%,d</td><td>%,d</td>"
+                    + "<td>%d</td><td>%.1f</td><td>%s</td></tr>%n", labels[i], esc(p.get("name").asText()),
+                    p.get("convModules").asInt(), p.get("rcasPerModule").asInt(), p.get("pesPerRca").asInt(),
+                    p.get("requantizersPerModule").asInt(), esc(p.get("peStyle").asText()),
+                    esc(p.get("multipliers").asText()), p.get("gops").asDouble(), p.get("speedup").asDouble(),
+                    p.get("framesPerSecond").asDouble(), res.get("luts").asLong(), res.get("flipFlops").asLong(),
+                    res.get("dsps").asLong(), res.get("bram36").asDouble(), p.get("fits").asBoolean() ? "yes" : "no"));
+        }
+        h.append("</table>\n");
+        image(r.qatDir().resolve(RunReport.DSE).resolve("pareto.png"), "simulated GOP/s vs estimated LUTs of every"
+                + " configuration, with the Pareto front of the fitting ones", "lowbit dse --out-dir");
     }
 
     private static long blocks(long bytes) {

@@ -7,8 +7,9 @@ import io.lowbit.core.model.IntegerModel;
 import io.lowbit.core.model.Node;
 import io.lowbit.core.model.file.IntegerModelFile;
 import io.lowbit.rtl.RtlParameters;
+import io.lowbit.rtl.cosim.CosimResult;
 import io.lowbit.rtl.cosim.LayerCosim;
-import io.lowbit.rtl.cosim.LayerCosimResult;
+import io.lowbit.rtl.cosim.PoolCosim;
 import io.lowbit.rtl.sim.Verilator;
 import io.lowbit.rtl.synth.SynthReport;
 import io.lowbit.rtl.synth.YosysSynth;
@@ -36,12 +37,14 @@ import picocli.CommandLine.Parameters;
         subcommands = {RtlCommand.Cosim.class, RtlCommand.Synth.class})
 final class RtlCommand {
 
-    /** {@code lowbit rtl cosim}: conv layers of a real model on a real image through the Verilator model. */
+    /** {@code lowbit rtl cosim}: conv and pool layers of a real model on a real image through the Verilator model. */
     @Command(name = "cosim", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Run conv layers of an integer model on CIFAR test images through the generated Verilog "
-                    + "(Verilator) and compare every output with the integer engine (bit-exact) and the cycle count "
-                    + "with the simulator (docs/rtl.md §3). Exit code 1 on any mismatch.",
-            footer = {"", "Example:", "  lowbit rtl cosim model.lbq --layers conv1,conv2 --data-dir ../shared/data"})
+            description = "Run conv and pool layers of an integer model on CIFAR test images through the generated "
+                    + "Verilog (Verilator; conv layers on the accelerator, pools on the pool unit) and compare every "
+                    + "output with the integer engine (bit-exact) and the cycle count with the simulator "
+                    + "(docs/rtl.md §3, §5). Exit code 1 on any mismatch.",
+            footer = {"", "Example:",
+                "  lowbit rtl cosim model.lbq --layers conv1,conv2,pool1 --data-dir ../shared/data"})
     static final class Cosim implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "MODEL", description = "An .lbq integer model file")
@@ -51,7 +54,8 @@ final class RtlCommand {
                 description = "Accelerator configuration (default: ${DEFAULT-VALUE})")
         String accel;
 
-        @Option(names = "--layers", split = ",", description = "Conv layers to co-simulate (default: the first)")
+        @Option(names = "--layers", split = ",", description = "Conv or pool layers to co-simulate (default: the first"
+                + " conv)")
         List<String> layers;
 
         @Option(names = "--image", defaultValue = "0", description = "Index of the test image (default: 0)")
@@ -84,13 +88,16 @@ final class RtlCommand {
             byte[] pixels = Arrays.copyOfRange(test.pixels(), image * LabeledImages.IMAGE_BYTES,
                     (image + 1) * LabeledImages.IMAGE_BYTES);
             Path work = workDir != null ? workDir : Files.createTempDirectory("lowbit-cosim");
-            LayerCosim cosim = new LayerCosim(config, Verilator.onPath(Verilator.defaultCache()), work);
+            Verilator verilator = Verilator.onPath(Verilator.defaultCache());
+            LayerCosim cosim = new LayerCosim(config, verilator, work);
+            PoolCosim pools = new PoolCosim(config, verilator, work);
             boolean ok = true;
-            List<LayerCosimResult> results = new ArrayList<>();
+            List<CosimResult> results = new ArrayList<>();
             for (String id : ids) {
                 System.out.println("co-simulating " + id + " (the first Verilator build of a configuration takes about"
                         + " a minute; later ones come from " + Verilator.defaultCache() + ")");
-                LayerCosimResult r = cosim.run(model, id, pixels);
+                CosimResult r = PoolCosim.isPool(model.node(id)) ? pools.run(model, id, pixels)
+                        : cosim.run(model, id, pixels);
                 results.add(r);
                 System.out.println(r.summary());
                 System.out.println(r.bitExact() ? "  bit-exact with the integer engine" : "  NOT bit-exact");
@@ -123,7 +130,8 @@ final class RtlCommand {
         @Option(names = "--pi", description = "RCAs per module of the synthesized instance (default: the configuration's)")
         Integer pi;
 
-        @Option(names = "--nodsp", description = "Multipliers in LUTs, as the paper (synth_xilinx -nodsp)")
+        @Option(names = "--nodsp", description = "Multipliers in LUTs (synth_xilinx -nodsp) whatever the "
+                + "configuration's \"multipliers\" says (the paper preset already says lut)")
         boolean nodsp;
 
         @Option(names = "--work-dir", paramLabel = "DIR", description = "Yosys scripts and logs (default: a temp dir)")
@@ -140,13 +148,23 @@ final class RtlCommand {
                 p = p.withParallelism(po != null ? po : p.po(), pi != null ? pi : p.pi());
             }
             Path work = workDir != null ? workDir : Files.createTempDirectory("lowbit-synth");
-            SynthReport r = YosysSynth.onPath().synthesizeConvUnit(p, !nodsp, work);
+            boolean dsp = !nodsp && config.multipliers().usesDsp();
+            if (!dsp) {
+                p = p.withMultipliers(p.multiplierPes(), 1); // a packed product only pays in a DSP slice
+            }
+            System.out.printf(java.util.Locale.ROOT, "%s: %s PEs, %s multipliers%s%n", config.name(),
+                    p.multiplierPes() ? "multiplier" : "codebook-select", dsp ? "DSP" : "LUT",
+                    dsp && p.pack() > 1 ? " (" + p.pack() + " products per DSP48E1)" : "");
+            SynthReport r = YosysSynth.onPath().synthesizeConvUnit(p, dsp, work);
             System.out.println(r.summary());
             System.out.println("XC7Z020: 53,200 LUT, 106,400 FF, 220 DSP, 140 BRAM36; paper (whole design): 42,416 LUT,"
                     + " 22,498 FF, 5 DSP, 120 BRAM");
             if (jsonOut != null) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("accelerator", config.name());
+                out.put("peStyle", config.peStyle());
+                out.put("multipliers", dsp ? config.multipliers() : "lut");
+                out.put("productsPerDsp", dsp ? p.pack() : 1);
                 out.put("report", r);
                 out.put("device", Map.of("part", "XC7Z020", "luts", 53_200, "flipFlops", 106_400, "dsps", 220,
                         "bram36", 140));

@@ -22,10 +22,11 @@ import java.nio.file.Path;
  * @param sim          {@code qat/sim/sim.json}
  * @param synth        {@code qat/synth.json} ({@code lowbit rtl synth --json-out}), optional
  * @param cosim        {@code qat/rtl-cosim.json} ({@code lowbit rtl cosim --json-out}), optional
+ * @param dse          {@code qat/dse/dse.json} ({@code lowbit dse --out-dir qat/dse}), optional
  * @param model        {@code qat/model.lbq}
  */
 record RunReport(Path dir, JsonNode floatSummary, JsonNode qatSummary, JsonNode floatEval, JsonNode qatEval,
-        JsonNode intEval, JsonNode sim, JsonNode synth, JsonNode cosim, IntegerModel model) {
+        JsonNode intEval, JsonNode sim, JsonNode synth, JsonNode cosim, JsonNode dse, IntegerModel model) {
 
     static final String EVAL = "eval.json";
     static final String EVAL_INT = "eval-int.json";
@@ -33,6 +34,7 @@ record RunReport(Path dir, JsonNode floatSummary, JsonNode qatSummary, JsonNode 
     static final String QAT = "qat";
     static final String SYNTH = "synth.json";
     static final String COSIM = "rtl-cosim.json";
+    static final String DSE = "dse";
 
     static RunReport read(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -43,7 +45,8 @@ record RunReport(Path dir, JsonNode floatSummary, JsonNode qatSummary, JsonNode 
         RunReport r = new RunReport(dir, json(dir.resolve("summary.json")), json(qat.resolve("summary.json")),
                 json(dir.resolve(EVAL)), json(qat.resolve(EVAL)), json(qat.resolve(EVAL_INT)),
                 json(qat.resolve("sim").resolve("sim.json")), json(qat.resolve(SYNTH)),
-                json(qat.resolve(COSIM)), Files.isRegularFile(lbq) ? IntegerModelFile.read(lbq) : null);
+                json(qat.resolve(COSIM)), json(qat.resolve(DSE).resolve("dse.json")),
+                Files.isRegularFile(lbq) ? IntegerModelFile.read(lbq) : null);
         if (r.floatSummary == null && r.qatSummary == null) {
             throw new IllegalArgumentException(dir + " holds neither summary.json nor qat/summary.json: not a run"
                     + " directory of lowbit train or lowbit demo");

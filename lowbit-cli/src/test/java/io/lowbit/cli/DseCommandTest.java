@@ -33,12 +33,22 @@ class DseCommandTest {
         Path out = tmp.resolve("dse");
         CliTest.Run r = lowbit("dse", fixture().toString(), "--device", "xc7z020", "--clock", "111", "--po", "1,2",
                 "--pi", "1,4", "--pes", "18,25", "--requantizers", "2,5", "--dataflow", "strip,line-buffer",
-                "--multipliers", "dsp", "--out-dir", out.toString());
+                "--multipliers", "dsp,dsp-packed", "--pe-style", "codebook-select,multiplier", "--out-dir",
+                out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("pynq-z2-clipq (ref)") && r.out().contains("<- best"), r.out());
         JsonNode j = new ObjectMapper().readTree(out.resolve("dse.json").toFile());
-        // strip: 2 Po × 2 Pi × 2 PES × 2 R; line buffers: R = PES
-        assertEquals(2 * 2 * 2 * 2 + 2 * 2 * 2, j.get("points").size());
+        // strip: 2 Po × 2 Pi × 2 PES × 2 R; line buffers: R = PES; each × 2 PE styles × 2 multiplier mappings
+        assertEquals((2 * 2 * 2 * 2 + 2 * 2 * 2) * 4, j.get("points").size());
+        for (JsonNode p : j.get("points")) {
+            boolean mul = p.get("peStyle").asText().equals("multiplier");
+            boolean packed = p.get("multipliers").asText().equals("dsp-packed");
+            long rcas = (long) p.get("rcasPerModule").asInt() * (mul ? p.get("convModules").asInt() : 1);
+            int perRca = mul ? p.get("pesPerRca").asInt() : 4; // PEs, or codebook levels
+            // two 9×8-bit products per DSP48E1, within one RCA (they share its input)
+            assertEquals(rcas * (packed ? (perRca + 1) / 2 : perRca), p.get("resources").get("dsps").asLong(),
+                    p.toString());
+        }
         assertEquals(j.get("candidates").asInt(), j.get("points").size());
         assertEquals("pynq-z2-clipq", j.get("reference").get("name").asText());
         assertEquals(111.0, j.get("clockMHz").asDouble(), 0);

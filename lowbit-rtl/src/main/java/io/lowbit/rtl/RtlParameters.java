@@ -2,8 +2,11 @@ package io.lowbit.rtl;
 
 import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.Dataflow;
+import io.lowbit.accel.config.PeStyle;
 import io.lowbit.accel.config.RequantizerKind;
 import io.lowbit.accel.config.WeightDecoder;
+import io.lowbit.accel.dsp.DspPacking;
+import io.lowbit.accel.dsp.DspSlice;
 
 /**
  * Verilog parameters of one generated accelerator: the datapath of an {@link AcceleratorConfig} plus memory depths.
@@ -25,10 +28,14 @@ import io.lowbit.accel.config.WeightDecoder;
  * @param bmemDepth       bias words ({@code po} biases each)
  * @param fmDepth         input feature-map words ({@code pi} codes each)
  * @param outDepth        output feature-map words ({@code po·pes} codes each)
+ * @param multiplierPes   the paper's PE style: every PE multiplies by its decoded weight ({@code false}: PEs select
+ *                        shared codebook products)
+ * @param pack            products per multiplication: {@code > 1} packs that many into one DSP48 slice
+ *                        ({@code lowbit_shared_mul}, {@link io.lowbit.accel.dsp.DspPacking})
  */
 public record RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
         int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
-        int fmDepth, int outDepth) {
+        int fmDepth, int outDepth, boolean multiplierPes, int pack) {
 
     /** Instruction width of the controller. */
     public static final int INSTRUCTION_BITS = 256;
@@ -51,6 +58,18 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         require(psumEntries >= 2 * pes, "psumEntries must be >= 2·pes (every slot bank holds two entries)");
         require(imemDepth >= 2 && wmemDepth >= 2 && bmemDepth >= 2 && fmDepth >= 2 && outDepth >= 2,
                 "memory depths must be >= 2");
+        require(pack == 1 || pack <= DspPacking.maxCount(DspSlice.DSP48E1, activationBits + 1, weightBits),
+                "pack = " + pack + ": a DSP48E1 holds at most " + DspPacking.maxCount(DspSlice.DSP48E1,
+                        activationBits + 1, weightBits) + " products of this width");
+        require(pack >= 1, "pack must be >= 1");
+    }
+
+    /** Codebook-select PEs, one product per multiplier. */
+    public RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
+            int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
+            int fmDepth, int outDepth) {
+        this(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, requantizers, psumEntries,
+                imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth, false, 1);
     }
 
     /** The preset's datapath with memories sized from its buffers. */
@@ -70,25 +89,33 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         int fm = ceilDiv(c.buffers().featureMapBytes(), pi);
         int out = ceilDiv(c.buffers().featureMapBytes(), po);
         return new RtlParameters(c.name(), po, pi, c.pesPerRca(), c.activationBits(), c.weightBits(), indexBits,
-                c.accumulatorBits(), c.requantizersPerModule(), c.psumEntriesPerModule(), 4096, wmem, bmem, fm, out);
+                c.accumulatorBits(), c.requantizersPerModule(), c.psumEntriesPerModule(), 4096, wmem, bmem, fm, out,
+                c.peStyle() == PeStyle.MULTIPLIER, c.productsPerDsp());
     }
 
     /** The same datapath with other memory depths (synthesis of a small instance). */
     public RtlParameters withMemories(int psum, int imem, int wmem, int bmem, int fm, int out) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
-                requantizers, psum, imem, wmem, bmem, fm, out);
+                requantizers, psum, imem, wmem, bmem, fm, out, multiplierPes, pack);
     }
 
     /** The same instance with another parallelism (small synthesis runs). */
     public RtlParameters withParallelism(int newPo, int newPi) {
         return new RtlParameters(name, newPo, newPi, pes, activationBits, weightBits, indexBits, accumulatorBits,
-                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth);
+                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth, multiplierPes, pack);
     }
 
     /** The same instance with another requantizer count (small synthesis runs). */
     public RtlParameters withRequantizers(int r) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, r,
-                psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth);
+                psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth, multiplierPes, pack);
+    }
+
+    /** The same instance with another PE style and packing. */
+    public RtlParameters withMultipliers(boolean newMultiplierPes, int newPack) {
+        return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
+                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth, newMultiplierPes,
+                newPack);
     }
 
     /**

@@ -44,7 +44,8 @@ class RtlGeneratorTest {
     @Test
     void rejectsWhatTheRtlDoesNotImplement() {
         String plain = AcceleratorConfigs.toJson(AcceleratorConfigs.pynqZ2ClipQ())
-                .replaceAll("\"weightDecoder\"\\s*:\\s*\\{[^}]*\\}", "\"weightDecoder\" : {\"kind\" : \"plain\"}");
+                .replaceAll("\"weightDecoder\"\\s*:\\s*\\{[^}]*\\}", "\"weightDecoder\" : {\"kind\" : \"plain\"}")
+                .replace("\"codebook-select\"", "\"multiplier\""); // plain weights need multiplier PEs
         var config = AcceleratorConfigs.parse(plain, "plain");
         var e = assertThrows(IllegalArgumentException.class, () -> RtlParameters.of(config));
         assertTrue(e.getMessage().contains("codebook"), e.getMessage());

@@ -15,4 +15,22 @@ class VerilogLintTest {
         GeneratedRtl rtl = RtlTools.generate(p, "lint-" + po + "x" + pi);
         assertEquals("", RtlTools.verilator().lint(rtl), "lint messages for PO=" + po + " PI=" + pi);
     }
+
+    /** Both PE styles, with and without packed multiplications (PACK products per DSP48 slice). */
+    @ParameterizedTest
+    @CsvSource({"false, 2", "true, 1", "true, 2"})
+    void lintCleanForEveryPeStyleAndPacking(boolean multiplierPes, int pack) {
+        RtlParameters p = RtlTools.preset().withParallelism(2, 3).withMultipliers(multiplierPes, pack);
+        GeneratedRtl rtl = RtlTools.generate(p, "lint-" + multiplierPes + "-" + pack);
+        assertEquals("", RtlTools.verilator().lint(rtl), "lint messages for " + p);
+    }
+
+    /** The pool unit alone (the accelerator top does not instantiate it yet), for several channels per word. */
+    @ParameterizedTest
+    @CsvSource({"4, 4", "1, 1", "2, 3", "3, 8"})
+    void poolUnitLintClean(int po, int pi) {
+        RtlParameters p = RtlTools.preset().withParallelism(po, pi);
+        GeneratedRtl rtl = RtlTools.generate(p, "lint-pool-" + po + "x" + pi);
+        assertEquals("", RtlTools.verilator().lintPoolUnit(rtl), "pool unit lint messages for PI=" + pi);
+    }
 }

@@ -286,7 +286,8 @@ public final class AcceleratorCompiler {
             if (!(op.weights() instanceof CodebookWeights cb)) {
                 throw new UnsupportedLayerException(id, "has plain " + type + " weights, but the " + config.name()
                         + " weight decoder takes " + decoder.indexBits() + "-bit codebook indexes (export a CLIP-Q"
-                        + " model, or use a configuration with \"weightDecoder\": {\"kind\": \"plain\"})");
+                        + " model, or use a configuration with \"weightDecoder\": {\"kind\": \"plain\"} and"
+                        + " \"peStyle\": \"multiplier\")");
             }
             if (cb.levels().size() > decoder.entries()) {
                 throw new UnsupportedLayerException(id, "has a " + cb.levels().size() + "-entry codebook, the decoder"

@@ -2,6 +2,8 @@ package io.lowbit.accel.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.lowbit.accel.dsp.DspPacking;
+import io.lowbit.accel.dsp.DspSlice;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -29,21 +31,24 @@ import java.util.regex.Pattern;
  * @param lineBufferWidth line-buffer dataflow only: the widest padded input row the partial-sum line buffers hold
  * @param requantizersPerModule requantizers of a conv module, shared by its kernel slots: a window's {@code slots}
  *                        outputs leave in {@code ⌈slots/R⌉} cycles; {@code pesPerRca} (one per slot) when absent
+ * @param peStyle         how a PE forms its product; {@code codebook-select} when absent with a codebook decoder,
+ *                        {@code multiplier} with plain weights
+ * @param multipliers     LUT, DSP or packed-DSP multipliers; {@code dsp} when absent
  */
 @JsonPropertyOrder({"name", "description", "convModules", "rcasPerModule", "pesPerRca", "activationBits", "weightBits",
     "accumulatorBits", "weightDecoder", "requantizer", "buffers", "clockMHz", "dma", "dataflow", "lineBufferWidth",
-    "requantizersPerModule"})
+    "requantizersPerModule", "peStyle", "multipliers"})
 public record AcceleratorConfig(String name, String description, int convModules, int rcasPerModule, int pesPerRca,
         int activationBits, int weightBits, int accumulatorBits, WeightDecoder weightDecoder,
         RequantizerKind requantizer, BufferSizes buffers, double clockMHz, DmaConfig dma, Dataflow dataflow,
-        int lineBufferWidth, int requantizersPerModule) {
+        int lineBufferWidth, int requantizersPerModule, PeStyle peStyle, Multipliers multipliers) {
 
     /** A strip-dataflow design (the paper's). */
     public AcceleratorConfig(String name, String description, int convModules, int rcasPerModule, int pesPerRca,
             int activationBits, int weightBits, int accumulatorBits, WeightDecoder weightDecoder,
             RequantizerKind requantizer, BufferSizes buffers, double clockMHz, DmaConfig dma) {
         this(name, description, convModules, rcasPerModule, pesPerRca, activationBits, weightBits, accumulatorBits,
-                weightDecoder, requantizer, buffers, clockMHz, dma, Dataflow.STRIP, 0, 0);
+                weightDecoder, requantizer, buffers, clockMHz, dma, Dataflow.STRIP, 0, 0, null, null);
     }
 
     /** A design with one requantizer per kernel slot. */
@@ -52,7 +57,7 @@ public record AcceleratorConfig(String name, String description, int convModules
             RequantizerKind requantizer, BufferSizes buffers, double clockMHz, DmaConfig dma, Dataflow dataflow,
             int lineBufferWidth) {
         this(name, description, convModules, rcasPerModule, pesPerRca, activationBits, weightBits, accumulatorBits,
-                weightDecoder, requantizer, buffers, clockMHz, dma, dataflow, lineBufferWidth, 0);
+                weightDecoder, requantizer, buffers, clockMHz, dma, dataflow, lineBufferWidth, 0, null, null);
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
@@ -86,6 +91,18 @@ public record AcceleratorConfig(String name, String description, int convModules
         InvalidConfigException.inRange(requantizersPerModule, 1, pesPerRca, "requantizersPerModule");
         InvalidConfigException.require(dataflow == Dataflow.STRIP || requantizersPerModule == pesPerRca,
                 "requantizersPerModule < pesPerRca is modelled for the strip dataflow only");
+        peStyle = peStyle != null ? peStyle
+                : weightDecoder.kind() == WeightDecoder.Kind.CODEBOOK ? PeStyle.CODEBOOK_SELECT : PeStyle.MULTIPLIER;
+        InvalidConfigException.require(peStyle == PeStyle.MULTIPLIER || weightDecoder.kind() == WeightDecoder.Kind
+                .CODEBOOK, "peStyle codebook-select selects among codebook products: it needs a codebook"
+                + " weightDecoder (plain weights: \"peStyle\": \"multiplier\")");
+        multipliers = multipliers == null ? Multipliers.DSP : multipliers;
+        if (multipliers == Multipliers.DSP_PACKED) {
+            int perDsp = DspPacking.maxCount(DspSlice.DSP48E1, activationBits + 1, weightBits);
+            InvalidConfigException.require(perDsp >= 2, "multipliers dsp-packed: a DSP48E1 holds only " + perDsp
+                    + " product of a " + (activationBits + 1) + "-bit input and a " + weightBits + "-bit weight"
+                    + " (use dsp)");
+        }
     }
 
     /**
@@ -96,14 +113,60 @@ public record AcceleratorConfig(String name, String description, int convModules
             BufferSizes newBuffers, Dataflow newDataflow, int newLineBufferWidth) {
         return new AcceleratorConfig(newName, description, modules, rcas, pes, activationBits, weightBits,
                 accumulatorBits, weightDecoder, requantizer, newBuffers, clockMHz, dma, newDataflow,
-                newDataflow == Dataflow.LINE_BUFFER ? newLineBufferWidth : 0, requantizers);
+                newDataflow == Dataflow.LINE_BUFFER ? newLineBufferWidth : 0, requantizers, peStyle, multipliers);
     }
 
     /** The same design at another clock. */
     public AcceleratorConfig withClock(double mhz) {
         return new AcceleratorConfig(name, description, convModules, rcasPerModule, pesPerRca, activationBits,
                 weightBits, accumulatorBits, weightDecoder, requantizer, buffers, mhz, dma, dataflow, lineBufferWidth,
-                requantizersPerModule);
+                requantizersPerModule, peStyle, multipliers);
+    }
+
+    /** The same design with another PE style and multiplier mapping (same outputs and cycles). */
+    public AcceleratorConfig withMultipliers(String newName, PeStyle style, Multipliers mapping) {
+        return new AcceleratorConfig(newName, description, convModules, rcasPerModule, pesPerRca, activationBits,
+                weightBits, accumulatorBits, weightDecoder, requantizer, buffers, clockMHz, dma, dataflow,
+                lineBufferWidth, requantizersPerModule, style, mapping);
+    }
+
+    /**
+     * Products per DSP slice: the densest {@link DspPacking} of a centred input ({@code activationBits + 1}) and a
+     * weight for {@code dsp-packed}, else 1. The RTL packs for the DSP48E1's 25×18 multiplier (also valid on a
+     * DSP48E2).
+     */
+    @JsonIgnore
+    public int productsPerDsp() {
+        return multipliers == Multipliers.DSP_PACKED
+                ? DspPacking.maxCount(DspSlice.DSP48E1, activationBits + 1, weightBits) : 1;
+    }
+
+    /**
+     * Multiplications the datapath forms per cycle: {@code Pi·2^b} codebook products ({@code codebook-select}) or one
+     * per PE ({@code multiplier}).
+     */
+    @JsonIgnore
+    public long multiplierCount() {
+        return peStyle == PeStyle.CODEBOOK_SELECT ? (long) rcasPerModule * weightDecoder.entries()
+                : (long) convModules * rcasPerModule * pesPerRca;
+    }
+
+    /**
+     * DSP slices of the multipliers (0 with LUTs). Packed products share their input: the {@code 2^b} products of one
+     * RCA input, or the PEs of one RCA, in groups of {@link #productsPerDsp}.
+     */
+    @JsonIgnore
+    public long dspSlices() {
+        if (!multipliers.usesDsp()) {
+            return 0;
+        }
+        int k = productsPerDsp();
+        return peStyle == PeStyle.CODEBOOK_SELECT ? (long) rcasPerModule * ceilDiv(weightDecoder.entries(), k)
+                : (long) convModules * rcasPerModule * ceilDiv(pesPerRca, k);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** PEs of the whole conv unit: the peak multiply-accumulates per cycle. */

@@ -23,7 +23,8 @@ import java.util.Map;
 public final class AcceleratorConfigs {
 
     /** Built-in designs. */
-    public static final List<String> PRESETS = List.of("pynq-z2-clipq", "pynq-z2-clipq-linebuffer");
+    public static final List<String> PRESETS = List.of("pynq-z2-clipq", "pynq-z2-clipq-linebuffer",
+            "pynq-z2-clipq-dsp-packed");
 
     /** A configuration file larger than this is not a configuration (keeps hostile input bounded). */
     public static final long MAX_FILE_BYTES = 1 << 20;

@@ -8,7 +8,6 @@ import io.lowbit.accel.resource.Resources;
  * One evaluated configuration.
  *
  * @param config     the configuration
- * @param dsp        multipliers in DSP slices
  * @param estimate   the resource model's estimate
  * @param checked    what the budget check compared: the conv unit, plus the buffers when asked
  * @param fits       within the budget with the margin
@@ -19,7 +18,7 @@ import io.lowbit.accel.resource.Resources;
  * @param error      why the model could not run on it (compiler limits), else {@code null}
  * @param pareto     on the GOP/s-vs-LUT front of the fitting, simulated points
  */
-public record DesignPoint(AcceleratorConfig config, boolean dsp, ResourceEstimate estimate, Resources checked,
+public record DesignPoint(AcceleratorConfig config, ResourceEstimate estimate, Resources checked,
         boolean fits, boolean realizable, long cycles, double gops, double framesPerSecond, String error,
         boolean pareto) {
 
@@ -27,12 +26,17 @@ public record DesignPoint(AcceleratorConfig config, boolean dsp, ResourceEstimat
         return config.name();
     }
 
+    /** Multipliers in DSP slices (plain or packed). */
+    public boolean dsp() {
+        return config.multipliers().usesDsp();
+    }
+
     public boolean simulated() {
         return cycles > 0;
     }
 
     DesignPoint withPareto(boolean p) {
-        return new DesignPoint(config, dsp, estimate, checked, fits, realizable, cycles, gops, framesPerSecond, error,
+        return new DesignPoint(config, estimate, checked, fits, realizable, cycles, gops, framesPerSecond, error,
                 p);
     }
 }

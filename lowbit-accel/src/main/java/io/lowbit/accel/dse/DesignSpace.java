@@ -4,6 +4,8 @@ import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.BufferSizes;
 import io.lowbit.accel.config.Dataflow;
 import io.lowbit.accel.config.InvalidConfigException;
+import io.lowbit.accel.config.Multipliers;
+import io.lowbit.accel.config.PeStyle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,11 +20,13 @@ import java.util.List;
  * @param pes          PEs per RCA (the RCA style: 9 = one 3×3 kernel, 18 = two, 25 = the paper's 5×5)
  * @param requantizers requantizers per module
  * @param dataflows    strip (the paper, in RTL) and/or line-buffer (simulator only)
- * @param dsp          multipliers in DSP slices ({@code true}) and/or LUTs ({@code false})
+ * @param peStyles     codebook-select (one product per input and level) and/or multiplier (one per PE) PEs
+ * @param multipliers  LUT, DSP and/or packed-DSP multipliers (packing needs two products per DSP48E1, so
+ *                     {@code dsp-packed} is skipped for widths where one fits)
  * @param psumBytes    psum buffer per module
  */
 public record DesignSpace(List<Integer> modules, List<Integer> rcas, List<Integer> pes, List<Integer> requantizers,
-        List<Dataflow> dataflows, List<Boolean> dsp, List<Integer> psumBytes) {
+        List<Dataflow> dataflows, List<PeStyle> peStyles, List<Multipliers> multipliers, List<Integer> psumBytes) {
 
     public DesignSpace {
         modules = List.copyOf(modules);
@@ -30,25 +34,23 @@ public record DesignSpace(List<Integer> modules, List<Integer> rcas, List<Intege
         pes = List.copyOf(pes);
         requantizers = List.copyOf(requantizers);
         dataflows = List.copyOf(dataflows);
-        dsp = List.copyOf(dsp);
+        peStyles = List.copyOf(peStyles);
+        multipliers = List.copyOf(multipliers);
         psumBytes = List.copyOf(psumBytes);
-        for (List<?> axis : List.of(modules, rcas, pes, requantizers, dataflows, dsp, psumBytes)) {
+        for (List<?> axis : List.of(modules, rcas, pes, requantizers, dataflows, peStyles, multipliers, psumBytes)) {
             if (axis.isEmpty()) {
                 throw new IllegalArgumentException("every axis of the design space needs a value");
             }
         }
     }
 
-    /** One configuration of the space and how its multipliers are mapped. */
-    public record Candidate(AcceleratorConfig config, boolean dsp) {
-    }
-
     /**
-     * The configurations, named {@code dse-<Po>x<Pi>x<PES>-r<R>-<strip|lb>-<dsp|lut>-p<psum KiB>}. The line-buffer
-     * width is the base's, or 34 (NIN's widest padded row) when the base is a strip design.
+     * The configurations, named {@code dse-<Po>x<Pi>x<PES>-r<R>-<strip|lb>[-mul]-<lut|dsp|dsp2>-p<psum KiB>}
+     * ({@code mul}: multiplier PEs; {@code dsp2}: packed DSPs). The line-buffer width is the base's, or 34 (NIN's
+     * widest padded row) when the base is a strip design.
      */
-    public List<Candidate> candidates(AcceleratorConfig base) {
-        List<Candidate> out = new ArrayList<>();
+    public List<AcceleratorConfig> candidates(AcceleratorConfig base) {
+        List<AcceleratorConfig> out = new ArrayList<>();
         int lineWidth = base.dataflow() == Dataflow.LINE_BUFFER ? base.lineBufferWidth() : 34;
         for (Dataflow flow : dataflows) {
             for (int pe : pes) {
@@ -58,16 +60,20 @@ public record DesignSpace(List<Integer> modules, List<Integer> rcas, List<Intege
                     for (int pi : rcas) {
                         for (int r : rs) {
                             for (int psum : psumBytes) {
-                                for (boolean d : dsp) {
-                                    String name = String.format("dse-%dx%dx%d-r%d-%s-%s-p%d", po, pi, pe, r,
-                                            flow == Dataflow.STRIP ? "strip" : "lb", d ? "dsp" : "lut", psum / 1024);
-                                    BufferSizes b = base.buffers();
-                                    try {
-                                        out.add(new Candidate(base.withDatapath(name, po, pi, pe, r,
-                                                new BufferSizes(b.featureMapBytes(), psum, b.weightBankBytes()), flow,
-                                                lineWidth), d));
-                                    } catch (InvalidConfigException e) {
-                                        // not a valid configuration (e.g. a psum buffer below one entry): skip
+                                for (PeStyle style : peStyles) {
+                                    for (Multipliers mul : multipliers) {
+                                        String name = String.format("dse-%dx%dx%d-r%d-%s%s-%s-p%d", po, pi, pe, r,
+                                                flow == Dataflow.STRIP ? "strip" : "lb",
+                                                style == PeStyle.MULTIPLIER ? "-mul" : "", tag(mul), psum / 1024);
+                                        BufferSizes b = base.buffers();
+                                        try {
+                                            out.add(base.withDatapath(name, po, pi, pe, r, new BufferSizes(
+                                                    b.featureMapBytes(), psum, b.weightBankBytes()), flow, lineWidth)
+                                                    .withMultipliers(name, style, mul));
+                                        } catch (InvalidConfigException e) {
+                                            // not a valid configuration (a psum buffer below one entry, packing
+                                            // that fits one product, select PEs without a codebook): skip
+                                        }
                                     }
                                 }
                             }
@@ -77,5 +83,13 @@ public record DesignSpace(List<Integer> modules, List<Integer> rcas, List<Intege
             }
         }
         return out;
+    }
+
+    private static String tag(Multipliers m) {
+        return switch (m) {
+            case LUT -> "lut";
+            case DSP -> "dsp";
+            case DSP_PACKED -> "dsp2";
+        };
     }
 }

@@ -4,6 +4,7 @@ import io.lowbit.accel.compile.AcceleratorCompiler;
 import io.lowbit.accel.compile.UnsupportedLayerException;
 import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.AcceleratorConfigs;
+import io.lowbit.accel.config.Multipliers;
 import io.lowbit.accel.resource.DeviceBudget;
 import io.lowbit.accel.resource.ResourceEstimate;
 import io.lowbit.accel.resource.ResourceModel;
@@ -23,7 +24,7 @@ import java.util.function.Predicate;
 
 /**
  * Evaluates design candidates on one model: estimate resources, check the budget, compile the model and time it with {@link ScheduleTimer} (the cycle simulator's timing; cycles do not depend on weights or
- * images). Timings are cached by datapath (DSP use and the name do not change cycles). Not thread-safe.
+ * images). Timings are cached by datapath (PE style, multipliers and the name do not change cycles). Not thread-safe.
  */
 public final class DesignSpaceExplorer {
 
@@ -53,10 +54,10 @@ public final class DesignSpaceExplorer {
     }
 
     /** Every candidate, in order, with the Pareto front marked; {@code progress} sees each point as it is done. */
-    public List<DesignPoint> explore(List<DesignSpace.Candidate> candidates, Consumer<DesignPoint> progress) {
+    public List<DesignPoint> explore(List<AcceleratorConfig> candidates, Consumer<DesignPoint> progress) {
         List<DesignPoint> points = new ArrayList<>();
-        for (DesignSpace.Candidate c : candidates) {
-            DesignPoint p = evaluate(c.config(), c.dsp());
+        for (AcceleratorConfig c : candidates) {
+            DesignPoint p = evaluate(c);
             points.add(p);
             progress.accept(p);
         }
@@ -67,18 +68,18 @@ public final class DesignSpaceExplorer {
      * One point. Points over the budget are timed too (a NIN timing takes milliseconds and is cached), so the chart
      * shows what the budget costs.
      */
-    public DesignPoint evaluate(AcceleratorConfig config, boolean dsp) {
-        ResourceEstimate e = resources.estimate(config, dsp);
+    public DesignPoint evaluate(AcceleratorConfig config) {
+        ResourceEstimate e = resources.estimate(config);
         Resources checked = countBuffers ? e.withBuffers() : e.convUnitTotal();
         boolean fits = device.fits(checked, margin);
         boolean rtl = realizable.test(config);
         Object t = timingCache.computeIfAbsent(datapathKey(config), k -> time(config));
         if (t instanceof String error) {
-            return new DesignPoint(config, dsp, e, checked, fits, rtl, 0, 0, 0, error, false);
+            return new DesignPoint(config, e, checked, fits, rtl, 0, 0, 0, error, false);
         }
         Timing timing = (Timing) t;
         // GOP/s and frames/s at this configuration's clock (the cache key includes it)
-        return new DesignPoint(config, dsp, e, checked, fits, rtl, timing.totalCycles(), timing.gops(),
+        return new DesignPoint(config, e, checked, fits, rtl, timing.totalCycles(), timing.gops(),
                 timing.framesPerSecond(), null, false);
     }
 
@@ -100,6 +101,7 @@ public final class DesignSpaceExplorer {
     /** The configuration without its name: what the cycles depend on. */
     private static String datapathKey(AcceleratorConfig c) {
         return AcceleratorConfigs.toJson(c.withDatapath("x", c.convModules(), c.rcasPerModule(), c.pesPerRca(),
-                c.requantizersPerModule(), c.buffers(), c.dataflow(), c.lineBufferWidth()));
+                c.requantizersPerModule(), c.buffers(), c.dataflow(), c.lineBufferWidth())
+                .withMultipliers("x", c.peStyle(), Multipliers.DSP));
     }
 }

@@ -4,10 +4,12 @@ import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.AcceleratorConfigs;
 import io.lowbit.accel.config.BufferSizes;
 import io.lowbit.accel.config.Dataflow;
+import io.lowbit.accel.config.Multipliers;
+import io.lowbit.accel.config.PeStyle;
 
 /**
  * One Yosys synthesis of a conv unit, as the resource model is fitted to it. The configuration is the
- * {@code pynq-z2-clipq} preset with the datapath fields below replaced.
+ * {@code pynq-z2-clipq} preset (codebook-select PEs) with the datapath fields below replaced.
  *
  * @param id                 sample name
  * @param po                 conv modules
@@ -16,17 +18,21 @@ import io.lowbit.accel.config.Dataflow;
  * @param requantizers       requantizers per module
  * @param psumBytesPerModule psum buffer of a module
  * @param dsp                DSP multipliers ({@code false}: {@code -nodsp})
+ * @param peStyle            PE style; codebook-select when absent (every fitted sample)
+ * @param multipliers        multiplier mapping when it is not {@code dsp}'s plain one (packed DSPs); else absent
  * @param measured           Yosys {@code stat}: LUT (LUT1..6 + LUT RAM + SRL), FF, DSP, BRAM36
  * @param seconds            Yosys wall time
  * @param command            the command that produced it
  */
 public record CalibrationSample(String id, int po, int pi, int pes, int requantizers, int psumBytesPerModule,
-        boolean dsp, Resources measured, double seconds, String command) {
+        boolean dsp, Resources measured, double seconds, String command, PeStyle peStyle, Multipliers multipliers) {
 
     public AcceleratorConfig config() {
         AcceleratorConfig p = AcceleratorConfigs.pynqZ2ClipQ();
         BufferSizes b = p.buffers();
         return p.withDatapath("calib-" + id, po, pi, pes, requantizers,
-                new BufferSizes(b.featureMapBytes(), psumBytesPerModule, b.weightBankBytes()), Dataflow.STRIP, 0);
+                new BufferSizes(b.featureMapBytes(), psumBytesPerModule, b.weightBankBytes()), Dataflow.STRIP, 0)
+                .withMultipliers("calib-" + id, peStyle != null ? peStyle : PeStyle.CODEBOOK_SELECT,
+                        multipliers != null ? multipliers : dsp ? Multipliers.DSP : Multipliers.LUT);
     }
 }

@@ -23,7 +23,7 @@ public final class ResourceFit {
         double[] ffY = new double[samples.size()];
         for (int i = 0; i < samples.size(); i++) {
             CalibrationSample s = samples.get(i);
-            double[][] f = ResourceModel.features(s.config(), s.dsp());
+            double[][] f = ResourceModel.features(s.config());
             lutRows[i] = f[0];
             ffRows[i] = f[1];
             lutY[i] = s.measured().luts();
@@ -62,7 +62,7 @@ public final class ResourceFit {
 
     /** Relative error of the model on a sample's LUTs and flip-flops: {@code (estimate − measured) / measured}. */
     public static double[] relativeError(ResourceModel model, CalibrationSample s) {
-        Resources e = model.estimate(s.config(), s.dsp()).convUnitTotal();
+        Resources e = model.estimate(s.config()).convUnitTotal();
         return new double[] {(double) (e.luts() - s.measured().luts()) / s.measured().luts(),
             (double) (e.flipFlops() - s.measured().flipFlops()) / s.measured().flipFlops()};
     }

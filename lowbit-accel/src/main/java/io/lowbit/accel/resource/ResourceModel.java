@@ -3,6 +3,8 @@ package io.lowbit.accel.resource;
 import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.BufferSizes;
 import io.lowbit.accel.config.Dataflow;
+import io.lowbit.accel.config.Multipliers;
+import io.lowbit.accel.config.PeStyle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,20 +55,22 @@ public record ResourceModel(double[] lut, double[] ff) {
         return ff.clone();
     }
 
-    /** The estimate with LUT multipliers (the paper's choice, Yosys {@code -nodsp}). */
+    /**
+     * The estimate for the configuration's PE style and multipliers. The coefficients were fitted to
+     * {@code codebook-select} designs; for {@code multiplier} PEs the same per-multiplier and per-PE coefficients are
+     * applied to their counts (checked against Yosys hold-outs, docs/accelerator.md §6–7).
+     */
     public ResourceEstimate estimate(AcceleratorConfig c) {
-        return estimate(c, false);
-    }
-
-    public ResourceEstimate estimate(AcceleratorConfig c, boolean dspMultipliers) {
         long[] counts = counts(c);
-        double[] lf = lutFeatures(c, dspMultipliers);
+        double[] lf = lutFeatures(c);
         double[] ff = ffFeatures(c);
         List<ResourceTerm> terms = new ArrayList<>();
-        long dsps = dspMultipliers ? counts[0] : 0;
         for (int i = 0; i < FEATURES.size(); i++) {
             terms.add(new ResourceTerm(FEATURES.get(i), counts[i], new Resources(Math.round(lut[i] * lf[i]),
-                    Math.round(this.ff[i] * ff[i]), i == 0 ? dsps : 0, 0)));
+                    Math.round(this.ff[i] * ff[i]), i == 0 ? c.dspSlices() : 0, 0)));
+        }
+        if (c.multipliers() == Multipliers.DSP_PACKED) {
+            terms.add(packingCorrection(c));
         }
         terms.add(new ResourceTerm("psum banks", (long) c.convModules() * c.pesPerRca(), psumBanks(c)));
         boolean calibrated = true;
@@ -75,7 +79,7 @@ public record ResourceModel(double[] lut, double[] ff) {
             calibrated = false;
         }
         Resources total = terms.stream().map(ResourceTerm::resources).reduce(Resources.ZERO, Resources::plus);
-        return new ResourceEstimate(c.name(), dspMultipliers, terms, total, outsideBuffers(c), calibrated);
+        return new ResourceEstimate(c.name(), c.multipliers().usesDsp(), terms, total, outsideBuffers(c), calibrated);
     }
 
     /** Structural counts behind the features: multipliers, PE positions, slots, requantizers, modules, 1. */
@@ -83,16 +87,20 @@ public record ResourceModel(double[] lut, double[] ff) {
         long po = c.convModules();
         long pi = c.rcasPerModule();
         long pes = c.pesPerRca();
-        return new long[] {pi * levels(c), po * pi * pes, po * pes, po * c.requantizersPerModule(), po, 1};
+        return new long[] {c.multiplierCount(), po * pi * pes, po * pes, po * c.requantizersPerModule(), po, 1};
     }
 
     /** LUT features: the counts scaled by the widths that set each component's LUTs. */
-    static double[] lutFeatures(AcceleratorConfig c, boolean dspMultipliers) {
+    static double[] lutFeatures(AcceleratorConfig c) {
         long[] n = counts(c);
         double product = (c.activationBits() + 1) * c.weightBits() / 72.0; // 9×8-bit multipliers calibrated
-        double select = (c.activationBits() + c.weightBits()) / 16.0 * (levels(c) - 1) / 3.0; // 16-bit 4:1 mux
+        // a PE selects a product (codebook-select) or decodes its weight (multiplier) with a 2^b:1 mux; the
+        // calibrated 16-bit 4:1 product mux is the unit
+        double selectBits = c.peStyle() == PeStyle.CODEBOOK_SELECT ? c.activationBits() + c.weightBits()
+                : c.weightBits();
+        double select = selectBits / 16.0 * (levels(c) - 1) / 3.0;
         double acc = c.accumulatorBits() / 32.0;
-        return new double[] {dspMultipliers ? 0 : n[0] * product, n[1] * select, n[2] * acc,
+        return new double[] {c.multipliers().usesDsp() ? 0 : n[0] * product, n[1] * select, n[2] * acc,
             n[3] * (c.accumulatorBits() + 1) / 33.0, n[4], n[5]};
     }
 
@@ -106,12 +114,27 @@ public record ResourceModel(double[] lut, double[] ff) {
     }
 
     /** The features of a sample as fitted: LUT features then flip-flop features. */
-    static double[][] features(AcceleratorConfig c, boolean dspMultipliers) {
-        return new double[][] {lutFeatures(c, dspMultipliers), ffFeatures(c)};
+    static double[][] features(AcceleratorConfig c) {
+        return new double[][] {lutFeatures(c), ffFeatures(c)};
     }
 
+    /**
+     * Counted, not fitted: the {@code count − 1} adders of {@code S} bits per packed DSP that undo the borrows
+     * ({@link io.lowbit.accel.dsp.DspPacking}), one LUT per adder bit on the carry chain.
+     */
+    static ResourceTerm packingCorrection(AcceleratorConfig c) {
+        int k = c.productsPerDsp();
+        // products sharing one input, packed k per DSP: a group of g needs g − 1 adders
+        int perInput = c.peStyle() == PeStyle.CODEBOOK_SELECT ? c.weightDecoder().entries() : c.pesPerRca();
+        long inputs = c.peStyle() == PeStyle.CODEBOOK_SELECT ? c.rcasPerModule()
+                : (long) c.convModules() * c.rcasPerModule();
+        long adders = inputs * ((perInput / k) * (k - 1) + Math.max(0, perInput % k - 1));
+        int stride = c.activationBits() + c.weightBits();
+        return new ResourceTerm("DSP packing correction", adders, new Resources(adders * stride, 0, 0, 0));
+    }
+
+    /** Codebook levels (the select's inputs); 1 for plain weights (no select). */
     private static long levels(AcceleratorConfig c) {
-        // codebook: one product per level; plain weights would need per-PE multipliers (not in the RTL)
         return 1L << c.weightDecoder().indexBits();
     }
 

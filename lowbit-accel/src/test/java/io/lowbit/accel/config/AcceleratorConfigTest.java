@@ -48,9 +48,29 @@ class AcceleratorConfigTest {
         String json = AcceleratorConfigs.toJson(AcceleratorConfigs.pynqZ2ClipQ())
                 .replace("\"kind\" : \"codebook\",\n    \"indexBits\" : 2", "\"kind\" : \"plain\"")
                 .replace("\"shift\"", "\"multiplier\"");
-        AcceleratorConfig c = AcceleratorConfigs.parse(json, "t");
+        // the preset names its PE style; plain weights cannot select codebook products
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> AcceleratorConfigs.parse(json,
+                "t"));
+        assertTrue(e.getMessage().contains("peStyle"), e.getMessage());
+        AcceleratorConfig c = AcceleratorConfigs.parse(json.replace("\"codebook-select\"", "\"multiplier\""), "t");
         assertEquals(WeightDecoder.plain(), c.weightDecoder());
         assertEquals(RequantizerKind.MULTIPLIER, c.requantizer());
+        assertEquals(PeStyle.MULTIPLIER, c.peStyle());
+        // absent: multiplier PEs for plain weights, DSP multipliers
+        AcceleratorConfig d = AcceleratorConfigs.parse(json.replace(",\n  \"peStyle\" : \"codebook-select\"", "")
+                .replace(",\n  \"multipliers\" : \"lut\"", ""), "t");
+        assertEquals(PeStyle.MULTIPLIER, d.peStyle());
+        assertEquals(Multipliers.DSP, d.multipliers());
+    }
+
+    @Test
+    void packedDspsNeedTwoProductsPerSlice() {
+        String json = AcceleratorConfigs.toJson(AcceleratorConfigs.pynqZ2ClipQ()).replace("\"lut\"",
+                "\"dsp-packed\"");
+        assertEquals(2, AcceleratorConfigs.parse(json, "t").productsPerDsp());
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> AcceleratorConfigs.parse(
+                json.replace("\"weightBits\" : 8", "\"weightBits\" : 12"), "t"));
+        assertTrue(e.getMessage().contains("dsp-packed"), e.getMessage());
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.lowbit.accel.compile.AcceleratorCompiler;
 import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.AcceleratorConfigs;
 import io.lowbit.accel.config.Dataflow;
+import io.lowbit.accel.config.Multipliers;
+import io.lowbit.accel.config.PeStyle;
 import io.lowbit.accel.resource.DeviceBudget;
 import io.lowbit.accel.resource.ResourceModel;
 import io.lowbit.accel.sim.ScheduleTimer;
@@ -26,19 +28,36 @@ class DesignSpaceExplorerTest {
 
     private static DesignSpace tiny() {
         return new DesignSpace(List.of(1, 2, 4), List.of(1, 4, 8), List.of(18, 25), List.of(2, 25),
-                List.of(Dataflow.STRIP, Dataflow.LINE_BUFFER), List.of(true, false), List.of(16384));
+                List.of(Dataflow.STRIP, Dataflow.LINE_BUFFER), List.of(PeStyle.CODEBOOK_SELECT),
+                List.of(Multipliers.DSP, Multipliers.LUT), List.of(16384));
     }
 
     @Test
     void enumeratesTheCrossProductWithoutInvalidCombinations() {
-        List<DesignSpace.Candidate> c = tiny().candidates(BASE);
+        List<AcceleratorConfig> c = tiny().candidates(BASE);
         // strip: 3 Po × 3 Pi × (PES 18: R 2 | PES 25: R 2, 25) × 2 multiplier mappings; line buffer: R = PES only
         assertEquals(3 * 3 * 3 * 2 + 3 * 3 * 2 * 2, c.size());
-        assertTrue(c.stream().allMatch(x -> x.config().requantizersPerModule() <= x.config().pesPerRca()));
-        assertTrue(c.stream().filter(x -> x.config().dataflow() == Dataflow.LINE_BUFFER)
-                .allMatch(x -> x.config().requantizersPerModule() == x.config().pesPerRca()
-                        && x.config().lineBufferWidth() == 34));
-        assertEquals(c.size(), c.stream().map(x -> x.config().name()).distinct().count());
+        assertTrue(c.stream().allMatch(x -> x.requantizersPerModule() <= x.pesPerRca()));
+        assertTrue(c.stream().filter(x -> x.dataflow() == Dataflow.LINE_BUFFER)
+                .allMatch(x -> x.requantizersPerModule() == x.pesPerRca()
+                        && x.lineBufferWidth() == 34));
+        assertEquals(c.size(), c.stream().map(x -> x.name()).distinct().count());
+    }
+
+    @Test
+    void peStylesAndPackedDspsAreAxes() {
+        DesignSpace space = new DesignSpace(List.of(2), List.of(4), List.of(25), List.of(5), List.of(Dataflow.STRIP),
+                List.of(PeStyle.CODEBOOK_SELECT, PeStyle.MULTIPLIER), List.of(Multipliers.DSP, Multipliers.DSP_PACKED),
+                List.of(16384));
+        List<AcceleratorConfig> c = space.candidates(BASE);
+        assertEquals(List.of("dse-2x4x25-r5-strip-dsp-p16", "dse-2x4x25-r5-strip-dsp2-p16",
+                "dse-2x4x25-r5-strip-mul-dsp-p16", "dse-2x4x25-r5-strip-mul-dsp2-p16"),
+                c.stream().map(AcceleratorConfig::name).toList());
+        DesignSpaceExplorer explorer = new DesignSpaceExplorer(NIN, DeviceBudget.XC7Z020, 0.10, false,
+                ResourceModel.CALIBRATED, x -> true);
+        List<DesignPoint> points = explorer.explore(c, p -> { });
+        assertEquals(List.of(16L, 8L, 200L, 104L), points.stream().map(p -> p.checked().dsps()).toList());
+        assertEquals(1, points.stream().mapToLong(DesignPoint::cycles).distinct().count()); // same cycles
     }
 
     @Test
@@ -79,7 +98,7 @@ class DesignSpaceExplorerTest {
         double fastestRealizable = points.stream().filter(p -> p.fits() && p.realizable())
                 .mapToDouble(DesignPoint::gops).max().orElseThrow();
         assertEquals(fastestRealizable, best.get().gops(), 0);
-        DesignPoint ref = explorer.evaluate(BASE, false);
+        DesignPoint ref = explorer.evaluate(BASE);
         assertTrue(best.get().gops() > ref.gops());
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lowbit.accel.config.AcceleratorConfigs;
 import io.lowbit.accel.config.Dataflow;
+import io.lowbit.accel.config.Multipliers;
+import io.lowbit.accel.config.PeStyle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +76,7 @@ class ResourceModelCalibrationTest {
         StringBuilder table = new StringBuilder();
         double worst = 0;
         for (CalibrationSample s : list) {
-            ResourceEstimate e = ResourceModel.CALIBRATED.estimate(s.config(), s.dsp());
+            ResourceEstimate e = ResourceModel.CALIBRATED.estimate(s.config());
             double[] err = ResourceFit.relativeError(ResourceModel.CALIBRATED, s);
             table.append(String.format(Locale.ROOT, "%-8s %dx%dx%d R%d %s: LUT %d vs %d (%+.1f %%), FF %d vs %d "
                     + "(%+.1f %%), DSP %d vs %d, BRAM36 %.1f vs %.1f%n", s.id(), s.po(), s.pi(), s.pes(),
@@ -94,7 +96,8 @@ class ResourceModelCalibrationTest {
     void termsAddUpAndScaleWithTheStructure() {
         var preset = AcceleratorConfigs.pynqZ2ClipQ();
         ResourceEstimate lut = ResourceModel.CALIBRATED.estimate(preset);
-        ResourceEstimate dsp = ResourceModel.CALIBRATED.estimate(preset, true);
+        ResourceEstimate dsp = ResourceModel.CALIBRATED.estimate(preset.withMultipliers("dsp", PeStyle.CODEBOOK_SELECT,
+                Multipliers.DSP));
         assertEquals(lut.convUnit().stream().mapToLong(t -> t.resources().luts()).sum(), lut.convUnitTotal().luts());
         assertEquals(16, dsp.convUnitTotal().dsps()); // PI · 2^b codebook products
         assertTrue(dsp.convUnitTotal().luts() < lut.convUnitTotal().luts());
@@ -104,6 +107,20 @@ class ResourceModelCalibrationTest {
         var lineBuffer = AcceleratorConfigs.preset("pynq-z2-clipq-linebuffer");
         assertEquals(Dataflow.LINE_BUFFER, lineBuffer.dataflow());
         assertTrue(!ResourceModel.CALIBRATED.estimate(lineBuffer).calibrated());
+    }
+
+    @Test
+    void packedDspsHalveTheMultipliersOfThePapersPes() {
+        var packed = AcceleratorConfigs.preset("pynq-z2-clipq-dsp-packed");
+        assertEquals(PeStyle.MULTIPLIER, packed.peStyle());
+        assertEquals(2, packed.productsPerDsp()); // 9-bit inputs × 8-bit levels per DSP48E1
+        ResourceEstimate e = ResourceModel.CALIBRATED.estimate(packed);
+        assertEquals(4 * 4 * 13, e.convUnitTotal().dsps()); // 25 PEs of an RCA share x: 13 DSPs per RCA
+        assertEquals(4 * 4 * 12 * 16, e.term("DSP packing correction").resources().luts()); // one 16-bit adder a pair
+        var unpacked = packed.withMultipliers("dsp", PeStyle.MULTIPLIER, Multipliers.DSP);
+        assertEquals(400, ResourceModel.CALIBRATED.estimate(unpacked).convUnitTotal().dsps());
+        var select = packed.withMultipliers("sel", PeStyle.CODEBOOK_SELECT, Multipliers.DSP_PACKED);
+        assertEquals(4 * 2, ResourceModel.CALIBRATED.estimate(select).convUnitTotal().dsps()); // 4 levels, 2 per DSP
     }
 
     @Test

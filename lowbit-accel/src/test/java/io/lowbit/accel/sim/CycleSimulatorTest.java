@@ -298,6 +298,6 @@ class CycleSimulatorTest {
     private static AcceleratorConfig withBuffers(AcceleratorConfig c, BufferSizes buffers) {
         return new AcceleratorConfig(c.name(), c.description(), c.convModules(), c.rcasPerModule(), c.pesPerRca(),
                 c.activationBits(), c.weightBits(), c.accumulatorBits(), c.weightDecoder(), c.requantizer(), buffers,
-                c.clockMHz(), c.dma(), c.dataflow(), c.lineBufferWidth(), c.requantizersPerModule());
+                c.clockMHz(), c.dma(), c.dataflow(), c.lineBufferWidth(), c.requantizersPerModule(), c.peStyle(), c.multipliers());
     }
 }

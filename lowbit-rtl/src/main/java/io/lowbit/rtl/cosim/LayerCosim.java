@@ -58,7 +58,8 @@ public final class LayerCosim {
         LayerPlan plan = program.layer(layerId);
         Node node = model.node(layerId);
         if (!(node.op() instanceof Conv2d op)) {
-            throw new IllegalArgumentException(layerId + " is a " + node.op().kind() + "; the RTL runs conv2d layers");
+            throw new IllegalArgumentException(layerId + " is a " + node.op().kind() + "; the RTL runs conv2d layers"
+                    + " (and pools, PoolCosim)");
         }
         if (plan.inputInDram() || plan.outputInDram()) {
             throw new IllegalArgumentException(layerId + ": its feature maps do not fit the buffers; the RTL"

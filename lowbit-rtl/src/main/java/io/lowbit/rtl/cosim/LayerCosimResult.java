@@ -23,8 +23,9 @@ import io.lowbit.accel.sim.LayerTiming;
  */
 public record LayerCosimResult(String layer, int elements, int mismatches, String firstMismatch, int passes,
         RtlCycles rtl, LayerTiming simulator, long firstPreload, long expectedRtlDrain, long simulatorDrainExcess,
-        long buildMillis, long runMillis) {
+        long buildMillis, long runMillis) implements CosimResult {
 
+    @Override
     public boolean bitExact() {
         return mismatches == 0;
     }
@@ -33,6 +34,7 @@ public record LayerCosimResult(String layer, int elements, int mismatches, Strin
      * The RTL took exactly the cycles the timing model predicts, with the stated differences: the same stream
      * cycles, the simulator's stalls plus the first preload, and the RTL's drain.
      */
+    @Override
     public boolean cyclesAsModelled() {
         return rtl.done() && rtl.stream() == simulator.streamCycles()
                 && rtl.stall() == simulator.stallCycles() + firstPreload
@@ -41,6 +43,7 @@ public record LayerCosimResult(String layer, int elements, int mismatches, Strin
                 && rtl.lastWrite() + 1 == rtl.cycles();
     }
 
+    @Override
     public String summary() {
         return String.format("%s: %d outputs, %d mismatches%s; %d passes; RTL %d cycles (stream %d, stall %d, drain %d)"
                 + " vs simulator %d (stream %d, stall %d, drain %d); first preload %d; build %d ms, run %d ms",

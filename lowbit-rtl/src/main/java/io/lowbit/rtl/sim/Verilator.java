@@ -2,6 +2,7 @@ package io.lowbit.rtl.sim;
 
 import io.lowbit.rtl.GeneratedRtl;
 import io.lowbit.rtl.RtlGenerator;
+import io.lowbit.rtl.RtlParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -45,14 +46,31 @@ public final class Verilator {
 
     /** {@code verilator --lint-only -Wall} of the generated top; returns the messages (empty when clean). */
     public String lint(GeneratedRtl rtl) {
-        List<String> args = new ArrayList<>(List.of("--lint-only", "-Wall", "--top-module", "lowbit_accel",
-                "-I" + rtl.directory()));
+        List<String> args = new ArrayList<>(List.of("--top-module", "lowbit_accel"));
         args.add(rtl.directory().resolve(RtlGenerator.PARAMS_FILE).toString());
         for (String m : RtlGenerator.MODULES) {
             args.add(rtl.directory().resolve(m).toString());
         }
         args.add(rtl.top().toString());
-        ExternalTool.Run run = tool.run(args, rtl.directory(), rtl.directory().resolve("lint.log"), 600);
+        return lint(rtl, args, "lint.log");
+    }
+
+    /**
+     * {@code verilator --lint-only -Wall} of {@code lowbit_pool_unit} alone (the accelerator top does not
+     * instantiate it yet), with the configuration's {@code PI}, code width and feature-map address bits.
+     */
+    public String lintPoolUnit(GeneratedRtl rtl) {
+        var p = rtl.parameters();
+        List<String> args = List.of("--top-module", "lowbit_pool_unit", "-GPI=" + p.pi(), "-GAW="
+                + p.activationBits(), "-GFM_AW=" + RtlParameters.addressBits(p.fmDepth()),
+                rtl.directory().resolve(RtlGenerator.POOL_UNIT_FILE).toString());
+        return lint(rtl, args, "lint-pool.log");
+    }
+
+    private String lint(GeneratedRtl rtl, List<String> topAndFiles, String log) {
+        List<String> args = new ArrayList<>(List.of("--lint-only", "-Wall", "-I" + rtl.directory()));
+        args.addAll(topAndFiles);
+        ExternalTool.Run run = tool.run(args, rtl.directory(), rtl.directory().resolve(log), 600);
         return run.exitCode() == 0 && run.output().isBlank() ? "" : run.output();
     }
 

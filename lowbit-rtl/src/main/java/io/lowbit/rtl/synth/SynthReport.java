@@ -10,9 +10,9 @@ import java.util.TreeMap;
  * @param top       synthesized module
  * @param family    Yosys {@code -family}
  * @param dsp       whether multipliers may use DSP48E1 ({@code false}: {@code -nodsp}, LUT multipliers as the paper)
- * @param po        conv modules
- * @param pi        RCAs per module
- * @param pes       PEs per RCA
+ * @param po        conv modules (0 for the pool unit)
+ * @param pi        RCAs per module (the pool unit: channels per word)
+ * @param pes       PEs per RCA (0 for the pool unit)
  * @param luts      LUT1..LUT6
  * @param flipFlops FDRE/FDSE/FDCE/FDPE
  * @param dsps      DSP48E1

@@ -19,7 +19,8 @@ import java.util.List;
 public final class YosysSynth {
 
     public static final String CONV_UNIT = "lowbit_conv_unit";
-    private static final List<String> CONV_UNIT_FILES = List.of("lowbit_weight_decoder.v",
+    public static final String POOL_UNIT = "lowbit_pool_unit";
+    private static final List<String> CONV_UNIT_FILES = List.of("lowbit_weight_decoder.v", "lowbit_shared_mul.v",
             "lowbit_level_products.v", "lowbit_pe.v", "lowbit_shift_requant.v", "lowbit_adder_tree.v",
             "lowbit_delay.v", "lowbit_rca.v", "lowbit_chain.v", "lowbit_conv_module.v", "lowbit_conv_unit.v");
 
@@ -35,20 +36,38 @@ public final class YosysSynth {
 
     /** The conv unit of {@code p}, in {@code workDir}; {@code dsp = false} maps multipliers to LUTs. */
     public SynthReport synthesizeConvUnit(RtlParameters p, boolean dsp, Path workDir) {
+        String chparams = " -chparam PO " + p.po() + " -chparam PI " + p.pi()
+                + " -chparam PES " + p.pes() + " -chparam AW " + p.activationBits() + " -chparam WW "
+                + p.weightBits() + " -chparam IB " + p.indexBits() + " -chparam ACCW " + p.accumulatorBits()
+                + " -chparam RQ " + p.requantizers() + " -chparam PSUM_ENTRIES " + p.psumEntries()
+                + " -chparam MUL_PE " + (p.multiplierPes() ? 1 : 0) + " -chparam PACK " + p.pack();
+        return synthesize(p, CONV_UNIT, CONV_UNIT_FILES, chparams, dsp, workDir);
+    }
+
+    /**
+     * The pool unit alone ({@code lowbit_pool_unit}: address walk, {@code PI} compare/add lanes with their
+     * multiplier requantizers; not the feature-map memories) with {@code sumBits}-bit window sums (32 = the
+     * spec's int32 bound; a configuration's largest window needs fewer).
+     */
+    public SynthReport synthesizePoolUnit(RtlParameters p, int sumBits, boolean dsp, Path workDir) {
+        String chparams = " -chparam PI " + p.pi() + " -chparam AW " + p.activationBits() + " -chparam SW "
+                + sumBits + " -chparam FM_AW " + RtlParameters.addressBits(p.fmDepth());
+        return synthesize(p, POOL_UNIT, List.of(RtlGenerator.POOL_UNIT_FILE), chparams, dsp, workDir);
+    }
+
+    private SynthReport synthesize(RtlParameters p, String top, List<String> sources, String chparams, boolean dsp,
+            Path workDir) {
         workDir = workDir.toAbsolutePath(); // Yosys runs in workDir, so a relative script path would not resolve
         try {
             GeneratedRtl rtl = RtlGenerator.generate(p, workDir.resolve("rtl"));
             String family = "xc7";
             StringBuilder files = new StringBuilder();
-            for (String f : CONV_UNIT_FILES) {
+            for (String f : sources) {
                 files.append(' ').append(rtl.directory().resolve(f));
             }
             String script = "read_verilog -DSYNTHESIS" + files + "\n"
-                    + "hierarchy -top " + CONV_UNIT + " -chparam PO " + p.po() + " -chparam PI " + p.pi()
-                    + " -chparam PES " + p.pes() + " -chparam AW " + p.activationBits() + " -chparam WW "
-                    + p.weightBits() + " -chparam IB " + p.indexBits() + " -chparam ACCW " + p.accumulatorBits()
-                    + " -chparam RQ " + p.requantizers() + " -chparam PSUM_ENTRIES " + p.psumEntries() + "\n"
-                    + "synth_xilinx -family " + family + " -top " + CONV_UNIT + " -flatten -noiopad"
+                    + "hierarchy -top " + top + chparams + "\n"
+                    + "synth_xilinx -family " + family + " -top " + top + " -flatten -noiopad"
                     + (dsp ? "" : " -nodsp") + "\n"
                     + "tee -o stat.txt stat\n";
             Path ys = workDir.resolve("synth.ys");
@@ -60,7 +79,8 @@ public final class YosysSynth {
                         + workDir.resolve("yosys.log"));
             }
             String stat = Files.readString(workDir.resolve("stat.txt"));
-            return YosysStat.report(stat, CONV_UNIT, family, dsp, p.po(), p.pi(), p.pes(), run.millis() / 1000.0);
+            return YosysStat.report(stat, top, family, dsp, top.equals(POOL_UNIT) ? 0 : p.po(), p.pi(),
+                    top.equals(POOL_UNIT) ? 0 : p.pes(), run.millis() / 1000.0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -15,6 +15,8 @@ module lowbit_accel_top #(
     parameter integer IB           = 2,
     parameter integer ACCW         = 32,
     parameter integer RQ           = 25,     // requantizers per conv module
+    parameter integer MUL_PE       = 0,      // PE style: 0 codebook-select, 1 multiplier per PE
+    parameter integer PACK         = 1,      // products per multiplication (packed DSP48 slices)
     parameter integer PSUM_ENTRIES = 4096,
     parameter integer IMEM_DEPTH   = 1024,
     parameter integer WMEM_DEPTH   = 4096,
@@ -125,6 +127,7 @@ module lowbit_accel_top #(
     wire [PO*PES-1:0]  out_be;
     wire [OUT_W-1:0]   out_data;
     lowbit_conv_unit #(.PO(PO), .PI(PI), .PES(PES), .AW(AW), .WW(WW), .IB(IB), .ACCW(ACCW), .RQ(RQ),
+        .MUL_PE(MUL_PE), .PACK(PACK),
         .PSUM_ENTRIES(PSUM_ENTRIES), .OUT_AW(OUT_AW), .TW(TW), .PA_W(PA_W)) u_conv (
         .clk(clk), .codebook(codebook), .z_in(csr[9][AW+1:0]), .in_signed(csr[10][0]), .rq_shift(csr[11][4:0]),
         .rq_half_up(csr[12][0]), .rq_zero_point(csr[13][AW+1:0]), .rq_lo(csr[14][AW+1:0]),

@@ -15,7 +15,10 @@ module lowbit_conv_module #(
     parameter integer PES          = 25,
     parameter integer AW           = 8,
     parameter integer IB           = 2,
+    parameter integer WW           = 8,    // codebook level bits
     parameter integer PW           = 16,   // product bits (lowbit_level_products)
+    parameter integer MUL_PE       = 0,    // PE style (lowbit_rca): 0 codebook-select, 1 multiplier
+    parameter integer PACK         = 1,    // multiplier PEs: products per multiplication
     parameter integer ACCW         = 32,   // psum bits, > PW + $clog2(PI) + $clog2(PES)
     parameter integer TW           = 5,
     parameter integer RQ           = 25,   // requantizers
@@ -33,7 +36,11 @@ module lowbit_conv_module #(
     input  wire [TW-1:0]               taps_next,
     // S1
     input  wire                        pe_en,
+    /* verilator lint_off UNUSEDSIGNAL */ // codebook-select RCAs use the products, multiplier RCAs x and levels
     input  wire [PI*(1<<IB)*PW-1:0]    prods,
+    input  wire [PI*(AW+1)-1:0]        x,
+    input  wire [(1<<IB)*WW-1:0]       levels,
+    /* verilator lint_on UNUSEDSIGNAL */
     // P-1 / P
     input  wire [PA_W-1:0]             ps_raddr,
     input  wire                        valid_p,
@@ -66,10 +73,11 @@ module lowbit_conv_module #(
     genvar i, p, s, r;
     generate
         for (i = 0; i < PI; i = i + 1) begin : g_rca
-            lowbit_rca #(.PES(PES), .IB(IB), .PW(PW), .TW(TW)) u_rca (
+            lowbit_rca #(.PES(PES), .IB(IB), .DW(AW + 1), .WW(WW), .PW(PW), .TW(TW), .MUL_PE(MUL_PE),
+                .PACK(PACK)) u_rca (
                 .clk(clk), .shift_en(shift_en), .shift_in(shift_idx[i*IB +: IB]), .load(load),
-                .taps(taps_next), .prods(prods[i*NL*PW +: NL*PW]), .products(products[i*PES*PW +: PES*PW]),
-                .taps_q(taps_all[i*TW +: TW]));
+                .taps(taps_next), .prods(prods[i*NL*PW +: NL*PW]), .x(x[i*(AW+1) +: AW + 1]), .levels(levels),
+                .products(products[i*PES*PW +: PES*PW]), .taps_q(taps_all[i*TW +: TW]));
         end
     endgenerate
     /* verilator lint_off UNUSEDSIGNAL */ // every RCA keeps its own copy of T; RCA 0's serves the chain

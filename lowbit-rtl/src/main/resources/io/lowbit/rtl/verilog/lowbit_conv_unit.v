@@ -1,6 +1,6 @@
 // The conv unit: PO conv modules on the same PI input channels (output-channel parallelism), the input centring
-// (x - Z_in, padding and unused RCAs as 0), the codebook products shared by all modules, the tag pipeline that
-// carries each pixel's control (valid window, psum address, output address) beside its data, and the batch
+// (x - Z_in, padding and unused RCAs as 0), the codebook products shared by all modules (codebook-select PEs), the
+// tag pipeline that carries each pixel's control (valid window, psum address, output address) beside its data, and the batch
 // sequencer that walks a requantizing window's slots through the RQ requantizers per module, RQ slots per cycle.
 // Output channel outStart + s*PO + m is slot s of module m; it leaves on output lane s*PO + m in batch s / RQ.
 module lowbit_conv_unit #(
@@ -12,6 +12,8 @@ module lowbit_conv_unit #(
     parameter integer IB           = 2,
     parameter integer ACCW         = 32,
     parameter integer RQ           = 25,    // requantizers per module
+    parameter integer MUL_PE       = 0,     // PE style: 0 codebook-select (shared products), 1 multiplier/PE
+    parameter integer PACK         = 1,     // products per multiplication (packed DSP48s, lowbit_shared_mul)
     parameter integer PSUM_ENTRIES = 4096,
     parameter integer OUT_AW       = 16,
     parameter integer TW           = $clog2(PES + 1),    // bits of T and of slots
@@ -131,20 +133,27 @@ module lowbit_conv_unit #(
     assign out_we = wr_run;
     assign out_addr = wr_addr;
 
-    // ---- codebook products of the centred inputs (shared by all modules) ---------------------------------------
+    // ---- codebook products of the centred inputs (shared by all modules; codebook-select PEs only) -------------
     wire [PI*(1<<IB)*PW-1:0] prods;
-    lowbit_level_products #(.PI(PI), .DW(DW), .WW(WW), .IB(IB), .PW(PW)) u_prod (.x(x), .levels(codebook),
-        .prods(prods));
+    generate
+        if (MUL_PE == 0) begin : g_products
+            lowbit_level_products #(.PI(PI), .DW(DW), .WW(WW), .IB(IB), .PACK(PACK), .PW(PW)) u_prod (.x(x),
+                .levels(codebook), .prods(prods));
+        end else begin : g_no_products
+            assign prods = {(PI*(1<<IB)*PW){1'b0}};
+        end
+    endgenerate
 
     // ---- modules ------------------------------------------------------------------------------------------------
     generate
         for (m = 0; m < PO; m = m + 1) begin : g_mod
             wire [RQ*AW-1:0] y;
-            lowbit_conv_module #(.PI(PI), .PES(PES), .AW(AW), .IB(IB), .PW(PW), .ACCW(ACCW), .TW(TW),
-                .RQ(RQ), .PSUM_ENTRIES(PSUM_ENTRIES), .PA_W(PA_W)) u_mod (
+            lowbit_conv_module #(.PI(PI), .PES(PES), .AW(AW), .IB(IB), .WW(WW), .PW(PW), .MUL_PE(MUL_PE),
+                .PACK(PACK), .ACCW(ACCW), .TW(TW), .RQ(RQ), .PSUM_ENTRIES(PSUM_ENTRIES), .PA_W(PA_W)) u_mod (
                 .clk(clk), .shift_en(shift_en), .shift_idx(w_index[m*PI*IB +: PI*IB]), .bias_shift(bias_shift),
                 .bias_in(bias_in[m*ACCW +: ACCW]), .load(load), .taps_next(taps_next), .pe_en(px_s1),
-                .prods(prods), .ps_raddr(pa_rd), .valid_p(valid_p), .first_p(first_p), .newpass_p(newpass_p),
+                .prods(prods), .x(x), .levels(codebook), .ps_raddr(pa_rd), .valid_p(valid_p), .first_p(first_p),
+                .newpass_p(newpass_p),
                 .slots_p(slots_p), .ps_waddr(pa_p), .hold_en(hold_en), .rq_batch(rq_k), .rq_shift(rq_shift),
                 .rq_half_up(rq_half_up), .rq_zero_point(rq_zero_point), .rq_lo(rq_lo), .rq_hi(rq_hi), .y(y));
             for (s = 0; s < PES; s = s + 1) begin : g_lane

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lowbit.accel.Fixtures;
 import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.AcceleratorConfigs;
+import io.lowbit.accel.config.Multipliers;
+import io.lowbit.accel.config.PeStyle;
 import io.lowbit.core.model.IntegerModel;
 import io.lowbit.rtl.RtlTools;
 import java.io.InputStream;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -41,6 +44,30 @@ class LayerCosimTest {
         assertTrue(r.rtl().done(), "the controller did not finish: " + r.summary());
         assertEquals(0, r.mismatches(), r.summary());
         assertEquals(r.simulator().streamCycles(), r.rtl().stream(), "stream cycles");
+        assertTrue(r.cyclesAsModelled(), r.summary());
+    }
+
+    /**
+     * The other PE style and packed DSPs (docs/accelerator.md §7): the paper's multiplier PEs with two products per
+     * DSP48E1 ({@code pynq-z2-clipq-dsp-packed}) on the 3×3 first layer, and codebook-select PEs whose codebook
+     * products are packed two per DSP on a 1×1 layer. The same outputs and the same cycles as the integer engine and
+     * the simulator.
+     */
+    @ParameterizedTest
+    @CsvSource({"multiplier, conv1", "codebook-select, conv2"})
+    void packedDspsAndMultiplierPesAreBitExact(String style, String layer) throws Exception {
+        AcceleratorConfig packed = AcceleratorConfigs.preset("pynq-z2-clipq-dsp-packed");
+        if (style.equals("codebook-select")) {
+            packed = packed.withMultipliers("pynq-z2-clipq-select-packed", PeStyle.CODEBOOK_SELECT,
+                    Multipliers.DSP_PACKED);
+        }
+        assertEquals(2, packed.productsPerDsp());
+        LayerCosim cosim = new LayerCosim(packed, RtlTools.verilator(), Path.of("target", "cosim-" + style)
+                .toAbsolutePath());
+        LayerCosimResult r = cosim.run(nin, layer, Fixtures.cifarMiniTestImage(1));
+        System.out.println("[LayerCosim " + packed.name() + "] " + r.summary());
+        assertTrue(r.rtl().done(), "the controller did not finish: " + r.summary());
+        assertEquals(0, r.mismatches(), r.summary());
         assertTrue(r.cyclesAsModelled(), r.summary());
     }
 

@@ -8,6 +8,7 @@ import io.lowbit.rtl.RtlParameters;
 import io.lowbit.rtl.RtlTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,5 +33,35 @@ class YosysSynthTest {
         assertEquals(dsp ? p.pi() * p.codebookEntries() : 0, r.dsps(), r.summary());
         assertTrue(r.luts() > 1000 && r.flipFlops() > 25 * 32, r.summary());
         assertTrue(r.bram36() > 0, "psum banks map to block RAM: " + r.summary());
+    }
+
+    /**
+     * Packed DSPs: Yosys maps each packed multiplication (25-bit port A × 9-bit input) to one DSP48E1, so the
+     * 9 multiplier PEs of an RCA take 5 DSPs and the 4 codebook products of a codebook-select RCA take 2. A 9-PE RCA
+     * with shallow psum banks keeps the run short (the preset's 25-PE RCA: 13 DSPs, docs/results.md).
+     */
+    @ParameterizedTest(name = "multiplier PEs = {0}")
+    @ValueSource(booleans = {true, false})
+    void packedMultiplicationsTakeOneDspEach(boolean multiplierPes) throws Exception {
+        RtlTools.require("yosys");
+        RtlParameters p = new RtlParameters("packed", 1, 1, 9, 8, 8, 2, 32, 3, 64, 2, 2, 2, 2, 2, multiplierPes, 2);
+        Path work = Files.createDirectories(Path.of("target", "synth", "packed-" + multiplierPes).toAbsolutePath());
+        SynthReport r = YosysSynth.onPath().synthesizeConvUnit(p, true, work);
+        System.out.println("[YosysSynth packed] " + r.summary());
+        assertEquals(multiplierPes ? 5 : 2, r.dsps(), r.summary());
+    }
+
+    /**
+     * The pool unit of the preset alone (PI = 4 lanes, int32 window sums): each lane's 32×31-bit requantizer
+     * multiplier takes DSP48E1s; about 20 s.
+     */
+    @Test
+    void poolUnitSynthesizes() throws Exception {
+        RtlTools.require("yosys");
+        Path work = Files.createDirectories(Path.of("target", "synth", "pool").toAbsolutePath());
+        SynthReport r = YosysSynth.onPath().synthesizePoolUnit(RtlTools.preset(), 32, true, work);
+        System.out.println("[YosysSynth pool] " + r.summary());
+        assertEquals(YosysSynth.POOL_UNIT, r.top());
+        assertTrue(r.luts() > 500 && r.dsps() >= 4 && r.bram36() == 0, r.summary());
     }
 }

@@ -6,7 +6,8 @@ package io.lowbit.train.data;
  *
  * <p>Crop: the uint8 image is padded with {@code padding} zero pixels on every side, then a 32×32 window is cut at
  * offsets drawn uniformly from {@code [0, 2·padding]} (rows, then columns). Padding happens before normalization, so
- * a padded pixel becomes {@code (0 − mean[c]) / std[c]}, as in torchvision where {@code Normalize} comes last.
+ * a padded pixel becomes {@code (0 − mean[c]) / std[c]}, as in torchvision where {@code Normalize} comes last (or,
+ * when the input is {@link InputCodes}, the code of pixel value 0 times the step).
  * Flip: with probability 0.5 the cropped image is mirrored left to right.
  *
  * @param padding        zero border for the random crop, 0 to disable cropping

@@ -47,7 +47,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     }
 
     private BatchLoader(LabeledImages data, int batchSize, boolean shuffle, boolean dropLast,
-            Augmentation augmentation, Normalization normalization, long seed, int epoch) {
+            Augmentation augmentation, InputEncoding input, long seed, int epoch) {
         this.data = data;
         this.batchSize = batchSize;
         this.batchesPerEpoch = countBatches(data.size(), batchSize, dropLast);
@@ -56,7 +56,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         this.augmentation = augmentation;
         this.tables = new float[LabeledImages.CHANNELS][];
         for (int c = 0; c < LabeledImages.CHANNELS; c++) {
-            tables[c] = normalization.table(c);
+            tables[c] = input.table(c);
         }
         this.worker = batchesPerEpoch == 0 ? null : new Thread(this::produce, "lowbit-batches-epoch-" + epoch);
     }
@@ -69,23 +69,23 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
      * @param shuffle       whether to visit the images in a random order instead of file order
      * @param dropLast      whether to skip a final batch smaller than {@code batchSize}
      * @param augmentation  random crop/flip, {@link Augmentation#NONE} for evaluation
-     * @param normalization per-channel normalization applied to every pixel
+     * @param input         what each pixel becomes: its {@link Normalization}, or the {@link InputCodes} of a model
+     *                      trained on the integer model's input
      * @param seed          run seed
      * @param epoch         epoch number, non-negative; with {@code seed} it fixes order and augmentation
      */
     public static BatchLoader forEpoch(LabeledImages data, int batchSize, boolean shuffle, boolean dropLast,
-            Augmentation augmentation, Normalization normalization, long seed, int epoch) {
+            Augmentation augmentation, InputEncoding input, long seed, int epoch) {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(augmentation, "augmentation");
-        Objects.requireNonNull(normalization, "normalization");
+        Objects.requireNonNull(input, "input");
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
         }
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
-        BatchLoader loader = new BatchLoader(data, batchSize, shuffle, dropLast, augmentation, normalization,
-                seed, epoch);
+        BatchLoader loader = new BatchLoader(data, batchSize, shuffle, dropLast, augmentation, input, seed, epoch);
         if (loader.worker != null) {
             loader.worker.setDaemon(true); // an abandoned, unclosed loader must not keep the JVM alive
             loader.worker.start();
@@ -236,7 +236,8 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
     /**
      * Output pixel (y, x) is source pixel (y + dy, x' + dx) with x' = 31 − x if flipped, else x; pixels outside the
-     * source are the zero padding. This equals padding, cropping at offset (dy + padding, dx + padding), then flipping.
+     * source are the zero padding (raw pixel 0, encoded like any pixel). This equals padding, cropping at offset
+     * (dy + padding, dx + padding), then flipping.
      */
     private void copyAugmented(int src, float[] out, int dst, int dy, int dx, boolean flip) {
         byte[] pixels = data.pixels();

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param mean per-channel mean of {@code p / 255} (R, G, B)
  * @param std  per-channel standard deviation of {@code p / 255}, all positive
  */
-public record Normalization(float[] mean, float[] std) {
+public record Normalization(float[] mean, float[] std) implements InputEncoding {
 
     /**
      * CIFAR-10 training-set statistics with each mean snapped to the pixel grid: (125, 123, 114)/255 instead of
@@ -84,13 +84,10 @@ public record Normalization(float[] mean, float[] std) {
         return ((pixel0to255 / 255f) - mean[channel]) / std[channel];
     }
 
-    /** {@link #apply} for every value of a channel, indexed by pixel value; lets batch assembly use a lookup. */
-    float[] table(int channel) {
-        float[] table = new float[256];
-        for (int p = 0; p < 256; p++) {
-            table[p] = apply(channel, p);
-        }
-        return table;
+    /** The normalized pixel, {@link #apply}: what a network without an input quantizer of its own is fed. */
+    @Override
+    public float value(int channel, int pixel0to255) {
+        return apply(channel, pixel0to255);
     }
 
     @Override

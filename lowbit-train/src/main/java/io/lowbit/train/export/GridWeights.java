@@ -10,7 +10,7 @@ import io.lowbit.train.quant.learned.GridQuantizer;
 
 /**
  * Integer codes of weights quantized by a {@link GridQuantizer} (lsq, lsfq, and the DoReFa weights of pact and
- * dorefa). The quantizer's own forward pass runs, on the DJL engine, on exactly the weights training feeds it (the
+ * dorefa, whose folded variant computes its steps from the weights in the forward). The quantizer's own forward pass runs, on the DJL engine, on exactly the weights training feeds it (the
  * BN-folded ones of {@link HostFloat#foldBn} when the method folds), and each output {@code code·step} is divided
  * by its step. A host re-evaluation of the formula could flip a code wherever {@code v/step} lies within float
  * rounding of a half-integer; the forward's outputs are the training values themselves, and the division only has
@@ -31,7 +31,12 @@ final class GridWeights {
     static Codes of(String layer, Block quantizer, float[] weights, Shape shape) {
         GridQuantizer q = (GridQuantizer) quantizer;
         int outC = Math.toIntExact(shape.get(0));
-        float[] s = q.steps();
+        float[] values;
+        try (NDManager m = NDManager.newBaseManager()) {
+            values = quantizer.forward(new ParameterStore(m, false), new NDList(m.create(weights, shape)), false)
+                    .singletonOrThrow().toFloatArray();
+        }
+        float[] s = q.steps(); // after the forward: the folded DoReFa steps are those of the weights it saw
         if (s.length != 1 && s.length != outC) {
             throw new ExportException(layer, quantizer + " has " + s.length + " steps for " + outC + " channels");
         }
@@ -41,11 +46,6 @@ final class GridWeights {
             if (!(steps[o] > 0) || Double.isInfinite(steps[o])) {
                 throw new ExportException(layer, quantizer + " has step " + steps[o] + " (never initialized?)");
             }
-        }
-        float[] values;
-        try (NDManager m = NDManager.newBaseManager()) {
-            values = quantizer.forward(new ParameterStore(m, false), new NDList(m.create(weights, shape)), false)
-                    .singletonOrThrow().toFloatArray();
         }
         Grid grid = q.grid();
         int per = weights.length / outC;

@@ -6,7 +6,6 @@ import io.lowbit.core.arith.FixedPointFormat;
 import io.lowbit.core.arith.Rounding;
 import io.lowbit.train.data.Normalization;
 import io.lowbit.train.nn.ConvUnit;
-import io.lowbit.train.quant.learned.Grid;
 
 /**
  * The training graph's float32 arithmetic, replayed on the host in the same operation order, so export sees
@@ -20,8 +19,8 @@ import io.lowbit.train.quant.learned.Grid;
  *   <li>{@link #code}: {@code FixedPointQuantizer}'s {@code round_r(clip(x, min, max)·2^f)} in float32, with
  *       {@code Ste.round}'s formulas (half up is {@code floor(x + 0.5f)} in float).</li>
  * </ul>
- * The learned methods do not quantize the network input in training; {@link #inputTable(Normalization, int, Grid)}
- * is the integer model's own input quantization for them.
+ * The learned methods do not quantize the network input in the training graph; their input table is
+ * {@link io.lowbit.train.data.InputCodes}, shared by the data pipeline that feeds training and by export.
  */
 public final class HostFloat {
 
@@ -105,35 +104,5 @@ public final class HostFloat {
             }
         }
         return table;
-    }
-
-    /**
-     * The host quantization table of the network input for a model whose training graph feeds the first layer the
-     * float normalized input (the learned methods): codes of {@code grid} with the smallest step that holds every
-     * normalized pixel value, {@code step = max|n|/Q_P}, so the table only rounds each value to the nearest step
-     * (half up, as the learned quantizers, in float32 as {@code LsqQuantizer}: {@code ⌊clip(n/step) + ½⌋}). The
-     * rounding is the one thing the integer model adds to the trained graph: at most half a step, about half a
-     * pixel level for int8 on CIFAR.
-     */
-    public static InputTable inputTable(Normalization normalization, int channels, Grid grid) {
-        float max = 0;
-        for (int c = 0; c < channels; c++) {
-            for (int p = 0; p < 256; p++) {
-                max = Math.max(max, Math.abs(normalization.apply(c, p)));
-            }
-        }
-        float step = max / grid.qp();
-        int[] table = new int[channels * 256];
-        for (int c = 0; c < channels; c++) {
-            for (int p = 0; p < 256; p++) {
-                float u = Math.min(grid.qp(), Math.max(-grid.qn(), normalization.apply(c, p) / step));
-                table[c * 256 + p] = (int) Math.floor(u + 0.5f);
-            }
-        }
-        return new InputTable(table, step);
-    }
-
-    /** A host quantization table ({@code table[c·256 + p]}) and the real value of its code step. */
-    public record InputTable(int[] table, float step) {
     }
 }

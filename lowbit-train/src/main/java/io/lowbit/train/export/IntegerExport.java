@@ -29,6 +29,7 @@ import io.lowbit.core.model.TensorInfo;
 import io.lowbit.core.model.WeightCodes;
 import io.lowbit.core.model.Window;
 import io.lowbit.train.data.DatasetName;
+import io.lowbit.train.data.InputCodes;
 import io.lowbit.train.data.LabeledImages;
 import io.lowbit.train.data.Normalization;
 import io.lowbit.train.loop.TrainConfig;
@@ -67,29 +68,27 @@ import java.util.Set;
  * recomputed on the host in float32 in the training graph's operation order ({@link HostFloat}): BN fold, weight
  * codes (CLIP-Q re-run on the same folded weights gives the same codebook and indexes, including the per-layer
  * power-of-two exponent {@code k}: the weight grid is then {@code 2^−(f+k)}; grid quantizers' codes come from their
- * own forward pass, {@link GridWeights}), the input quantization (a host table over raw uint8 pixels, §3). The BN
- * fold runs on the DJL engine ({@link HostFloat#foldBn(ConvUnit)}), as PyTorch's float sqrt is not correctly
- * rounded; pact and dorefa keep BN after the conv in training, and export folds it into the per-channel weight
- * scale. Conv outputs are requantized with {@code M[o] = S_in·S_w[o]/S_out}: by a shift (§9) when that is one power
- * of two (fixed point, CLIP-Q; training's truncation of non-negative values is FLOOR), else by per-channel Q31
- * multipliers (§8) with training's rounding. The final global average pool emits the exact window sum
- * ({@code M = 1}, int16), its scale {@code S_in/(H·W)} makes the real value the training logit; a final linear layer
- * emits its int32 accumulator (§15).
+ * own forward pass, {@link GridWeights}), the input quantization (a host table over raw uint8 pixels, §3; for the
+ * learned methods the {@link InputCodes} their training was fed, or, for checkpoints trained on the float input,
+ * the same table, which then rounds that input). The BN fold runs on the DJL engine
+ * ({@link HostFloat#foldBn(ConvUnit)}), as PyTorch's float sqrt is not correctly rounded; pact and dorefa with
+ * {@code bn=after} (and runs from before {@code bn=fold}) keep BN after the conv in training, and export folds it
+ * into the per-channel weight scale. Conv outputs are requantized
+ * with {@code M[o] = S_in·S_w[o]/S_out}: by a shift (§9) when that is one power of two (fixed point, CLIP-Q;
+ * training's truncation of non-negative values is FLOOR), else by per-channel Q31 multipliers (§8) with training's
+ * rounding. The final global average pool emits the exact window sum ({@code M = 1}, int16), its scale
+ * {@code S_in/(H·W)} makes the real value the training logit; a final linear layer emits its int32 accumulator
+ * (§15).
  *
  * <p>Biases: export rounds the (folded) bias half up onto the accumulator grid {@code S_in·S_w[o]}. For fixed point
  * and CLIP-Q training does the same in its forward pass ({@code quant.AccumulatorGridBias}), so the integer model
- * reproduces the trained model bit for bit; the learned methods add the float bias, and their float scales make
- * {@code M[o]} inexact, so their integer model is not bit-exact (measured agreement and its causes:
- * {@code docs/export.md}, {@code docs/results.md}). {@link LayerReport} shows how far the biases lay from the grid. Anything unsupported
+ * reproduces the trained model bit for bit; the learned methods on the folded graph round it onto their float grid
+ * too ({@code LearnedGridBias}), pact and dorefa with {@code bn=after} add it in float, and the float scales make
+ * {@code M[o]} inexact, so the learned methods' integer model is not bit-exact (measured agreement and its causes: {@code docs/export.md},
+ * {@code docs/results.md}). {@link LayerReport} shows how far the biases lay from the grid. Anything unsupported
  * throws {@link ExportException} naming the layer and the reason.
  */
 public final class IntegerExport {
-
-    /**
-     * Bits of the network input codes of the learned methods, which train on the float input: the widest input
-     * type (§3), so the host table's rounding is finest.
-     */
-    static final int INPUT_BITS = 8;
 
     private IntegerExport() {
     }
@@ -233,11 +232,20 @@ public final class IntegerExport {
                 table = HostFloat.inputTable(norm, channels, f, q.rounding());
                 note = "code = " + q.rounding() + "(clip(normalized)·2^" + f.fractionBits() + ")";
             } else if (t == null && slot(first, "weightTransform") instanceof GridQuantizer) {
-                Grid ig = new Grid(INPUT_BITS, true);
-                HostFloat.InputTable it = HostFloat.inputTable(norm, channels, ig);
-                g = CodeGrid.of(ig, it.step(), Rounding.ROUND_HALF_UP);
-                table = it.table();
-                note = "trained on the float input: code = round(normalized/step), |error| ≤ step/2";
+                // the table training was fed (code·step), else the same table for a model trained on the float
+                // input (before TrainConfig.inputBits): then it rounds that input by up to half a step
+                InputCodes codes = plan.inputCodes();
+                note = codes != null ? "trained on these codes·step: exact"
+                        : "trained on the float input: code = round(normalized/step), |error| ≤ step/2";
+                if (codes == null) {
+                    codes = InputCodes.of(norm, InputCodes.DEFAULT_BITS);
+                }
+                if (channels != LabeledImages.CHANNELS) {
+                    throw new ExportException(name, channels + " input channels, the input table has "
+                            + LabeledImages.CHANNELS);
+                }
+                g = CodeGrid.of(new Grid(codes.bits(), true), codes.step(), Rounding.ROUND_HALF_UP);
+                table = codes.table();
             } else {
                 throw new ExportException(name, "the network input is not quantized by a fixed-point quantizer ("
                         + (t == null ? "none" : t) + ")");
@@ -278,7 +286,7 @@ public final class IntegerExport {
             Weights q = weights(name, slot(c, "weightTransform"), w, c.weight().getArray().getShape(), wShape);
             double[] bias;
             if (foldedBias == null) {
-                // pact, dorefa: the weights are quantized before BN, which stays in the graph; fold it here
+                // pact, dorefa with bn=after: weights quantized before BN, which stays in the graph; fold it here
                 double[] gain = bnGain(c);
                 q = scaledBy(name, q, gain);
                 bias = bnBias(c, gain);

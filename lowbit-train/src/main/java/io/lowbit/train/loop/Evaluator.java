@@ -10,8 +10,8 @@ import ai.djl.training.loss.Loss;
 import io.lowbit.train.data.Augmentation;
 import io.lowbit.train.data.Batch;
 import io.lowbit.train.data.BatchLoader;
+import io.lowbit.train.data.InputEncoding;
 import io.lowbit.train.data.LabeledImages;
-import io.lowbit.train.data.Normalization;
 import java.nio.FloatBuffer;
 
 /** Inference-mode evaluation (BN with running statistics, no augmentation) of a network on a labeled set. */
@@ -26,12 +26,16 @@ public final class Evaluator {
     public record Result(double loss, double accuracy, long correct, long total) {
     }
 
-    public static Result evaluate(Block net, NDManager manager, LabeledImages data, Normalization norm,
+    /**
+     * Evaluates {@code net} on {@code data}, each pixel fed as {@code input} encodes it (the encoding the model was
+     * trained on: {@code TrainedModel.networkInput}).
+     */
+    public static Result evaluate(Block net, NDManager manager, LabeledImages data, InputEncoding input,
                                   int batchSize) {
         ParameterStore ps = new ParameterStore(manager, false);
         double lossSum = 0;
         long correct = 0;
-        try (BatchLoader loader = BatchLoader.forEpoch(data, batchSize, false, false, Augmentation.NONE, norm, 0, 0)) {
+        try (BatchLoader loader = BatchLoader.forEpoch(data, batchSize, false, false, Augmentation.NONE, input, 0, 0)) {
             while (loader.hasNext()) {
                 Batch b = loader.next();
                 try (NDManager sm = manager.newSubManager()) {

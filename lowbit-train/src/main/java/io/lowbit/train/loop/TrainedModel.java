@@ -2,6 +2,8 @@ package io.lowbit.train.loop;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.SequentialBlock;
+import io.lowbit.train.data.InputEncoding;
+import io.lowbit.train.data.Normalization;
 import io.lowbit.train.model.ModelSpec;
 import io.lowbit.train.model.Models;
 import io.lowbit.train.model.Networks;
@@ -12,7 +14,8 @@ import java.nio.file.Path;
 
 /**
  * A model rebuilt from a checkpoint exactly as training left it: same architecture and width, the same
- * quantizers installed, BN folded if the last trained epoch was folded, weights loaded.
+ * quantizers installed, BN folded if the last trained epoch was folded, weights loaded; {@link #networkInput} is
+ * the input it trained on.
  */
 public record TrainedModel(SequentialBlock net, QuantPlan plan, CheckpointMeta meta) {
 
@@ -20,7 +23,8 @@ public record TrainedModel(SequentialBlock net, QuantPlan plan, CheckpointMeta m
         CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
         TrainConfig cfg = meta.config();
         SequentialBlock net = Models.build(ModelSpec.of(cfg.model(), cfg.width(), numClasses));
-        QuantPlan plan = cfg.quant() == null ? null : QuantPlan.apply(net, QuantSpec.parse(cfg.quant()));
+        QuantPlan plan = cfg.quant() == null ? null
+                : QuantPlan.apply(net, cfg.quantSpec(), cfg.inputCodes());
         Networks.initialize(net, manager, 0);
         Checkpoints.load(checkpoint, net, null, manager);
         if (plan != null) {
@@ -30,9 +34,17 @@ public record TrainedModel(SequentialBlock net, QuantPlan plan, CheckpointMeta m
     }
 
     /**
+     * What the data pipeline must feed this model, as in training: the input codes its first layer was trained on
+     * ({@link QuantPlan#inputCodes}), else the pixels normalized by {@code normalization}.
+     */
+    public InputEncoding networkInput(Normalization normalization) {
+        return plan == null ? normalization : plan.networkInput(normalization);
+    }
+
+    /**
      * A float checkpoint with quantizers installed after the fact (post-training quantization): the weights are
      * loaded as trained, BN is folded with the trained running statistics, and data-dependent quantizer scales
-     * initialize from the first batch they see.
+     * initialize from the first batch they see. It is fed the normalized input, as the float model trained.
      */
     public static TrainedModel quantizeFloat(Path checkpoint, int numClasses, QuantSpec spec, NDManager manager)
             throws IOException {

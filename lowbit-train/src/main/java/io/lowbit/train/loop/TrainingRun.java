@@ -8,6 +8,7 @@ import io.lowbit.train.data.Batch;
 import io.lowbit.train.data.BatchLoader;
 import io.lowbit.train.data.CifarDataset;
 import io.lowbit.train.data.DatasetName;
+import io.lowbit.train.data.InputEncoding;
 import io.lowbit.train.data.LabelKind;
 import io.lowbit.train.data.LabeledImages;
 import io.lowbit.train.data.Normalization;
@@ -15,7 +16,6 @@ import io.lowbit.train.model.ModelSpec;
 import io.lowbit.train.model.Models;
 import io.lowbit.train.model.Networks;
 import io.lowbit.train.quant.QuantPlan;
-import io.lowbit.train.quant.QuantSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +99,9 @@ public final class TrainingRun {
 
         try (NDManager root = NDManager.newBaseManager()) {
             SequentialBlock net = Models.build(spec);
-            QuantPlan plan = config.quant() == null ? null : QuantPlan.apply(net, QuantSpec.parse(config.quant()));
+            QuantPlan plan = config.quant() == null ? null
+                    : QuantPlan.apply(net, config.quantSpec(), config.inputCodes());
+            InputEncoding input = plan == null ? norm : plan.networkInput(norm);
             Networks.initialize(net, root, config.seed());
             Map<String, Parameter> params = Networks.namedParameters(net);
             long paramCount = Networks.trainableParameterCount(net);
@@ -117,6 +119,9 @@ public final class TrainingRun {
                 }
                 if (plan != null) {
                     log.printf("quantization %s: %s%n", config.quant(), plan.schemes());
+                    if (plan.inputCodes() != null) {
+                        log.printf("network input: %s (the integer model's input codes·step)%n", plan.inputCodes());
+                    }
                 }
                 if (resuming) {
                     CheckpointMeta meta = Checkpoints.load(dir.lastCheckpoint(), net, optimizer, root);
@@ -131,7 +136,7 @@ public final class TrainingRun {
                 log.printf("data %s (%s labels): %,d training images (augmentation %s), %,d test images, from %s%n",
                         datasetName.id(), kind.name().toLowerCase(Locale.ROOT), train.size(),
                         config.augment() ? "crop+flip" : "off", test.size(), options.dataRoot());
-                Loop loop = new Loop(net, new TrainStep(net, params, optimizer, root), root, train, norm, aug);
+                Loop loop = new Loop(net, new TrainStep(net, params, optimizer, root), root, train, input, aug);
                 String status = "completed";
                 String message = "";
                 try {
@@ -170,17 +175,17 @@ public final class TrainingRun {
         private final SequentialBlock net;
         private final NDManager root;
         private final LabeledImages train;
-        private final Normalization norm;
+        private final InputEncoding input;
         private final Augmentation aug;
         private final TrainStep step;
 
-        Loop(SequentialBlock net, TrainStep step, NDManager root, LabeledImages train, Normalization norm,
+        Loop(SequentialBlock net, TrainStep step, NDManager root, LabeledImages train, InputEncoding input,
              Augmentation aug) {
             this.net = net;
             this.step = step;
             this.root = root;
             this.train = train;
-            this.norm = norm;
+            this.input = input;
             this.aug = aug;
         }
 
@@ -192,7 +197,7 @@ public final class TrainingRun {
             double lr = 0;
             double trainSeconds;
             double waitSeconds;
-            try (BatchLoader loader = BatchLoader.forEpoch(train, config.batchSize(), true, true, aug, norm,
+            try (BatchLoader loader = BatchLoader.forEpoch(train, config.batchSize(), true, true, aug, input,
                     config.seed(), epoch);
                  ProgressReporter bar = new ProgressReporter(String.format("epoch %d/%d", epoch + 1,
                          config.epochs()), loader.batchesPerEpoch(), options.log())) {
@@ -219,7 +224,7 @@ public final class TrainingRun {
                 trainSeconds = (System.nanoTime() - start) / 1e9;
                 waitSeconds = loader.waitNanos() / 1e9;
             }
-            Evaluator.Result r = Evaluator.evaluate(net, root, test, norm, config.evalBatchSize());
+            Evaluator.Result r = Evaluator.evaluate(net, root, test, input, config.evalBatchSize());
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / seen, (double) correct / seen, r.loss(),
                     r.accuracy(), lr, seconds, seen / trainSeconds, waitSeconds);

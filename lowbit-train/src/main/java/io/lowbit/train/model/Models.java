@@ -15,6 +15,9 @@ import io.lowbit.train.nn.ResidualBlock;
  */
 public final class Models {
 
+    /** The name of every network's first layer (the one that reads the network input). */
+    public static final String FIRST_LAYER = "conv1";
+
     private Models() {
     }
 
@@ -36,7 +39,7 @@ public final class Models {
     private static SequentialBlock ninCheng(ModelSpec s) {
         int c96 = s.channels(96), c160 = s.channels(160), c192 = s.channels(192), c384 = s.channels(384);
         return new SequentialBlock()
-                .add(conv("conv1", 3, c96, 3, 1))
+                .add(conv(FIRST_LAYER, 3, c96, 3, 1))
                 .add(conv("conv2", c96, c160, 1, 1))
                 .add(conv("conv3", c160, c192, 1, 1))
                 .add(Pool2d.max("pool1", 2, 2, 0))
@@ -58,7 +61,7 @@ public final class Models {
     private static SequentialBlock ninLin(ModelSpec s) {
         int c96 = s.channels(96), c160 = s.channels(160), c192 = s.channels(192);
         return new SequentialBlock()
-                .add(conv("conv1", 3, c192, 5, 1))
+                .add(conv(FIRST_LAYER, 3, c192, 5, 1))
                 .add(conv("conv2", c192, c160, 1, 1))
                 .add(conv("conv3", c160, c96, 1, 1))
                 .add(Pool2d.max("pool1", 3, 2, 1))
@@ -76,7 +79,7 @@ public final class Models {
     private static SequentialBlock vgg7(ModelSpec s) {
         int c128 = s.channels(128), c256 = s.channels(256), c512 = s.channels(512);
         return new SequentialBlock()
-                .add(conv("conv1", 3, c128, 3, 1))
+                .add(conv(FIRST_LAYER, 3, c128, 3, 1))
                 .add(conv("conv2", c128, c128, 3, 1))
                 .add(Pool2d.max("pool1", 2, 2, 0))
                 .add(conv("conv3", c128, c256, 3, 1))
@@ -102,7 +105,7 @@ public final class Models {
     private static SequentialBlock mobileNetV2(ModelSpec s) {
         SequentialBlock net = new SequentialBlock();
         int in = s.channels(32);
-        net.add(conv("conv1", 3, in, 3, 1));
+        net.add(conv(FIRST_LAYER, 3, in, 3, 1));
         int index = 0;
         for (int[] cfg : MOBILENETV2_BLOCKS) {
             int out = s.channels(cfg[1]);
@@ -136,7 +139,7 @@ public final class Models {
     private static SequentialBlock resNet20(ModelSpec s) {
         SequentialBlock net = new SequentialBlock();
         int in = s.channels(16);
-        net.add(conv("conv1", 3, in, 3, 1));
+        net.add(conv(FIRST_LAYER, 3, in, 3, 1));
         int[] widths = {s.channels(16), s.channels(32), s.channels(64)};
         for (int stage = 0; stage < 3; stage++) {
             for (int b = 0; b < 3; b++) {

@@ -96,6 +96,11 @@ public final class ConvUnit extends AbstractBlock {
         return this;
     }
 
+    /** The installed bias transform, or null. */
+    public UnaryOperator<NDArray> biasTransform() {
+        return biasTransform;
+    }
+
     /** Installs the transform applied to the weight before the convolution; only before initialization. */
     public ConvUnit setWeightTransform(Block transform) {
         weightTransform = addChildBlock("weightTransform", transform);

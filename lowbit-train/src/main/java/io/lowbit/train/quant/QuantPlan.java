@@ -3,12 +3,16 @@ package io.lowbit.train.quant;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import io.lowbit.train.data.InputCodes;
+import io.lowbit.train.data.InputEncoding;
+import io.lowbit.train.data.Normalization;
 import io.lowbit.train.model.Networks;
 import io.lowbit.train.nn.ConvUnit;
 import io.lowbit.train.nn.LinearUnit;
 import io.lowbit.train.nn.Pool2d;
 import io.lowbit.train.nn.ResidualBlock;
 import io.lowbit.train.quant.learned.GridQuantizer;
+import io.lowbit.train.quant.learned.InputGrid;
 import io.lowbit.train.quant.learned.LearnedGridBias;
 import io.lowbit.train.quant.learned.PactQuantizer;
 import java.util.ArrayList;
@@ -28,18 +32,34 @@ import java.util.Map;
  * network input (CLIP-Q, fixed) also get an input quantizer on the first layer. Where a layer's input and
  * weights both lie on power-of-two grids (fixed, CLIP-Q), its bias is rounded onto the accumulator grid
  * ({@link AccumulatorGridBias}), so that the trained graph is exactly the integer model.
+ *
+ * <p>A first layer whose method leaves the network input float (the learned methods) may instead be fed the integer
+ * model's input codes ({@link InputCodes}, by the data pipeline, {@link #networkInput}); its input grid is then known
+ * and its bias is rounded onto {@code S_in·S_w[o]} like every other learned layer's ({@link LearnedGridBias}).
  */
 public final class QuantPlan {
 
     private final Map<String, QuantScheme> schemes;
     private final List<ConvUnit> foldable;
     private final Map<Parameter, Double> parameterDecays;
+    private final InputCodes inputCodes;
 
     private QuantPlan(Map<String, QuantScheme> schemes, List<ConvUnit> foldable,
-            Map<Parameter, Double> parameterDecays) {
+            Map<Parameter, Double> parameterDecays, InputCodes inputCodes) {
         this.schemes = schemes;
         this.foldable = foldable;
         this.parameterDecays = Map.copyOf(parameterDecays);
+        this.inputCodes = inputCodes;
+    }
+
+    /** The input codes the first layer is fed instead of the float normalized input, or null. */
+    public InputCodes inputCodes() {
+        return inputCodes;
+    }
+
+    /** What the data pipeline must feed this model: its {@link #inputCodes}, else the normalized pixels. */
+    public InputEncoding networkInput(Normalization normalization) {
+        return inputCodes != null ? inputCodes : normalization;
     }
 
     /** L2 decays of quantizer parameters the optimizer must apply (PACT's α), by parameter. */
@@ -71,7 +91,16 @@ public final class QuantPlan {
         foldable.forEach(u -> u.setBnMode(folded ? ConvUnit.BnMode.FOLDED : ConvUnit.BnMode.BATCH));
     }
 
+    /** The plan of a model fed the float normalized input (or quantizing it itself: fixed, clipq). */
     public static QuantPlan apply(SequentialBlock net, QuantSpec spec) {
+        return apply(net, spec, null);
+    }
+
+    /**
+     * The plan of a model whose first layer, if its method leaves the network input float, is fed {@code inputCodes}
+     * ({@code code·step}; null: the float input). The plan keeps the codes only where they apply.
+     */
+    public static QuantPlan apply(SequentialBlock net, QuantSpec spec, InputCodes inputCodes) {
         List<Block> units = Networks.units(net);
         List<String> names = new ArrayList<>();
         for (Block u : units) {
@@ -90,11 +119,11 @@ public final class QuantPlan {
             }
             schemes.put(names.get(i), s);
         }
-        Walker w = new Walker(schemes);
+        Walker w = new Walker(schemes, inputCodes);
         w.sequence(net, true);
         Map<Parameter, Double> decays = new IdentityHashMap<>();
         collectDecays(net, decays);
-        return new QuantPlan(schemes, w.foldable, decays);
+        return new QuantPlan(schemes, w.foldable, decays, w.inputCodesUsed ? inputCodes : null);
     }
 
     /** Walks the model in forward order, remembering the scheme and sign of the last produced tensor. */
@@ -108,9 +137,13 @@ public final class QuantPlan {
         /** The quantizer of the last produced tensor, or null. */
         private Block lastQuantizer;
         private boolean first = true;
+        /** Fed to a first layer that leaves the network input float, or null. */
+        private final InputCodes inputCodes;
+        private boolean inputCodesUsed;
 
-        Walker(Map<String, QuantScheme> schemes) {
+        Walker(Map<String, QuantScheme> schemes, InputCodes inputCodes) {
             this.schemes = schemes;
+            this.inputCodes = inputCodes;
         }
 
         void sequence(SequentialBlock seq, boolean top) {
@@ -161,12 +194,15 @@ public final class QuantPlan {
             }
             QuantMethod m = method(s);
             Integer inFraction = wasFirst ? null : lastFraction;
-            Block inQuantizer = wasFirst ? null : lastQuantizer;
+            Object inQuantizer = wasFirst ? null : lastQuantizer; // a Block, or the InputGrid of the input codes
             if (wasFirst && m.quantizesNetworkInput(s)) {
                 Block iq = m.activationQuantizer(s, "input", true);
                 c.setInputTransform(iq);
                 inFraction = fraction(iq);
                 inQuantizer = iq;
+            } else if (wasFirst && inputCodes != null) {
+                inQuantizer = new InputGrid(inputCodes);
+                inputCodesUsed = true;
             }
             Block wq = m.weightQuantizer(s, c.spec().name(), c.spec().weightCount());
             if (wq != null) {
@@ -175,7 +211,7 @@ public final class QuantPlan {
                 if (grid != null) {
                     c.setBiasTransform(grid);
                 } else if (learnedBias(inQuantizer, wq) && c.spec().batchNorm() && m.foldsBatchNorm(s)) {
-                    // folded BN gives the bias the integer model adds; unfolded BN (pact, dorefa) adds it after
+                    // folded BN gives the bias the integer model adds; BN after the conv (bn=after) adds it later
                     c.setBiasTransform(new LearnedGridBias((GridQuantizer) inQuantizer, (GridQuantizer) wq));
                 }
             }
@@ -193,7 +229,7 @@ public final class QuantPlan {
             lastQuantizer = aq;
         }
 
-        private static boolean learnedBias(Block in, Block wq) {
+        private static boolean learnedBias(Object in, Block wq) {
             return in instanceof GridQuantizer && wq instanceof GridQuantizer && !(in instanceof FixedPointQuantizer);
         }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -85,6 +88,33 @@ public record QuantSpec(QuantScheme defaults, List<Rule> overrides, String text)
             }
         }
         return s;
+    }
+
+    /** Whether the default or an override uses one of {@code methods}. */
+    public boolean uses(Set<String> methods) {
+        return methods.contains(defaults.method())
+                || overrides.stream().anyMatch(r -> methods.contains(r.scheme().method()));
+    }
+
+    /**
+     * This spec with {@code key=value} added to every scheme of one of {@code methods} that does not set {@code key}:
+     * pins a default that changed, for configurations written before (same text).
+     */
+    public QuantSpec withDefault(Set<String> methods, String key, String value) {
+        List<Rule> rules = new ArrayList<>();
+        for (Rule r : overrides) {
+            rules.add(new Rule(r.selector(), withDefault(r.scheme(), methods, key, value)));
+        }
+        return new QuantSpec(withDefault(defaults, methods, key, value), rules, text);
+    }
+
+    private static QuantScheme withDefault(QuantScheme s, Set<String> methods, String key, String value) {
+        if (!methods.contains(s.method()) || s.params().containsKey(key)) {
+            return s;
+        }
+        Map<String, String> params = new LinkedHashMap<>(s.params());
+        params.put(key, value);
+        return new QuantScheme(s.method(), params);
     }
 
     /** Selectors that name no layer of the model (a typo would otherwise silently do nothing). */

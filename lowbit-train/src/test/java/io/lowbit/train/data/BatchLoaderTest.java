@@ -28,8 +28,8 @@ class BatchLoaderTest {
     private static final Normalization IDENTITY = new Normalization(new float[3], new float[] {1, 1, 1});
 
     private static BatchLoader loader(LabeledImages data, int batchSize, boolean shuffle, boolean dropLast,
-            Augmentation augmentation, Normalization norm, long seed, int epoch) {
-        return BatchLoader.forEpoch(data, batchSize, shuffle, dropLast, augmentation, norm, seed, epoch);
+            Augmentation augmentation, InputEncoding input, long seed, int epoch) {
+        return BatchLoader.forEpoch(data, batchSize, shuffle, dropLast, augmentation, input, seed, epoch);
     }
 
     private static List<Batch> drain(BatchLoader loader) {
@@ -82,9 +82,34 @@ class BatchLoaderTest {
 
     @Test
     void randomCropIsAShiftedPossiblyFlippedCopyWithNormalizedZeroBorder() {
+        assertShiftedCopies(Normalization.CIFAR10);
+    }
+
+    /** Training on the integer model's input: every value, the padding (pixel 0) too, is a code times the step. */
+    @Test
+    void randomCropOfInputCodesIsTheSameCopyOfCodesTimesStep() {
+        InputCodes codes = InputCodes.of(Normalization.CIFAR10, 8);
+        assertShiftedCopies(codes);
+        var batch = drain(loader(Fixtures.randomImages(8, 10, 9), 8, false, false, Augmentation.STANDARD, codes, 1,
+                0)).get(0);
+        List<Set<Float>> values = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            Set<Float> v = new HashSet<>();
+            for (int p = 0; p < 256; p++) {
+                v.add(codes.code(c, p) * codes.step());
+            }
+            values.add(v);
+        }
+        for (int i = 0; i < batch.data().length; i++) {
+            int c = i % IMAGE / LabeledImages.PLANE_BYTES;
+            assertTrue(values.get(c).contains(batch.data()[i]), "value " + i + " is not a code·step of channel " + c);
+        }
+    }
+
+    private static void assertShiftedCopies(InputEncoding input) {
         int n = 200;
         var data = Fixtures.randomImages(n, 10, 2);
-        var batches = drain(loader(data, 64, false, false, Augmentation.STANDARD, Normalization.CIFAR10, 42, 0));
+        var batches = drain(loader(data, 64, false, false, Augmentation.STANDARD, input, 42, 0));
         Set<String> seen = new HashSet<>();
         int image = 0;
         for (Batch batch : batches) {
@@ -94,7 +119,7 @@ class BatchLoaderTest {
                 for (int dy = -4; dy <= 4; dy++) {
                     for (int dx = -4; dx <= 4; dx++) {
                         for (boolean flip : new boolean[] {false, true}) {
-                            if (Arrays.equals(actual, shifted(data, image, dy, dx, flip, Normalization.CIFAR10))) {
+                            if (Arrays.equals(actual, shifted(data, image, dy, dx, flip, input))) {
                                 matches.add(dy + "," + dx + "," + flip);
                             }
                         }
@@ -123,8 +148,8 @@ class BatchLoaderTest {
         }
     }
 
-    /** Reference implementation: pad by |shift| with zeros, crop, mirror, normalize; written for clarity. */
-    private static float[] shifted(LabeledImages data, int image, int dy, int dx, boolean flip, Normalization n) {
+    /** Reference implementation: pad by |shift| with zeros, crop, mirror, encode; written for clarity. */
+    private static float[] shifted(LabeledImages data, int image, int dy, int dx, boolean flip, InputEncoding n) {
         float[] out = new float[IMAGE];
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < 32; y++) {
@@ -133,7 +158,7 @@ class BatchLoaderTest {
                     int sy = y + dy;
                     int sx = cropX + dx;
                     boolean inside = sy >= 0 && sy < 32 && sx >= 0 && sx < 32;
-                    out[c * 1024 + y * 32 + x] = n.apply(c, inside ? data.pixel(image, c, sy, sx) : 0);
+                    out[c * 1024 + y * 32 + x] = n.value(c, inside ? data.pixel(image, c, sy, sx) : 0);
                 }
             }
         }

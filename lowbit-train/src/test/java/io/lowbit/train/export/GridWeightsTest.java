@@ -107,4 +107,23 @@ class GridWeightsTest {
             }
         }
     }
+
+    /** The folded variant's steps come from the weights of the forward GridWeights runs (per channel). */
+    @Test
+    void foldedDorefaCodesTimesTheForwardStepsAreTheForwardValues() {
+        Grid grid = new Grid(4, true);
+        try (NDManager m = NDManager.newBaseManager()) {
+            io.lowbit.train.quant.learned.FoldedDorefaWeightQuantizer q =
+                    new io.lowbit.train.quant.learned.FoldedDorefaWeightQuantizer(grid.bits());
+            float[] w = tieHeavy(new float[] {0.05f, 0.002f, 0.3f, 0.01f}, grid.qp(), 5);
+            initialize(q, m);
+            GridWeights.Codes c = GridWeights.of("test", q, w, SHAPE);
+            float[] steps = q.steps();
+            float[] y = forward(q, w, m);
+            for (int i = 0; i < w.length; i++) {
+                assertEquals(y[i], c.codes()[i] * steps[i / PER], "weight " + i + " = " + w[i]);
+                assertEquals(steps[i / PER], c.steps()[i / PER]);
+            }
+        }
+    }
 }

@@ -1,6 +1,9 @@
 package io.lowbit.train.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,11 +18,14 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.lowbit.core.arith.FixedPointFormat;
 import io.lowbit.core.arith.Rounding;
+import io.lowbit.train.data.InputCodes;
+import io.lowbit.train.data.Normalization;
 import io.lowbit.train.model.ModelSpec;
 import io.lowbit.train.model.Models;
 import io.lowbit.train.model.Networks;
 import io.lowbit.train.nn.ConvUnit;
 import io.lowbit.train.nn.ResidualBlock;
+import io.lowbit.train.quant.learned.LearnedGridBias;
 import org.junit.jupiter.api.Test;
 
 class QuantPlanTest {
@@ -34,6 +40,39 @@ class QuantPlanTest {
         ConvUnit conv1 = (ConvUnit) Networks.units(net).get(0);
         // input, weight and output quantizers on the first layer (the authors quantize the network input too)
         assertEquals(3, conv1.getChildren().size());
+    }
+
+    /** A learned first layer fed the integer model's input codes rounds its bias onto S_in·S_w[o] like the others. */
+    @Test
+    void aLearnedFirstLayerFedInputCodesGetsTheirGridAndABiasGrid() {
+        InputCodes codes = InputCodes.of(Normalization.CIFAR10, 8);
+        SequentialBlock net = Models.build(ModelSpec.of("nin", 0.125, 10));
+        QuantPlan plan = QuantPlan.apply(net, QuantSpec.parse("lsq:w=4,a=4"), codes);
+        assertSame(codes, plan.inputCodes());
+        assertSame(codes, plan.networkInput(Normalization.CIFAR10));
+        ConvUnit conv1 = (ConvUnit) Networks.units(net).get(0);
+        assertInstanceOf(LearnedGridBias.class, conv1.biasTransform());
+        assertEquals(2, conv1.getChildren().size(), "weight and output quantizers, no input quantizer");
+
+        SequentialBlock floatInput = Models.build(ModelSpec.of("nin", 0.125, 10));
+        QuantPlan before = QuantPlan.apply(floatInput, QuantSpec.parse("lsq:w=4,a=4"));
+        assertNull(before.inputCodes());
+        assertSame(Normalization.CIFAR10, before.networkInput(Normalization.CIFAR10));
+        assertNull(((ConvUnit) Networks.units(floatInput).get(0)).biasTransform(), "float input: grid unknown");
+
+        SequentialBlock pact = Models.build(ModelSpec.of("nin", 0.125, 10));
+        assertSame(codes, QuantPlan.apply(pact, QuantSpec.parse("pact:w=4,a=4"), codes).inputCodes());
+        assertInstanceOf(LearnedGridBias.class, ((ConvUnit) Networks.units(pact).get(0)).biasTransform(),
+                "bn=fold: the folded bias is the integer model's");
+        SequentialBlock pactAfter = Models.build(ModelSpec.of("nin", 0.125, 10));
+        assertTrue(QuantPlan.apply(pactAfter, QuantSpec.parse("pact:w=4,a=4,bn=after"), codes).foldable().isEmpty());
+        assertNull(((ConvUnit) Networks.units(pactAfter).get(0)).biasTransform(),
+                "BN after the conv: bias added later");
+
+        SequentialBlock fixed = Models.build(ModelSpec.of("nin", 0.125, 10));
+        assertNull(QuantPlan.apply(fixed, QuantSpec.parse("fixed:fmt=Q3.5"), codes).inputCodes(),
+                "a first layer with its own input quantizer takes no codes");
+        assertInstanceOf(AccumulatorGridBias.class, ((ConvUnit) Networks.units(fixed).get(0)).biasTransform());
     }
 
     @Test

@@ -6,13 +6,14 @@ import io.lowbit.train.quant.QuantScheme;
 import java.util.Set;
 
 /**
- * {@code dorefa:w=4,a=4}: DoReFa weights in UltraNet's symmetric form ({@link DorefaWeightQuantizer}) and clamp-to-1
- * activations ({@link DorefaActivationQuantizer}). BN is not folded (the weight normalization discards the weights'
- * scale): weights are quantized before BN, as UltraNet trains, and export folds BN into per-channel multipliers.
+ * {@code dorefa:w=4,a=4,bn=fold}: DoReFa weights in UltraNet's symmetric form and clamp-to-1 activations
+ * ({@link DorefaActivationQuantizer}). {@code bn=fold} (default) quantizes the BN-folded weights keeping their
+ * scale ({@link FoldedDorefaWeightQuantizer}), the deployment graph; {@code bn=after} quantizes them before BN as
+ * UltraNet trains ({@link DorefaWeightQuantizer}, scale-free), and export folds BN afterwards ({@link BnPlacement}).
  */
 public final class DorefaMethod implements QuantMethod {
 
-    static final Set<String> KEYS = Set.of("w", "a");
+    static final Set<String> KEYS = Set.of("w", "a", BnPlacement.KEY);
 
     @Override
     public String name() {
@@ -24,11 +25,12 @@ public final class DorefaMethod implements QuantMethod {
         s.requireOnly(KEYS);
         Bits.weights(s);
         Bits.activations(s);
+        BnPlacement.of(s);
     }
 
     @Override
     public Block weightQuantizer(QuantScheme s, String layer, long weightCount) {
-        return new DorefaWeightQuantizer(Bits.weights(s));
+        return BnPlacement.of(s).weightQuantizer(s);
     }
 
     @Override
@@ -38,6 +40,6 @@ public final class DorefaMethod implements QuantMethod {
 
     @Override
     public boolean foldsBatchNorm(QuantScheme s) {
-        return false;
+        return BnPlacement.of(s) == BnPlacement.FOLD;
     }
 }

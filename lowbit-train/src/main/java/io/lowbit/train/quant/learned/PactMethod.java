@@ -6,15 +6,16 @@ import io.lowbit.train.quant.QuantScheme;
 import java.util.Set;
 
 /**
- * {@code pact:w=4,a=4,alpha0=10}: {@link PactQuantizer} activations with DoReFa-style weights
- * ({@link DorefaWeightQuantizer}), as in the PACT paper. The weights are normalized by max|tanh|, which discards
- * their scale, so BN is not folded: weights are quantized before BN as in DoReFa/UltraNet, and export folds BN
- * into the per-channel multiplier. PACT's L2 penalty on α ({@code alphadecay}, default
- * {@value PactQuantizer#DEFAULT_ALPHA_DECAY}) is applied by the optimizer as a decay of α.
+ * {@code pact:w=4,a=4,alpha0=10,bn=fold}: {@link PactQuantizer} activations with DoReFa-style weights, as in the
+ * PACT paper. {@code bn=fold} (default) quantizes the BN-folded weights keeping their scale
+ * ({@link FoldedDorefaWeightQuantizer}), the deployment graph; {@code bn=after} keeps BN after the conv on
+ * scale-free weights ({@link DorefaWeightQuantizer}), see {@link BnPlacement}. PACT's L2 penalty on α
+ * ({@code alphadecay}, default {@value PactQuantizer#DEFAULT_ALPHA_DECAY}) is applied by the optimizer as a decay
+ * of α.
  */
 public final class PactMethod implements QuantMethod {
 
-    static final Set<String> KEYS = Set.of("w", "a", "alpha0", "alphadecay");
+    static final Set<String> KEYS = Set.of("w", "a", "alpha0", "alphadecay", BnPlacement.KEY);
 
     @Override
     public String name() {
@@ -28,6 +29,7 @@ public final class PactMethod implements QuantMethod {
         Bits.activations(s);
         alpha0(s);
         alphaDecay(s);
+        BnPlacement.of(s);
     }
 
     static double alphaDecay(QuantScheme s) {
@@ -40,7 +42,7 @@ public final class PactMethod implements QuantMethod {
 
     @Override
     public Block weightQuantizer(QuantScheme s, String layer, long weightCount) {
-        return new DorefaWeightQuantizer(Bits.weights(s));
+        return BnPlacement.of(s).weightQuantizer(s);
     }
 
     @Override
@@ -50,6 +52,6 @@ public final class PactMethod implements QuantMethod {
 
     @Override
     public boolean foldsBatchNorm(QuantScheme s) {
-        return false;
+        return BnPlacement.of(s) == BnPlacement.FOLD;
     }
 }

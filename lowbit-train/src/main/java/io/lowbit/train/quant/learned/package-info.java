@@ -9,7 +9,9 @@
  *   <li>{@link io.lowbit.train.quant.learned.PactMethod} {@code pact}: learned activation clip α (Choi et al.
  *       2018) with DoReFa-style weights;</li>
  *   <li>{@link io.lowbit.train.quant.learned.DorefaMethod} {@code dorefa}: DoReFa (Zhou et al. 2016) in the
- *       symmetric form UltraNet uses;</li>
+ *       symmetric form UltraNet uses; both train on BN-folded weights with DoReFa's codes and the scale kept
+ *       ({@link io.lowbit.train.quant.learned.FoldedDorefaWeightQuantizer}) unless {@code bn=after}
+ *       ({@link io.lowbit.train.quant.learned.BnPlacement});</li>
  *   <li>{@link io.lowbit.train.quant.learned.LsfqMethod} {@code lsfq}: lowbit's own reading of LSFQ (Bao et al.
  *       2021): learned clip level, hard clamp forward, soft clamp backward.</li>
  * </ul>

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GradientLifetimeTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"lsq", "lsfq", "pact", "dorefa-w", "dorefa-a"})
+    @ValueSource(strings = {"lsq", "lsfq", "pact", "dorefa-w", "dorefa-folded", "dorefa-a"})
     void gradientsAreTheSameAfterGarbageCollection(String kind) throws InterruptedException {
         Shape shape = new Shape(2, 3, 4, 4);
         float[] x = new float[(int) shape.size()];
@@ -46,6 +46,7 @@ class GradientLifetimeTest {
             case "lsfq" -> new LsfqQuantizer(new Grid(3, true), TensorRole.WEIGHT, Granularity.CHANNEL, 0.3);
             case "pact" -> new PactQuantizer(new Grid(3, true), 1.2f);
             case "dorefa-w" -> new DorefaWeightQuantizer(3);
+            case "dorefa-folded" -> new FoldedDorefaWeightQuantizer(3);
             default -> new DorefaActivationQuantizer(new Grid(3, true));
         };
     }

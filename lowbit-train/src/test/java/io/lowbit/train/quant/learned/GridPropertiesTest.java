@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.IntRange;
  */
 class GridPropertiesTest {
 
-    enum Kind { LSQ, LSQ_CHANNEL, LSFQ, LSFQ_CHANNEL, PACT, DOREFA }
+    enum Kind { LSQ, LSQ_CHANNEL, LSFQ, LSFQ_CHANNEL, PACT, DOREFA, DOREFA_FOLDED }
 
     @Provide
     Arbitrary<Kind> kinds() {
@@ -34,7 +34,8 @@ class GridPropertiesTest {
                                      @ForAll boolean signed, @ForAll boolean weights, @ForAll long seed) {
         Random rnd = new Random(seed);
         boolean isWeight = weights && kind != Kind.PACT;
-        boolean channel = isWeight && (kind == Kind.LSQ_CHANNEL || kind == Kind.LSFQ_CHANNEL);
+        boolean channel = isWeight && (kind == Kind.LSQ_CHANNEL || kind == Kind.LSFQ_CHANNEL
+                || kind == Kind.DOREFA_FOLDED);
         Grid grid = new Grid(bits, isWeight || signed);
         Shape shape = isWeight ? new Shape(4, 3, 3, 3) : new Shape(2, 3, 4, 4);
         double spread = Math.exp(rnd.nextGaussian() * 2);
@@ -74,6 +75,8 @@ class GridPropertiesTest {
             case LSFQ, LSFQ_CHANNEL -> new LsfqQuantizer(grid, role, gran, 0.01 + rnd.nextDouble());
             case PACT -> new PactQuantizer(grid, (float) (0.1 + rnd.nextDouble() * 10));
             case DOREFA -> weight ? new DorefaWeightQuantizer(grid.bits()) : new DorefaActivationQuantizer(grid);
+            case DOREFA_FOLDED -> weight ? new FoldedDorefaWeightQuantizer(grid.bits())
+                    : new DorefaActivationQuantizer(grid);
         };
     }
 }

@@ -28,6 +28,8 @@ class LearnedMethodsTest {
         "lsq",
         "pact:w=2,a=8,alpha0=6",
         "dorefa:w=8,a=2",
+        "dorefa:w=4,a=4,bn=after",
+        "pact:bn=fold",
         "lsfq:w=3,a=3,gran=tensor,tau=0.05",
     })
     void validSpecsValidate(String spec) {
@@ -47,6 +49,8 @@ class LearnedMethodsTest {
         "lsfq:gran=row        | lsfq: gran=row is not tensor or channel",
         "lsfq:tau=0           | lsfq: tau=0 is outside [0.001, 10.0]",
         "pact:alpha0=-1       | pact: alpha0=-1 is outside [0.01, 1000.0]",
+        "dorefa:bn=before     | dorefa: bn=before is not fold or after",
+        "lsq:bn=after         | quantization method 'lsq' has no parameter 'bn'",
     })
     void invalidSpecsAreRejectedByName(String spec, String message) {
         String actual = rejection(spec);
@@ -70,17 +74,21 @@ class LearnedMethodsTest {
         PactQuantizer p = (PactQuantizer) QuantMethods.forName("pact").activationQuantizer(
                 QuantScheme.parse("pact:a=3"), "conv1", false);
         assertEquals(new Grid(3, false), p.grid());
-        assertInstanceOf(DorefaWeightQuantizer.class, QuantMethods.forName("pact").weightQuantizer(
+        assertInstanceOf(FoldedDorefaWeightQuantizer.class, QuantMethods.forName("pact").weightQuantizer(
                 QuantScheme.parse("pact"), "conv1", 10));
+        assertInstanceOf(DorefaWeightQuantizer.class, QuantMethods.forName("pact").weightQuantizer(
+                QuantScheme.parse("pact:bn=after"), "conv1", 10));
     }
 
-    /** Scale-free DoReFa weights are quantized before BN; the learned-scale methods train on folded weights. */
+    /** Every learned method trains on folded weights; pact and dorefa keep BN after the conv with bn=after. */
     @Test
-    void onlyLearnedScaleMethodsFoldBatchNorm() {
+    void learnedMethodsFoldBatchNormUnlessToldNot() {
         assertTrue(QuantMethods.forName("lsq").foldsBatchNorm(QuantScheme.parse("lsq")));
         assertTrue(QuantMethods.forName("lsfq").foldsBatchNorm(QuantScheme.parse("lsfq")));
-        assertFalse(QuantMethods.forName("pact").foldsBatchNorm(QuantScheme.parse("pact")));
-        assertFalse(QuantMethods.forName("dorefa").foldsBatchNorm(QuantScheme.parse("dorefa")));
+        assertTrue(QuantMethods.forName("pact").foldsBatchNorm(QuantScheme.parse("pact")));
+        assertTrue(QuantMethods.forName("dorefa").foldsBatchNorm(QuantScheme.parse("dorefa:bn=fold")));
+        assertFalse(QuantMethods.forName("pact").foldsBatchNorm(QuantScheme.parse("pact:bn=after")));
+        assertFalse(QuantMethods.forName("dorefa").foldsBatchNorm(QuantScheme.parse("dorefa:w=4,bn=after")));
     }
 
     @Test

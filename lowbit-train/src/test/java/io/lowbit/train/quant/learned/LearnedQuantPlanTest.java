@@ -39,6 +39,8 @@ class LearnedQuantPlanTest {
         "nin      | 0.125 | pact:w=2,a=2,alpha0=1",
         "resnet20 | 0.25  | dorefa:w=4,a=4",
         "nin      | 0.125 | dorefa:w=2,a=2",
+        "nin      | 0.125 | dorefa:w=4,a=4,bn=after",
+        "nin      | 0.125 | pact:w=4,a=4,alpha0=1,bn=after",
         "resnet20 | 0.25  | lsfq:w=4,a=4,gran=channel",
         "nin      | 0.125 | lsfq:w=3,a=3,tau=0.2; last=float",
     })
@@ -102,7 +104,9 @@ class LearnedQuantPlanTest {
     @CsvSource(delimiter = '|', value = {
         "lsq:w=4,a=4,gran=channel | true",
         "lsfq:w=3,a=3 | true",
-        "pact:w=4,a=4,alpha0=1 | false",
+        "pact:w=4,a=4,alpha0=1 | true",
+        "pact:w=4,a=4,alpha0=1,bn=after | false",
+        "dorefa:w=4,a=4 | true",
     })
     void trainingStepsDoNotLeakIntoTheModelManager(String spec, boolean folded) {
         SequentialBlock net = Models.build(ModelSpec.of("nin", 0.0625, 10));
