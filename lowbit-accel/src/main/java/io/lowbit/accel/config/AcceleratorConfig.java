@@ -157,12 +157,31 @@ public record AcceleratorConfig(String name, String description, int convModules
      */
     @JsonIgnore
     public long dspSlices() {
-        if (!multipliers.usesDsp()) {
+        return multipliers.usesDsp() ? sharedInputs() * ceilDiv(productsPerInput(), productsPerDsp()) : 0;
+    }
+
+    /**
+     * Borrow-correction adders of {@code dsp-packed} ({@link DspPacking}): a packed group of {@code g} products
+     * needs {@code g − 1}; 0 otherwise.
+     */
+    @JsonIgnore
+    public long packingCorrectionAdders() {
+        if (multipliers != Multipliers.DSP_PACKED) {
             return 0;
         }
         int k = productsPerDsp();
-        return peStyle == PeStyle.CODEBOOK_SELECT ? (long) rcasPerModule * ceilDiv(weightDecoder.entries(), k)
-                : (long) convModules * rcasPerModule * ceilDiv(pesPerRca, k);
+        int n = productsPerInput();
+        return sharedInputs() * ((long) (n / k) * (k - 1) + Math.max(0, n % k - 1));
+    }
+
+    /** Products formed from one broadcast input: the codebook levels, or the PEs of an RCA. */
+    private int productsPerInput() {
+        return peStyle == PeStyle.CODEBOOK_SELECT ? weightDecoder.entries() : pesPerRca;
+    }
+
+    /** Inputs whose products are formed separately: one per RCA position of the unit, or per RCA. */
+    private long sharedInputs() {
+        return peStyle == PeStyle.CODEBOOK_SELECT ? rcasPerModule : (long) convModules * rcasPerModule;
     }
 
     private static int ceilDiv(int a, int b) {

@@ -123,12 +123,7 @@ public record ResourceModel(double[] lut, double[] ff) {
      * ({@link io.lowbit.accel.dsp.DspPacking}), one LUT per adder bit on the carry chain.
      */
     static ResourceTerm packingCorrection(AcceleratorConfig c) {
-        int k = c.productsPerDsp();
-        // products sharing one input, packed k per DSP: a group of g needs g − 1 adders
-        int perInput = c.peStyle() == PeStyle.CODEBOOK_SELECT ? c.weightDecoder().entries() : c.pesPerRca();
-        long inputs = c.peStyle() == PeStyle.CODEBOOK_SELECT ? c.rcasPerModule()
-                : (long) c.convModules() * c.rcasPerModule();
-        long adders = inputs * ((perInput / k) * (k - 1) + Math.max(0, perInput % k - 1));
+        long adders = c.packingCorrectionAdders();
         int stride = c.activationBits() + c.weightBits();
         return new ResourceTerm("DSP packing correction", adders, new Resources(adders * stride, 0, 0, 0));
     }
