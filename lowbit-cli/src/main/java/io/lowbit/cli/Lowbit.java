@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
         description = "Hardware-software co-design of quantized CNNs on FPGAs: train, quantize, export, "
                 + "simulate and generate hardware.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, SizeCommand.class,
-            SimCommand.class, OnnxCommand.class, RtlCommand.class, DseCommand.class, ReportCommand.class, SearchCommand.class, BenchCommand.class, BenchEngineCommand.class, CommandLine.HelpCommand.class},
+            SimCommand.class, OnnxCommand.class, RtlCommand.class, DseCommand.class, ReportCommand.class,
+            CompareCommand.class, SearchCommand.class, BenchCommand.class, BenchEngineCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  lowbit demo                                    the whole flow on a small default",
             "  lowbit train --model nin --dataset cifar10 --epochs 30",

@@ -174,6 +174,21 @@ class CliTest {
     }
 
     @Test
+    void failedNewRunLeavesTheDirectoryReusable() throws Exception {
+        Path run = tmp.resolve("failed");
+        Run bad = lowbit("train", "--model", "nin", "--width", "0.0625", "--dataset", "cifar10-mini", "--epochs", "1",
+                "--train-per-class", "5", "--test-limit", "20", "--data-dir", sharedData().toString(), "--run-dir",
+                run.toString());
+        assertEquals(2, bad.code(), "a usage error");
+        assertTrue(bad.err().contains("batch size 128 exceeds the 50 training images"), bad.err());
+        Run good = lowbit("train", "--model", "nin", "--width", "0.0625", "--dataset", "cifar10-mini", "--epochs",
+                "1", "--train-per-class", "5", "--test-limit", "20", "--batch-size", "25", "--data-dir",
+                sharedData().toString(), "--run-dir", run.toString());
+        assertEquals(0, good.code(), good.err());
+        assertTrue(Files.exists(run.resolve("last.lbck")));
+    }
+
+    @Test
     void trainThenEvalAgree() throws Exception {
         Path run = tmp.resolve("run");
         Run t = lowbit("train", "--model", "nin", "--width", "0.0625", "--dataset", "cifar10-mini", "--epochs", "1",

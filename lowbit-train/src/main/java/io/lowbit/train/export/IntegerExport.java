@@ -10,9 +10,12 @@ import io.lowbit.core.arith.IntType;
 import io.lowbit.core.arith.OutputClamp;
 import io.lowbit.core.arith.QuantizedType;
 import io.lowbit.core.arith.Requantizer;
+import io.lowbit.core.arith.ResidualAdd;
 import io.lowbit.core.arith.Rounding;
 import io.lowbit.core.arith.ShiftRequantizer;
+import io.lowbit.core.model.Add;
 import io.lowbit.core.model.AvgPool;
+import io.lowbit.core.model.ChannelPadSubsample;
 import io.lowbit.core.model.CodebookWeights;
 import io.lowbit.core.model.Conv2d;
 import io.lowbit.core.model.Input;
@@ -61,7 +64,8 @@ import java.util.Set;
  * Exports a trained fake-quantized model to an {@link IntegerModel} ({@code docs/integer-semantics.md},
  * {@code docs/export.md}).
  *
- * <p>Supported: sequential models (nin, nin-lin, vgg7) whose conv/linear layers are all quantized, by {@code fixed},
+ * <p>Supported: models of conv units, pools, a final linear layer and residual blocks (nin, nin-lin, vgg7, resnet20,
+ * mobilenetv2) whose conv/linear layers are all quantized, by {@code fixed},
  * {@code clipq} or a learned-grid method ({@code lsq}, {@code lsfq}, {@code pact}, {@code dorefa}; mixed per layer
  * too), max/avg pools, a global average pool or a linear layer as the output. Every activation tensor is a
  * {@link CodeGrid}: code type, clamp range, step (2^−f for fixed point) and training's rounding. Everything is
@@ -146,9 +150,10 @@ public final class IntegerExport {
         return new Walker(trained.plan(), norm, IntegerModel.builder(metadata)).run(blocks);
     }
 
+    /** The export order: conv units, pools and linear layers in sequence; a residual block stays one item. */
     private static void flatten(Block b, List<Block> out) {
         if (b instanceof ResidualBlock r) {
-            throw new ExportException(r.name(), "residual blocks: not yet");
+            out.add(r);
         } else if (b instanceof SequentialBlock s) {
             for (Block child : s.getChildren().values()) {
                 flatten(child, out);
@@ -157,7 +162,7 @@ public final class IntegerExport {
             out.add(b);
         } else {
             throw new ExportException(b.getClass().getSimpleName(), "unsupported block (only ConvUnit, Pool2d,"
-                    + " LinearUnit in sequence)");
+                    + " LinearUnit and ResidualBlock)");
         }
     }
 
@@ -196,6 +201,8 @@ public final class IntegerExport {
                 Block b = blocks.get(i);
                 if (b instanceof ConvUnit c) {
                     conv(c, i == 0, last);
+                } else if (b instanceof ResidualBlock r) {
+                    residual(r, i == 0, last);
                 } else if (b instanceof Pool2d p) {
                     if (i == 0) {
                         throw new ExportException(p.name(), "the network must start with a conv layer");
@@ -210,6 +217,87 @@ public final class IntegerExport {
                 }
             }
             return new Result(builder.build(), List.copyOf(reports));
+        }
+
+        /**
+         * {@code y = [ReLU](main(x) + shortcut(x))} as the training graph computes it: the main branch's nodes,
+         * the shortcut (the block input itself, its channel-padded subsample — pure copying, same grid — or a
+         * projection conv with its own output grid), then one add (§13) of the two grids onto the output grid.
+         */
+        private void residual(ResidualBlock r, boolean first, boolean last) {
+            String name = r.name();
+            if (first) {
+                throw new ExportException(name, "the network must start with a conv layer");
+            }
+            if (last) {
+                throw new ExportException(name, "a residual block as the network output: its output is not quantized");
+            }
+            String in = prev;
+            CodeGrid inGrid = grid;
+            boolean inNonNegative = nonNegative;
+            List<Block> main = new ArrayList<>();
+            flatten(r.main(), main);
+            for (Block b : main) {
+                if (b instanceof ConvUnit c) {
+                    conv(c, false, false);
+                } else if (b instanceof Pool2d p) {
+                    pool(p, false);
+                } else {
+                    throw new ExportException(name, "its main branch holds " + describeBlock(b)
+                            + ": only conv units and pools are supported there");
+                }
+            }
+            String a = prev;
+            CodeGrid aGrid = grid;
+            String b;
+            CodeGrid bGrid;
+            switch (r.shortcut()) {
+                case IDENTITY -> {
+                    b = in;
+                    bGrid = inGrid;
+                }
+                case ZERO_PAD -> {
+                    b = name + ".shortcut";
+                    int outC = builder.info(a).shape().channels();
+                    builder.node(b, new ChannelPadSubsample(r.stride(), outC), in);
+                    reports.add(new LayerReport(b, "channel pad + subsample /" + r.stride(), 0, 0, ""));
+                    bGrid = inGrid;
+                }
+                case PROJECTION -> {
+                    prev = in;
+                    grid = inGrid;
+                    nonNegative = inNonNegative;
+                    conv(r.projection(), false, false);
+                    b = prev;
+                    bGrid = grid;
+                }
+                default -> throw new AssertionError(r.shortcut());
+            }
+            Block ot = slot(r, "outputTransform");
+            CodeGrid out = CodeGrid.of(ot, name);
+            if (out == null) {
+                throw new ExportException(name, "the residual sum is not quantized by a fixed-point or grid quantizer");
+            }
+            List<String> notes = new ArrayList<>();
+            Rounding rounding = integerRounding(out.rounding(), r.reluAfterAdd(), name, notes);
+            ResidualAdd add;
+            try {
+                add = ResidualAdd.fromScales(aGrid.step(), aGrid.quantizedType(), bGrid.step(), bGrid.quantizedType(),
+                        out.step(), out.clamp(r.reluAfterAdd()), rounding);
+            } catch (IllegalArgumentException e) {
+                throw new ExportException(name, e.getMessage());
+            }
+            builder.node(name, new Add(add), out.step(), a, b);
+            reports.add(new LayerReport(name, "add " + aGrid + " + " + bGrid + (r.reluAfterAdd() ? ", ReLU" : "")
+                    + " → " + out, 0, 0, String.join("; ", notes)));
+            prev = name;
+            grid = out;
+            nonNegative = r.reluAfterAdd();
+        }
+
+        private static String describeBlock(Block b) {
+            return b instanceof ResidualBlock r ? "the residual block " + r.name()
+                    : b instanceof LinearUnit l ? "the linear layer " + l.name() : b.getClass().getSimpleName();
         }
 
         private void requireQuantized(String layer) {

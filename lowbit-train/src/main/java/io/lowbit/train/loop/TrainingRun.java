@@ -81,7 +81,16 @@ public final class TrainingRun {
         Files.createDirectories(dir.root());
         CheckpointFile.writeAtomically(dir.config(),
                 Json.MAPPER.writeValueAsString(effective).getBytes(StandardCharsets.UTF_8));
-        return new TrainingRun(effective, options).execute();
+        try {
+            return new TrainingRun(effective, options).execute();
+        } catch (IOException | RuntimeException e) {
+            // A new run that failed before its first checkpoint (bad data, a batch larger than the set, NaN in
+            // epoch 1) has nothing to resume: drop its config so that the corrected command may reuse the directory.
+            if (!options.resume() && !Files.exists(dir.lastCheckpoint())) {
+                Files.deleteIfExists(dir.config());
+            }
+            throw e;
+        }
     }
 
     private TrainingSummary execute() throws IOException {

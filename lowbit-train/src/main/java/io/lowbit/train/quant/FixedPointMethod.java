@@ -60,7 +60,19 @@ public final class FixedPointMethod implements QuantMethod {
 
     @Override
     public Block activationQuantizer(QuantScheme s, String layer, boolean signed) {
-        return new FixedPointQuantizer(activationFormat(s), rounding(s));
+        return new FixedPointQuantizer(activationFormat(s), activationRounding(s, layer, signed));
+    }
+
+    /**
+     * The rounding of a requantized activation. Truncation (the CLIP-Q authors' code) is, in the hardware, a right
+     * shift of the accumulator, which floors; the two differ only on negative values, i.e. on tensors without a
+     * ReLU (a residual branch, MobileNetV2's linear bottleneck, an add without ReLU), where training therefore floors
+     * as the integer model does (docs/quantization.md). The network input ({@code layer} "input") is converted by a
+     * host table and keeps the configured rounding.
+     */
+    public static Rounding activationRounding(QuantScheme s, String layer, boolean signed) {
+        Rounding r = rounding(s);
+        return r == Rounding.TRUNCATE_TOWARD_ZERO && signed && !"input".equals(layer) ? Rounding.FLOOR : r;
     }
 
     @Override

@@ -495,9 +495,10 @@ class IntegerExportTest {
                     () -> IntegerExport.export(rebuilt("nin", "lsq:w=4,a=4;first=float", clipq, m)));
             assertTrue(first.getMessage().startsWith("layer conv1: float layer"), first.getMessage());
 
-            ExportException res = assertThrows(ExportException.class,
-                    () -> IntegerExport.export(rebuilt("resnet20", "clipq:p=0.2,b=2", clipq, m)));
-            assertTrue(res.getMessage().contains("residual blocks: not yet"), res.getMessage());
+            ExportException mixed = assertThrows(ExportException.class,
+                    () -> IntegerExport.export(rebuilt("resnet20", "clipq:p=0.2,b=2;stage2.block1.convB=float", clipq,
+                            m)));
+            assertTrue(mixed.getMessage().startsWith("layer stage2.block1.convB: float layer"), mixed.getMessage());
         }
     }
 

@@ -63,7 +63,8 @@ public final class ClipQMethod implements QuantMethod {
     @Override
     public Block activationQuantizer(QuantScheme s, String layer, boolean signed) {
         FixedPointFormat f = activationFormat(s);
-        return f == null ? null : new FixedPointQuantizer(f, FixedPointMethod.rounding(s));
+        return f == null ? null
+                : new FixedPointQuantizer(f, FixedPointMethod.activationRounding(s, layer, signed));
     }
 
     @Override

@@ -1,0 +1,71 @@
+package io.lowbit.cli;
+
+import io.lowbit.train.loop.ChartGrid;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Final test accuracy against bits, one line per method, the float run as a dashed line: the picture of a
+ * quantization sweep. Only runs with equal weight and activation bits (W{@code k}A{@code k}) are drawn.
+ */
+final class AccuracyVsBitsChart {
+
+    private static final int W = 720;
+    private static final int H = 460;
+
+    private AccuracyVsBitsChart() {
+    }
+
+    /** Writes the PNG; returns the number of runs drawn. */
+    static int write(RunComparison c, String title, Path png) throws IOException {
+        Map<String, List<RunComparison.Row>> byMethod = new LinkedHashMap<>();
+        List<RunComparison.Row> floats = new ArrayList<>();
+        int min = Integer.MAX_VALUE;
+        int max = Integer.MIN_VALUE;
+        for (RunComparison.Row r : c.rows()) {
+            if (r.isFloat()) {
+                floats.add(r);
+            } else if (r.weightBits().equals(r.activationBits())) {
+                byMethod.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
+                min = Math.min(min, r.weightBits());
+                max = Math.max(max, r.weightBits());
+            }
+        }
+        if (byMethod.isEmpty()) {
+            throw new IllegalArgumentException("no quantized run with equal weight and activation bits to draw");
+        }
+        XYChart chart = new XYChartBuilder().width(W).height(H).title(title)
+                .xAxisTitle("bits (weights = activations; first and last layer as configured)")
+                .yAxisTitle("final test top-1 (%)").build();
+        chart.getStyler().setXAxisMin(min - 0.5);
+        chart.getStyler().setXAxisMax(max + 0.5);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        int drawn = 0;
+        for (Map.Entry<String, List<RunComparison.Row>> e : byMethod.entrySet()) {
+            List<RunComparison.Row> rows = new ArrayList<>(e.getValue());
+            rows.sort(Comparator.comparingInt(RunComparison.Row::weightBits));
+            XYSeries s = chart.addSeries(e.getKey(), rows.stream().map(r -> (double) r.weightBits()).toList(),
+                    rows.stream().map(r -> 100 * r.finalAccuracy()).toList());
+            s.setMarker(SeriesMarkers.CIRCLE);
+            drawn += rows.size();
+        }
+        for (RunComparison.Row f : floats) {
+            XYSeries s = chart.addSeries("float (" + f.run() + ")", List.of(min - 0.5, max + 0.5),
+                    List.of(100 * f.finalAccuracy(), 100 * f.finalAccuracy()));
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineStyle(SeriesLines.DASH_DASH);
+        }
+        ChartGrid.write(List.of(chart), 1, W, H, png);
+        return drawn;
+    }
+}

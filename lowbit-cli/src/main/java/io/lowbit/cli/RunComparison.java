@@ -1,0 +1,126 @@
+package io.lowbit.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.lowbit.core.arith.FixedPointFormat;
+import io.lowbit.train.loop.Json;
+import io.lowbit.train.loop.RunDirectory;
+import io.lowbit.train.loop.TrainConfig;
+import io.lowbit.train.loop.TrainingSummary;
+import io.lowbit.train.quant.QuantScheme;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Training runs side by side: what each trained (model, quantization, budget, seed) and what it reached, with the
+ * difference to the float run of the same model — the table of a quantization sweep ({@code lowbit compare}).
+ */
+record RunComparison(List<RunComparison.Row> rows) {
+
+    /** The learned methods, whose default scheme names weight and activation bits {@code w}, {@code a} (default 4). */
+    private static final Set<String> LEARNED = Set.of("lsq", "lsfq", "pact", "dorefa");
+
+    /**
+     * One run. {@code weightBits}/{@code activationBits} are those of the default scheme (first/last-layer
+     * overrides aside), null for float; for {@code clipq} the weight bits are the index bits {@code b}.
+     */
+    record Row(String run, String model, double width, String quant, String method, Integer weightBits,
+               Integer activationBits, int epochsDone, int epochs, long seed, double bestAccuracy,
+               double finalAccuracy, double trainSeconds, String status) {
+
+        boolean isFloat() {
+            return quant == null;
+        }
+
+        /** "W4A4", "W2A8", or "float". */
+        String bitsLabel() {
+            return isFloat() ? "float" : "W" + weightBits + "A" + activationBits;
+        }
+    }
+
+    /** Reads each run directory's {@code config.json} and {@code summary.json}; a run without epochs is an error. */
+    static RunComparison read(List<Path> runDirs) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        for (Path dir : runDirs) {
+            RunDirectory run = new RunDirectory(dir);
+            TrainConfig c = readJson(run.config(), TrainConfig.class, "no run in " + dir);
+            TrainingSummary s = readJson(run.summaryJson(), TrainingSummary.class, dir + " has not finished an epoch");
+            Integer w = null;
+            Integer a = null;
+            String method = "float";
+            if (c.quant() != null) {
+                QuantScheme q = c.quantSpec().defaults();
+                method = q.method();
+                if (LEARNED.contains(method)) {
+                    w = q.intParam("w", 4, 1, 32);
+                    a = q.intParam("a", 4, 1, 32);
+                } else if (method.equals("fixed")) {
+                    int bits = FixedPointFormat.parse(q.get("fmt", "Q3.5")).totalBits();
+                    w = q.params().containsKey("w") ? FixedPointFormat.parse(q.get("w", "")).totalBits() : bits;
+                    a = q.params().containsKey("a") ? FixedPointFormat.parse(q.get("a", "")).totalBits() : bits;
+                } else if (method.equals("clipq")) {
+                    w = q.intParam("b", 2, 1, 32);
+                    String act = q.get("act", q.get("fmt", "Q3.5"));
+                    a = act.equalsIgnoreCase("none") ? 32 : FixedPointFormat.parse(act).totalBits();
+                }
+            }
+            rows.add(new Row(dir.getFileName().toString(), c.model(), c.width(), c.quant(), method, w, a,
+                    s.epochsDone(), s.epochs(), c.seed(), s.bestTestAccuracy(), s.finalTestAccuracy(),
+                    s.trainSeconds(), s.status()));
+        }
+        return new RunComparison(List.copyOf(rows));
+    }
+
+    private static <T> T readJson(Path file, Class<T> type, String missing) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(missing + " (" + file + " does not exist)");
+        }
+        try {
+            return Json.MAPPER.readValue(file.toFile(), type);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not a lowbit " + file.getFileName() + " (" + e.getOriginalMessage() + ")");
+        }
+    }
+
+    /** The float run of the same model and width, or null. */
+    Row baselineOf(Row r) {
+        for (Row b : rows) {
+            if (b.isFloat() && b.model().equals(r.model()) && b.width() == r.width()) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** A Markdown table: one line per run, the final accuracy's difference to the float run in points. */
+    String markdown() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| run | model | quantization | bits | epochs | seed | final top-1 | best top-1 | vs float |"
+                + " train time | status |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            Row b = baselineOf(r);
+            String delta = r.isFloat() || b == null ? "" : String.format(Locale.ROOT, "%+.2f",
+                    100 * (r.finalAccuracy() - b.finalAccuracy()));
+            sb.append(String.format(Locale.ROOT,
+                    "| %s | %s@%s | %s | %s | %d/%d | %d | %.2f %% | %.2f %% | %s | %s | %s |%n", r.run(), r.model(),
+                    trim(r.width()), r.isFloat() ? "float" : "`" + r.quant() + "`", r.bitsLabel(),
+                    r.epochsDone(), r.epochs(), r.seed(), 100 * r.finalAccuracy(), 100 * r.bestAccuracy(), delta,
+                    duration(r.trainSeconds()), r.status()));
+        }
+        return sb.toString();
+    }
+
+    private static String trim(double width) {
+        return width == Math.rint(width) ? Integer.toString((int) width) : Double.toString(width);
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+}
