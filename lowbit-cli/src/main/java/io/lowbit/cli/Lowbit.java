@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 + "simulate and generate hardware.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, SizeCommand.class,
             SimCommand.class, OnnxCommand.class, RtlCommand.class, DseCommand.class, ReportCommand.class,
-            CompareCommand.class, SearchCommand.class, BenchCommand.class, BenchEngineCommand.class,
+            CompareCommand.class, WeightsCommand.class, SearchCommand.class, BenchCommand.class, BenchEngineCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  lowbit demo                                    the whole flow on a small default",

@@ -13,6 +13,7 @@ import io.lowbit.train.loop.ChartGrid;
 import io.lowbit.train.loop.TrainedModel;
 import io.lowbit.train.nn.ConvUnit;
 import io.lowbit.train.nn.LinearUnit;
+import io.lowbit.train.nn.ResidualBlock;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,6 +50,10 @@ final class WeightHistogramPlot {
         List<Layer> layers = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainedModel trained = TrainedModel.load(qatCheckpoint, numClasses, manager);
+            if (trained.plan() == null) {
+                throw new IllegalArgumentException(qatCheckpoint + " is a float checkpoint: pass the QAT checkpoint"
+                        + " the integer model was exported from");
+            }
             List<Block> blocks = new ArrayList<>();
             flatten(trained.net(), blocks);
             for (Block b : blocks) {
@@ -137,7 +142,7 @@ final class WeightHistogramPlot {
         XYChart c = new XYChartBuilder().width(W).height(H)
                 .title(String.format(Locale.ROOT, "%s: %d weights, %.1f %% zero after quantization", l.name(),
                         l.fullPrecision().length, 100 * l.prunedFraction()))
-                .xAxisTitle("weight (real value)").yAxisTitle("count").build();
+                .xAxisTitle("weight (real value)").yAxisTitle("count (red: per level, scaled)").build();
         c.getStyler().setLegendVisible(false);
         c.getStyler().setChartTitleFont(c.getStyler().getChartTitleFont().deriveFont(11f));
         XYSeries hist = c.addSeries("full precision", x, y);
@@ -166,7 +171,12 @@ final class WeightHistogramPlot {
     }
 
     private static void flatten(Block b, List<Block> out) {
-        if (b instanceof SequentialBlock s) {
+        if (b instanceof ResidualBlock r) {
+            flatten(r.main(), out);
+            if (r.projection() != null) {
+                out.add(r.projection());
+            }
+        } else if (b instanceof SequentialBlock s) {
             for (Block child : s.getChildren().values()) {
                 flatten(child, out);
             }

@@ -63,7 +63,7 @@ class CliTest {
         Run r = lowbit("--help");
         assertEquals(0, r.code());
         for (String sub : new String[] {"demo", "train", "eval", "export", "size", "sim", "onnx", "rtl", "dse", "report", "search",
-            "bench-train", "bench-engine"}) {
+            "bench-train", "bench-engine", "compare", "weights"}) {
             assertTrue(r.out().contains(sub), sub + " missing from:\n" + r.out());
         }
     }
@@ -249,6 +249,13 @@ class CliTest {
         assertEquals("reference", json.readTree(golden.out()).get("engine").asText());
         assertEquals(json.readTree(integer.out()).get("correct").asInt(),
                 json.readTree(golden.out()).get("correct").asInt());
+        Path png = q.resolve("weights.png");
+        Run w = lowbit("weights", q.resolve("best.lbck").toString(), lbq.toString(), "-o", png.toString());
+        assertEquals(0, w.code(), w.err());
+        assertTrue(w.out().contains("conv9") && Files.size(png) > 0, w.out());
+        Run mismatched = lowbit("weights", fp.resolve("best.lbck").toString(), lbq.toString(), "-o", png.toString());
+        assertEquals(2, mismatched.code());
+        assertTrue(mismatched.err().contains("is a float checkpoint"), mismatched.err());
         Run floatExport = lowbit("export", fp.resolve("best.lbck").toString(), "-o", tmp.resolve("f.lbq").toString());
         assertEquals(2, floatExport.code());
         assertTrue(floatExport.err().contains("float model"), floatExport.err());
