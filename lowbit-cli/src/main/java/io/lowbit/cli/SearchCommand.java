@@ -80,6 +80,11 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--lambda", defaultValue = "1.0", description = "Weight of the benefit (default: ${DEFAULT-VALUE})")
     double lambda;
 
+    @Option(names = "--size-budget", paramLabel = "FACTOR",
+            description = "Total weight bits at most FACTOR × those of the uniform p=0.2, b=2 setting (≥ 1; 1.0: the "
+                    + "same size); proposals outside a layer's allowance are never evaluated (default: no budget)")
+    Double sizeBudget;
+
     @Option(names = "--benefit", defaultValue = "bits", description = "bits, cycles or both (default: ${DEFAULT-VALUE})")
     String benefit;
 
@@ -164,6 +169,7 @@ final class SearchCommand implements Callable<Integer> {
             }
             state = new SearchState(settings(), order, weights, new LinkedHashMap<>(), new LinkedHashMap<>(), 0);
         }
+        SizeBudget budget = sizeBudget == null ? null : new SizeBudget(sizeBudget, state.weights());
         Files.createDirectories(runDir);
         TrainConfig base = new TrainConfig(floatCfg.model(), floatCfg.width(), floatCfg.dataset(), floatCfg.labels(),
                 epochs, Math.min(floatCfg.batchSize(), trainPerClass * ds.numClasses()), floatCfg.optimizer(), new LrSchedule("cosine", lr, 0, epochs, List.of(),
@@ -195,9 +201,15 @@ final class SearchCommand implements Callable<Integer> {
                     ? BayesianOptimizer.resume(state.optimizers().get(layer))
                     : new BayesianOptimizer(space, new BayesianOptimizer.Settings(initialPoints, 2000, 0.0,
                         seed + layer.hashCode()));
+            Map<String, double[]> chosen = state.chosen();
+            if (budget != null) {
+                System.out.printf(Locale.ROOT, "%s: allowance %,.0f bits (uniform p=0.2, b=2: %,.0f)%n", layer,
+                        budget.allowance(layer, chosen), SizeBudget.uniformBits(state.weights().get(layer)));
+            }
             while (bo.observations().size() < iterations) {
-                double[] point = bo.ask();
-                double[] theta = {point[0], point.length > 1 ? point[1] : MIN_BITS};
+                double[] point = budget == null ? bo.ask()
+                        : bo.ask(q -> budget.fits(layer, theta(q), chosen));
+                double[] theta = theta(point);
                 Map<String, double[]> perLayer = new LinkedHashMap<>(state.chosen());
                 perLayer.put(layer, theta);
                 int k = bo.observations().size() + 1;
@@ -213,15 +225,24 @@ final class SearchCommand implements Callable<Integer> {
                                 : String.format(Locale.ROOT, ", cycles %,d", o.cycles()), o.objective(),
                         bo.best().value(), (System.nanoTime() - start) / 1e9);
             }
-            double[] best = bo.best().point();
-            state.chosen().put(layer, new double[] {best[0], best.length > 1 ? best[1] : MIN_BITS});
+            state.chosen().put(layer, theta(bo.best().point()));
             save(stateFile, state);
         }
         String quant = ClipQSearch.spec(0.2, 2, state.chosen());
+        if (budget != null) {
+            System.out.printf(Locale.ROOT, "weight bits %,.0f of the budget %,.0f (%.3f × uniform)%n",
+                    budget.bits(state.chosen()), budget.totalBits(), budget.bits(state.chosen())
+                            / budget.totalBits() * budget.factor());
+        }
         CheckpointFile.writeAtomically(runDir.resolve("result.txt"), (quant + "\n").getBytes(StandardCharsets.UTF_8));
         System.out.println("searched per-layer settings (--quant for lowbit train):");
         System.out.println("  " + quant);
         return 0;
+    }
+
+    /** {@code (p, b)} of a proposal; a space without a {@code b} dimension has the decoder's 2 bits. */
+    private static double[] theta(double[] point) {
+        return new double[] {point[0], point.length > 1 ? point[1] : MIN_BITS};
     }
 
     private Map<String, Object> settings() {
@@ -233,6 +254,7 @@ final class SearchCommand implements Callable<Integer> {
         s.put("bMax", bMax);
         s.put("lambda", lambda);
         s.put("benefit", benefit);
+        s.put("sizeBudget", sizeBudget);
         s.put("accel", accel);
         s.put("trainPerClass", trainPerClass);
         s.put("valImages", valImages);
@@ -257,6 +279,7 @@ final class SearchCommand implements Callable<Integer> {
         bMax = ((Number) s.get("bMax")).intValue();
         lambda = ((Number) s.get("lambda")).doubleValue();
         benefit = (String) s.get("benefit");
+        sizeBudget = s.get("sizeBudget") == null ? null : ((Number) s.get("sizeBudget")).doubleValue();
         accel = (String) s.get("accel");
         trainPerClass = ((Number) s.get("trainPerClass")).intValue();
         valImages = ((Number) s.get("valImages")).intValue();

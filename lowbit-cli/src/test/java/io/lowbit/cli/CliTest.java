@@ -404,14 +404,20 @@ class CliTest {
         Path dir = tmp.resolve("search");
         String[] args = {"search", "--init", fp.resolve("best.lbck").toString(), "--run-dir", dir.toString(),
             "--layers", "conv1,conv4", "--iterations", "2", "--initial-points", "1", "--train-per-class", "10",
-            "--val-images", "200", "--b-max", "3", "--data-dir", data.toString()};
+            "--val-images", "200", "--b-max", "3", "--size-budget", "1.0", "--data-dir", data.toString()};
         Run r = lowbit(args);
         assertEquals(0, r.code(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("weight bits ([0-9,]+) of the budget ([0-9,]+)")
+                .matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertTrue(Long.parseLong(m.group(1).replace(",", "")) <= Long.parseLong(m.group(2).replace(",", "")),
+                r.out());
         String spec = Files.readString(dir.resolve("result.txt")).strip();
         assertTrue(spec.contains(";conv1=clipq:") && spec.contains(";conv4=clipq:"), spec);
         var state = new ObjectMapper().readTree(dir.resolve("search.json").toFile());
         assertEquals(2, state.get("optimizers").get("conv1").get("observations").size());
         assertEquals(2, state.get("optimizers").get("conv1").get("space").size(), "p and b (b ≤ 3)");
+        assertEquals(1.0, state.get("settings").get("sizeBudget").asDouble());
         Run again = lowbit("search", "--resume", "--run-dir", dir.toString(), "--data-dir", data.toString());
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains(spec), again.out());

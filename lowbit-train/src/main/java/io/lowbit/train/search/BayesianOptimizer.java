@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /**
  * Minimizes a noisy, expensive function over a box by Bayesian optimization: {@code initialPoints} random points,
@@ -76,11 +77,24 @@ public final class BayesianOptimizer {
         return new State(space, settings, observations);
     }
 
+    /** Random draws tried for a feasible point before the constraint is declared unsatisfiable. */
+    static final int FEASIBLE_DRAWS = 100_000;
+
     /** The next point to evaluate. */
     public double[] ask() {
+        return ask(p -> true);
+    }
+
+    /**
+     * The next point to evaluate among those {@code feasible} accepts (a known constraint, e.g. a size budget):
+     * random feasible points first, then the feasible candidate of largest expected improvement.
+     *
+     * @throws IllegalStateException if no feasible point turns up in {@link #FEASIBLE_DRAWS} random draws
+     */
+    public double[] ask(Predicate<double[]> feasible) {
         SplittableRandom rng = new SplittableRandom(settings.seed() * 1_000_003L + observations.size());
         if (observations.size() < settings.initialPoints()) {
-            return denormalize(randomUnit(rng));
+            return randomFeasible(rng, feasible);
         }
         double[][] x = new double[observations.size()][];
         double[] y = new double[observations.size()];
@@ -96,7 +110,7 @@ public final class BayesianOptimizer {
         for (int c = 0; c < settings.candidates(); c++) {
             double[] u = c % 4 == 3 ? perturb(bestUnit, rng) : randomUnit(rng);
             double[] p = denormalize(u);
-            if (seen(p)) {
+            if (seen(p) || !feasible.test(p)) {
                 continue;
             }
             double[] pred = gp.predict(normalize(p));
@@ -106,7 +120,18 @@ public final class BayesianOptimizer {
                 chosen = p;
             }
         }
-        return chosen != null ? chosen : denormalize(randomUnit(rng)); // every candidate seen: a small integer box
+        // every candidate seen or infeasible: a small integer box, or a narrow feasible region
+        return chosen != null ? chosen : randomFeasible(rng, feasible);
+    }
+
+    private double[] randomFeasible(SplittableRandom rng, Predicate<double[]> feasible) {
+        for (int i = 0; i < FEASIBLE_DRAWS; i++) {
+            double[] p = denormalize(randomUnit(rng));
+            if (feasible.test(p)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no feasible point in " + FEASIBLE_DRAWS + " random draws of " + space);
     }
 
     public void tell(double[] point, double value) {

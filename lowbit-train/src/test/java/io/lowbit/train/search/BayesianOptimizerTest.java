@@ -83,6 +83,39 @@ class BayesianOptimizerTest {
         assertTrue(wins >= 2, "BO beat random search on " + wins + " of 3 seeds");
     }
 
+    /**
+     * Branin under the constraint x1 + x2 ≤ 5, which excludes two of its three minima (the feasible one,
+     * (π, 2.275), has x1 + x2 = 5.42 > 5, so the constrained optimum lies on the boundary): every proposal is
+     * feasible and the best found is near the constrained optimum; an unsatisfiable constraint is reported.
+     */
+    @Test
+    void everyProposalMeetsAKnownConstraint() {
+        List<Dimension> space = List.of(new Dimension("x1", -5, 10, false), new Dimension("x2", 0, 15, false));
+        ToDoubleFunction<double[]> branin = p -> {
+            double a = p[1] - 5.1 / (4 * Math.PI * Math.PI) * p[0] * p[0] + 5 / Math.PI * p[0] - 6;
+            return a * a + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(p[0]) + 10;
+        };
+        java.util.function.Predicate<double[]> feasible = p -> p[0] + p[1] <= 5;
+        // the constrained optimum, by a fine grid over the boundary and the interior
+        double optimum = Double.MAX_VALUE;
+        for (double x1 = -5; x1 <= 10; x1 += 0.005) {
+            for (double x2 = 0; x2 <= 15 && x1 + x2 <= 5; x2 += 0.005) {
+                optimum = Math.min(optimum, branin.applyAsDouble(new double[] {x1, x2}));
+            }
+        }
+        BayesianOptimizer bo = new BayesianOptimizer(space, new BayesianOptimizer.Settings(5, 1000, 0.0, 3));
+        for (int i = 0; i < 30; i++) {
+            double[] p = bo.ask(feasible);
+            assertTrue(feasible.test(p), "proposal " + i + " " + java.util.Arrays.toString(p) + " is infeasible");
+            bo.tell(p, branin.applyAsDouble(p));
+        }
+        assertTrue(optimum > 0.3979 + 0.01, "the constraint excludes the unconstrained minima: " + optimum);
+        assertTrue(bo.best().value() < optimum + 0.5, "found " + bo.best().value() + ", constrained optimum "
+                + optimum);
+        BayesianOptimizer none = new BayesianOptimizer(space, BayesianOptimizer.Settings.defaults(1));
+        assertThrows(IllegalStateException.class, () -> none.ask(p -> false));
+    }
+
     @Test
     void aResumedSearchProposesWhatTheUninterruptedOneWould() throws Exception {
         List<Dimension> space = List.of(new Dimension("p", 0, 0.9, false), new Dimension("b", 1, 4, true));
