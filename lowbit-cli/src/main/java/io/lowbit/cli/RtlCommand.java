@@ -9,6 +9,8 @@ import io.lowbit.core.model.file.IntegerModelFile;
 import io.lowbit.rtl.RtlParameters;
 import io.lowbit.rtl.cosim.CosimResult;
 import io.lowbit.rtl.cosim.LayerCosim;
+import io.lowbit.rtl.cosim.NetworkCosim;
+import io.lowbit.rtl.cosim.NetworkCosimResult;
 import io.lowbit.rtl.cosim.PoolCosim;
 import io.lowbit.rtl.sim.Verilator;
 import io.lowbit.rtl.synth.SynthReport;
@@ -42,9 +44,11 @@ final class RtlCommand {
             description = "Run conv and pool layers of an integer model on CIFAR test images through the generated "
                     + "Verilog (Verilator; conv layers on the accelerator, pools on the pool unit) and compare every "
                     + "output with the integer engine (bit-exact) and the cycle count with the simulator "
-                    + "(docs/rtl.md §3, §5). Exit code 1 on any mismatch.",
-            footer = {"", "Example:",
-                "  lowbit rtl cosim model.lbq --layers conv1,conv2,pool1 --data-dir ../shared/data"})
+                    + "(docs/rtl.md §3, §5); with --network the whole network in one simulation (the layer "
+                    + "sequencer runs the compiled program). Exit code 1 on any mismatch.",
+            footer = {"", "Examples:",
+                "  lowbit rtl cosim model.lbq --layers conv1,conv2,pool1 --data-dir ../shared/data",
+                "  lowbit rtl cosim model.lbq --network --data-dir ../shared/data"})
     static final class Cosim implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "MODEL", description = "An .lbq integer model file")
@@ -57,6 +61,11 @@ final class RtlCommand {
         @Option(names = "--layers", split = ",", description = "Conv or pool layers to co-simulate (default: the first"
                 + " conv)")
         List<String> layers;
+
+        @Option(names = "--network", description = "Run the whole network in one simulation: every layer's output "
+                + "and the network output against the integer engine, every layer's cycles and the total against "
+                + "the model")
+        boolean network;
 
         @Option(names = "--image", defaultValue = "0", description = "Index of the test image (default: 0)")
         int image;
@@ -89,6 +98,23 @@ final class RtlCommand {
                     (image + 1) * LabeledImages.IMAGE_BYTES);
             Path work = workDir != null ? workDir : Files.createTempDirectory("lowbit-cosim");
             Verilator verilator = Verilator.onPath(Verilator.defaultCache());
+            if (network) {
+                if (layers != null) {
+                    throw new IllegalArgumentException("--network runs every layer: drop --layers");
+                }
+                System.out.println("co-simulating the whole network (the first Verilator build of a configuration"
+                        + " takes about a minute; later ones come from " + Verilator.defaultCache() + ")");
+                NetworkCosimResult r = new NetworkCosim(config, verilator, work).run(model, pixels);
+                System.out.println(r.summary());
+                System.out.println(r.bitExact() ? "  bit-exact with the integer engine (every layer and the output)"
+                        : "  NOT bit-exact");
+                System.out.println(r.cyclesAsModelled() ? "  cycles as modelled (docs/rtl.md §3)"
+                        : "  cycles differ from the model");
+                if (jsonOut != null) {
+                    CheckpointFile.writeAtomically(jsonOut, Json.MAPPER.writeValueAsBytes(r));
+                }
+                return r.bitExact() && r.cyclesAsModelled() ? 0 : 1;
+            }
             LayerCosim cosim = new LayerCosim(config, verilator, work);
             PoolCosim pools = new PoolCosim(config, verilator, work);
             boolean ok = true;

@@ -20,14 +20,14 @@ import java.util.List;
  */
 public final class RtlGenerator {
 
-    /** The pool unit: a library module that the accelerator top does not instantiate yet (docs/rtl.md). */
+    /** The pool unit (also linted and synthesized alone). */
     public static final String POOL_UNIT_FILE = "lowbit_pool_unit.v";
     /** Library modules, in dependency order. */
     public static final List<String> MODULES = List.of("lowbit_weight_decoder.v", "lowbit_shared_mul.v",
             "lowbit_level_products.v",
             "lowbit_pe.v", "lowbit_shift_requant.v", "lowbit_adder_tree.v", "lowbit_delay.v", "lowbit_rca.v",
-            "lowbit_chain.v", "lowbit_conv_module.v", "lowbit_conv_unit.v", "lowbit_controller.v",
-            "lowbit_accel_top.v", POOL_UNIT_FILE);
+            "lowbit_chain.v", "lowbit_conv_module.v", "lowbit_conv_unit.v", "lowbit_controller.v", POOL_UNIT_FILE,
+            "lowbit_fm_writer.v", "lowbit_sequencer.v", "lowbit_accel_top.v");
     /** Simulation testbenches. */
     public static final List<String> TESTBENCHES = List.of("tb_requant.v", "tb_decoder.v", "tb_rca.v", "tb_top.v",
             "tb_shared_mul.v", "tb_pool.v");
@@ -78,12 +78,14 @@ public final class RtlGenerator {
         define(s, "WMEM_DEPTH", p.wmemDepth());
         define(s, "BMEM_DEPTH", p.bmemDepth());
         define(s, "FM_DEPTH", p.fmDepth());
-        define(s, "OUT_DEPTH", p.outDepth());
+        define(s, "FM_LB", p.fmBankBits());
+        define(s, "FM_BA_W", p.fmBankAddressBits());
+        define(s, "DESC_DEPTH", RtlParameters.DESCRIPTOR_DEPTH);
+        define(s, "RES_DEPTH", p.resultDepth());
         define(s, "HOST_W", p.hostWidth());
-        define(s, "OUT_W", p.outWordBits());
-        define(s, "OUT_AW", RtlParameters.addressBits(p.outDepth()));
+        define(s, "RES_W", p.resultWordBits());
         define(s, "LOAD_DEPTH", Math.max(p.imemDepth(), Math.max(p.wmemDepth(), Math.max(p.bmemDepth(),
-                Math.max(p.fmDepth(), p.csrWords())))));
+                Math.max(2 * p.fmBanks() * p.fmBankDepth(), RtlParameters.DESCRIPTOR_DEPTH)))));
         return s.append("`endif\n").toString();
     }
 
@@ -97,22 +99,24 @@ public final class RtlGenerator {
                 + "    input  wire clk, input wire rst, input wire start, output wire busy, output wire done,\n"
                 + "    input  wire host_we, input wire [2:0] host_sel, input wire [31:0] host_addr,\n"
                 + "    input  wire [`LOWBIT_HOST_W-1:0] host_wdata,\n"
-                + "    input  wire [`LOWBIT_OUT_AW-1:0] host_out_addr, output wire [`LOWBIT_OUT_W-1:0] host_out_data,\n"
-                + "    output wire out_write, output wire [31:0] cycles, output wire [31:0] stream_cycles,\n"
-                + "    output wire [31:0] stall_cycles\n"
+                + "    input  wire host_out_sel, input wire [31:0] host_out_addr,\n"
+                + "    output wire [`LOWBIT_RES_W-1:0] host_out_data,\n"
+                + "    output wire out_write, output wire layer_done, output wire [31:0] cycles,\n"
+                + "    output wire [31:0] stream_cycles, output wire [31:0] stall_cycles,\n"
+                + "    output wire [31:0] total_cycles\n"
                 + ");\n"
                 + "    lowbit_accel_top #(.PO(`LOWBIT_PO), .PI(`LOWBIT_PI), .PES(`LOWBIT_PES), .AW(`LOWBIT_AW),\n"
                 + "        .WW(`LOWBIT_WW), .IB(`LOWBIT_IB), .ACCW(`LOWBIT_ACCW), .RQ(`LOWBIT_RQ),\n"
                 + "        .MUL_PE(`LOWBIT_MUL_PE), .PACK(`LOWBIT_PACK),\n"
                 + "        .PSUM_ENTRIES(`LOWBIT_PSUM_ENTRIES),\n"
                 + "        .IMEM_DEPTH(`LOWBIT_IMEM_DEPTH), .WMEM_DEPTH(`LOWBIT_WMEM_DEPTH),\n"
-                + "        .BMEM_DEPTH(`LOWBIT_BMEM_DEPTH), .FM_DEPTH(`LOWBIT_FM_DEPTH), .OUT_DEPTH(`LOWBIT_OUT_DEPTH),\n"
-                + "        .HOST_W(`LOWBIT_HOST_W)) u_top (\n"
+                + "        .BMEM_DEPTH(`LOWBIT_BMEM_DEPTH), .DESC_DEPTH(`LOWBIT_DESC_DEPTH), .LB(`LOWBIT_FM_LB),\n"
+                + "        .BA_W(`LOWBIT_FM_BA_W), .RES_DEPTH(`LOWBIT_RES_DEPTH), .HOST_W(`LOWBIT_HOST_W)) u_top (\n"
                 + "        .clk(clk), .rst(rst), .start(start), .busy(busy), .done(done), .host_we(host_we),\n"
                 + "        .host_sel(host_sel), .host_addr(host_addr), .host_wdata(host_wdata),\n"
-                + "        .host_out_addr(host_out_addr), .host_out_data(host_out_data), .out_write(out_write),\n"
-                + "        .cycles(cycles),\n"
-                + "        .stream_cycles(stream_cycles), .stall_cycles(stall_cycles));\n"
+                + "        .host_out_sel(host_out_sel), .host_out_addr(host_out_addr), .host_out_data(host_out_data),\n"
+                + "        .out_write(out_write), .layer_done(layer_done), .cycles(cycles),\n"
+                + "        .stream_cycles(stream_cycles), .stall_cycles(stall_cycles), .total_cycles(total_cycles));\n"
                 + "endmodule\n";
     }
 

@@ -26,8 +26,10 @@ import io.lowbit.accel.dsp.DspSlice;
  * @param imemDepth       instructions
  * @param wmemDepth       weight-index words ({@code po·pi} indexes each)
  * @param bmemDepth       bias words ({@code po} biases each)
- * @param fmDepth         input feature-map words ({@code pi} codes each)
- * @param outDepth        output feature-map words ({@code po·pes} codes each)
+ * @param fmDepth         words of each of the two feature-map buffers ({@code pi} codes each), spread over
+ *                        {@link #fmBanks()} banks
+ * @param resultDepth     words of the result memory ({@code pi} codes of {@code 2·activationBits} bits each: the
+ *                        output of a network whose last layer is a pool with wide outputs, e.g. NIN's int16 gap)
  * @param multiplierPes   the paper's PE style: every PE multiplies by its decoded weight ({@code false}: PEs select
  *                        shared codebook products)
  * @param pack            products per multiplication: {@code > 1} packs that many into one DSP48 slice
@@ -35,12 +37,14 @@ import io.lowbit.accel.dsp.DspSlice;
  */
 public record RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
         int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
-        int fmDepth, int outDepth, boolean multiplierPes, int pack) {
+        int fmDepth, int resultDepth, boolean multiplierPes, int pack) {
 
     /** Instruction width of the controller. */
     public static final int INSTRUCTION_BITS = 256;
-    /** CSR words before the codebook entries. */
-    public static final int CSR_FIXED_WORDS = 16;
+    /** CSR words before the codebook entries (conv layers use 17, pools 21). */
+    public static final int CSR_FIXED_WORDS = 24;
+    /** Layer descriptors the descriptor memory holds. */
+    public static final int DESCRIPTOR_DEPTH = 64;
 
     public RtlParameters {
         require(po >= 1 && pi >= 1, "po and pi must be >= 1");
@@ -56,8 +60,9 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         // first pixel) must come before: the shortest preload (pes/2 + 1 cycles) bounds the pass spacing
         require(pes / 2 + 1 >= adderTreeStages(pi) + 3, "pes too small for the adder tree depth");
         require(psumEntries >= 2 * pes, "psumEntries must be >= 2·pes (every slot bank holds two entries)");
-        require(imemDepth >= 2 && wmemDepth >= 2 && bmemDepth >= 2 && fmDepth >= 2 && outDepth >= 2,
+        require(imemDepth >= 2 && wmemDepth >= 2 && bmemDepth >= 2 && fmDepth >= 2 && resultDepth >= 2,
                 "memory depths must be >= 2");
+        require(pi <= 256, "pi must be <= 256 (8-bit r0 field of conv_pass)");
         require(pack == 1 || pack <= DspPacking.maxCount(DspSlice.DSP48E1, activationBits + 1, weightBits),
                 "pack = " + pack + ": a DSP48E1 holds at most " + DspPacking.maxCount(DspSlice.DSP48E1,
                         activationBits + 1, weightBits) + " products of this width");
@@ -67,9 +72,9 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
     /** Codebook-select PEs, one product per multiplier. */
     public RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
             int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
-            int fmDepth, int outDepth) {
+            int fmDepth, int resultDepth) {
         this(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, requantizers, psumEntries,
-                imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth, false, 1);
+                imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, false, 1);
     }
 
     /** The preset's datapath with memories sized from its buffers. */
@@ -87,9 +92,8 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         int wmem = (int) Math.max(2, 2 * bankBits / ((long) po * pi * indexBits)); // 2×: partial groups pad words
         int bmem = Math.max(2, c.buffers().weightBankBytes() / (4 * po));
         int fm = ceilDiv(c.buffers().featureMapBytes(), pi);
-        int out = ceilDiv(c.buffers().featureMapBytes(), po);
         return new RtlParameters(c.name(), po, pi, c.pesPerRca(), c.activationBits(), c.weightBits(), indexBits,
-                c.accumulatorBits(), c.requantizersPerModule(), c.psumEntriesPerModule(), 4096, wmem, bmem, fm, out,
+                c.accumulatorBits(), c.requantizersPerModule(), c.psumEntriesPerModule(), 4096, wmem, bmem, fm, 1024,
                 c.peStyle() == PeStyle.MULTIPLIER, c.productsPerDsp());
     }
 
@@ -102,19 +106,19 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
     /** The same instance with another parallelism (small synthesis runs). */
     public RtlParameters withParallelism(int newPo, int newPi) {
         return new RtlParameters(name, newPo, newPi, pes, activationBits, weightBits, indexBits, accumulatorBits,
-                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth, multiplierPes, pack);
+                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack);
     }
 
     /** The same instance with another requantizer count (small synthesis runs). */
     public RtlParameters withRequantizers(int r) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, r,
-                psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth, multiplierPes, pack);
+                psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack);
     }
 
     /** The same instance with another PE style and packing. */
     public RtlParameters withMultipliers(boolean newMultiplierPes, int newPack) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
-                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, outDepth, newMultiplierPes,
+                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, newMultiplierPes,
                 newPack);
     }
 
@@ -166,17 +170,40 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         return pi * activationBits;
     }
 
-    public int outLanes() {
-        return po * pes;
+    /** Width of a result-memory word and of the host read port: {@code pi} codes of {@code 2·activationBits}. */
+    public int resultWordBits() {
+        return 2 * fmWordBits();
     }
 
-    public int outWordBits() {
-        return outLanes() * activationBits;
+    /**
+     * Feature-map banks per buffer, a power of two: a requantizer batch holds {@code requantizers·po} consecutive
+     * output channels of one pixel, which touch at most {@code ⌈(requantizers·po − 1)/pi⌉ + 1} channel groups;
+     * with group {@code g} in bank {@code g mod banks} each of them has its own bank and write port, so a batch
+     * is written in one cycle, as the requantizers produce it (docs/rtl.md §2).
+     */
+    public int fmBanks() {
+        return 1 << fmBankBits();
     }
 
-    /** Width of the host write port: the widest memory word. */
+    public int fmBankBits() {
+        int groups = ceilDiv(requantizers * po - 1, pi) + 1;
+        return adderTreeStages(groups);
+    }
+
+    /** In-bank address bits: a bank holds {@code ⌈fmDepth/banks⌉} words, rounded up to a power of two. */
+    public int fmBankAddressBits() {
+        return addressBits(ceilDiv(fmDepth, fmBanks()));
+    }
+
+    /** Words of one bank. */
+    public int fmBankDepth() {
+        return 1 << fmBankAddressBits();
+    }
+
+    /** Width of the host write port: the widest memory word (instructions, weights, biases, descriptors). */
     public int hostWidth() {
-        return Math.max(INSTRUCTION_BITS, Math.max(weightWordBits(), Math.max(biasWordBits(), fmWordBits())));
+        return Math.max(Math.max(INSTRUCTION_BITS, 32 * csrWords()), Math.max(weightWordBits(),
+                Math.max(biasWordBits(), fmWordBits())));
     }
 
     public static int addressBits(int depth) {

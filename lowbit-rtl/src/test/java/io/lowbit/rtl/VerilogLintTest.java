@@ -25,7 +25,7 @@ class VerilogLintTest {
         assertEquals("", RtlTools.verilator().lint(rtl), "lint messages for " + p);
     }
 
-    /** The pool unit alone (the accelerator top does not instantiate it yet), for several channels per word. */
+    /** The pool unit alone (also inside the accelerator top, linted above), for several channels per word. */
     @ParameterizedTest
     @CsvSource({"4, 4", "1, 1", "2, 3", "3, 8"})
     void poolUnitLintClean(int po, int pi) {

@@ -74,8 +74,11 @@ public final class LayerCosim {
         });
         List<Instruction.ConvPass> passes = program.instructions(Instruction.ConvPass.class).stream()
                 .filter(cp -> cp.layer().equals(layerId)).toList();
-        LayerImages images = new LayerImages(parameters, plan, op, inNode.output(), node.output(), passes,
-                values.get(inNode.id()));
+        ProgramImages memories = new ProgramImages(parameters);
+        LayerImages images = new LayerImages(parameters, plan, op, inNode.output(), node.output(), passes, memories);
+        memories.checkDepths(parameters);
+        HexImage input = new FeatureMapLayout(parameters).encode(values.get(inNode.id()), plan.input().channels(),
+                plan.input().height() * plan.input().width());
 
         try {
             Path dir = Files.createDirectories(workRoot.resolve(layerId));
@@ -83,8 +86,12 @@ public final class LayerCosim {
             long t0 = System.nanoTime();
             Path exe = verilator.build(rtl, "tb_top");
             long buildMillis = (System.nanoTime() - t0) / 1_000_000;
-            images.write(dir);
-            List<String> args = new ArrayList<>(images.plusargs());
+            memories.write(dir);
+            input.write(dir.resolve("fmin.hex"));
+            // the layer reads buffer 0 and writes buffer 1
+            List<String> args = new ArrayList<>(memories.plusargs());
+            args.addAll(List.of("+n_fm=" + input.size(), "+out_sel=0", "+out_buf=1", "+out_bank_words="
+                    + images.outputBankWords()));
             ExternalTool.Run run = Verilator.run(exe, dir, args, 3600);
             RtlCycles cycles = RtlCycles.read(dir.resolve("cycles.txt"));
             int[] actual = images.decodeOutput(HexImage.read(dir.resolve("fmout.hex")));

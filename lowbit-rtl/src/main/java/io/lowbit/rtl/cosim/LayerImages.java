@@ -12,16 +12,15 @@ import io.lowbit.core.model.TensorInfo;
 import io.lowbit.rtl.RtlParameters;
 import io.lowbit.rtl.sim.HexImage;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The memory images of one conv layer for {@code lowbit_accel} ({@code docs/rtl.md} "Memory images"): CSRs, the
- * layer's {@code conv_pass} instructions, weight indexes in preload order, biases, and the input feature map; and
- * the decoding of the output feature map. Weight and bias blocks are laid out once per (output group, input group,
- * chunk) and shared by the row tiles' passes.
+ * One conv layer in the memory images of {@code lowbit_accel} ({@code docs/rtl.md} "Memory images"): appends its
+ * descriptor (CSRs), its {@code layer} and {@code conv_pass} instructions, its weight indexes in preload order and
+ * its biases to a {@link ProgramImages}; and decodes its output map. Weight and bias blocks are laid out once per
+ * (output group, input group, chunk) and shared by the row tiles' passes.
  */
 public final class LayerImages {
 
@@ -33,18 +32,12 @@ public final class LayerImages {
     private final List<Instruction.ConvPass> passes;
     private final ShiftRequantizer requantizer;
     private final CodebookWeights weights;
+    private final FeatureMapLayout layout;
+    private final ProgramImages program;
 
-    final HexImage csr;
-    final HexImage imem;
-    final HexImage wmem;
-    final HexImage bmem;
-    final HexImage fmin;
-
-    /**
-     * @param inputCodes the layer's input feature map, {@code C·H·W} codes
-     */
+    /** Appends the layer to {@code program}. */
     public LayerImages(RtlParameters p, LayerPlan plan, Conv2d op, TensorInfo input, TensorInfo output,
-            List<Instruction.ConvPass> passes, int[] inputCodes) {
+            List<Instruction.ConvPass> passes, ProgramImages program) {
         this.p = p;
         this.plan = plan;
         this.op = op;
@@ -71,56 +64,41 @@ public final class LayerImages {
         if (input.hasPerChannelZeroPoints()) {
             throw new IllegalArgumentException(plan.layer() + ": per-channel input zero-points are not in the RTL");
         }
-        if (passes.isEmpty() || passes.size() > p.imemDepth()) {
-            throw new IllegalArgumentException(plan.layer() + ": " + passes.size() + " passes, the instruction"
-                    + " memory holds " + p.imemDepth());
+        if (passes.isEmpty() || passes.size() > 0xFFFF) {
+            throw new IllegalArgumentException(plan.layer() + ": " + passes.size() + " passes");
         }
-        csr = new HexImage(32);
-        imem = new HexImage(RtlParameters.INSTRUCTION_BITS);
-        wmem = new HexImage(p.weightWordBits());
-        bmem = new HexImage(p.biasWordBits());
-        fmin = new HexImage(p.fmWordBits());
-        buildCsr();
-        buildInput(inputCodes);
-        buildProgram();
-        require(wmem.size() <= p.wmemDepth(), "weight words " + wmem.size() + " > " + p.wmemDepth());
-        require(bmem.size() <= p.bmemDepth(), "bias words " + bmem.size() + " > " + p.bmemDepth());
-        require(fmin.size() <= p.fmDepth(), "input words " + fmin.size() + " > " + p.fmDepth());
-        require(outputWords() <= p.outDepth(), "output words " + outputWords() + " > " + p.outDepth());
+        this.layout = new FeatureMapLayout(p);
+        this.program = program;
+        layout.requireFits(plan.layer() + " input", plan.input().channels(), plan.input().height()
+                * plan.input().width());
+        layout.requireFits(plan.layer() + " output", plan.output().channels(), outputPlane());
+        program.layer(descriptor());
+        buildPasses();
     }
 
-    private void buildCsr() {
+    /** The CSRs of the layer ({@code lowbit_accel_top}: conv CSR words). */
+    private long[] descriptor() {
         var w = plan.window();
         var clamp = requantizer.output();
+        long[] csr = new long[p.csrWords()];
         long[] fixed = {plan.input().height(), plan.input().width(), plan.output().width(), w.kernelH(), w.kernelW(),
             w.strideH(), w.strideW(), w.padLeft(), passes.size(), input.zeroPoint(0), input.type().signed() ? 1 : 0,
             requantizer.rightShift(), requantizer.rounding() == Rounding.ROUND_HALF_UP ? 1 : 0, clamp.zeroPoint(),
-            clamp.lo(), clamp.hi()};
-        for (long v : fixed) {
-            csr.add(v);
+            clamp.lo(), clamp.hi(), outputPlane()};
+        System.arraycopy(fixed, 0, csr, 0, fixed.length);
+        for (int e = 0; e < weights.levels().size(); e++) {
+            csr[RtlParameters.CSR_FIXED_WORDS + e] = weights.levels().get(e);
         }
-        for (int e = 0; e < p.codebookEntries(); e++) {
-            csr.add(e < weights.levels().size() ? weights.levels().get(e) : 0);
-        }
+        return csr;
     }
 
-    private void buildInput(int[] codes) {
-        int c = plan.input().channels();
-        int hw = plan.input().height() * plan.input().width();
-        int groups = (c + p.pi() - 1) / p.pi();
-        for (int g = 0; g < groups; g++) {
-            for (int k = 0; k < hw; k++) {
-                long[] lanes = new long[p.pi()];
-                for (int i = 0; i < p.pi(); i++) {
-                    int ch = g * p.pi() + i;
-                    lanes[i] = ch < c ? codes[ch * hw + k] : 0;
-                }
-                fmin.addLanes(lanes, p.activationBits());
-            }
-        }
+    private int outputPlane() {
+        return plan.output().height() * plan.output().width();
     }
 
-    private void buildProgram() {
+    private void buildPasses() {
+        HexImage wmem = program.wmem;
+        HexImage bmem = program.bmem;
         RcaMapping m = plan.mapping();
         var win = plan.window();
         int taps = m.taps();
@@ -171,59 +149,33 @@ public final class LayerImages {
             int hIn = plan.input().height();
             int wIn = plan.input().width();
             int inRow0 = cp.rowStart() * win.strideH() - win.padTop();
-            long inAddr0 = (long) (cp.inStart() / p.pi()) * hIn * wIn + (long) inRow0 * wIn;
-            int og = cp.outStart() / (p.po() * slots);
-            long outBase = ((long) og * plan.output().height() + cp.rowStart()) * plan.output().width();
+            int gIn = cp.inStart() / p.pi();
+            long inAddr0 = layout.inBankAddress(gIn, (long) inRow0 * wIn, (long) hIn * wIn);
+            long pixBase = (long) cp.rowStart() * plan.output().width();
+            int g0 = cp.outStart() / p.pi();
+            int r0 = cp.outStart() % p.pi();
             int r = (cp.rows() - 1) * win.strideH() + m.kernelH();
+            require(bbase < (1 << 24) && pixBase < (1 << 24) && g0 <= 0xFFFF && Math.abs(inRow0) < (1 << 15),
+                    "conv_pass fields out of range");
             long[] w = {
-                (cp.first() ? 1 : 0) | (cp.last() ? 2 : 0) | (t << 8) | (slots << 16) | ((long) cp.inCount() << 24),
+                (cp.first() ? 1 : 0) | (cp.last() ? 2 : 0) | (ProgramImages.OP_CONV_PASS << 2) | (t << 8)
+                    | (slots << 16) | ((long) cp.inCount() << 24),
                 cp.outCount() | ((d / m.kernelW()) << 16) | ((long) (d % m.kernelW()) << 24),
-                wbase, bbase, inAddr0, outBase, inRow0, cp.rows() | ((long) r << 16)};
-            imem.addLanes(w, 32);
+                wbase, bbase | ((long) r0 << 24), inAddr0, pixBase | ((long) layout.bank(gIn) << 24),
+                (inRow0 & 0xFFFFL) | ((long) g0 << 16), cp.rows() | ((long) r << 16)};
+            program.instruction(w);
         }
     }
 
-    /** Output words the RTL writes: {@code ⌈C_out/(PO·slots)⌉·H_out·W_out}. */
-    public int outputWords() {
-        int perGroup = p.po() * plan.mapping().slots();
-        return (plan.output().channels() + perGroup - 1) / perGroup * plan.output().height()
-                * plan.output().width();
+    /** Words per bank {@code tb_top} dumps to read the output map back. */
+    public int outputBankWords() {
+        return layout.bankWords(plan.output().channels(), outputPlane());
     }
 
-    /** The output feature map ({@code C·H·W} codes) from the RTL's output words. */
-    public int[] decodeOutput(List<BigInteger> words) {
-        int c = plan.output().channels();
-        int h = plan.output().height();
-        int w = plan.output().width();
-        int perGroup = p.po() * plan.mapping().slots();
-        boolean signed = output.type().signed();
-        int[] out = new int[c * h * w];
-        for (int o = 0; o < c; o++) {
-            int og = o / perGroup;
-            int lane = o % perGroup; // = s·PO + m
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    BigInteger word = words.get((og * h + y) * w + x);
-                    out[(o * h + y) * w + x] = HexImage.lane(word, lane, p.activationBits(), signed);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Writes {@code csr.hex}, {@code imem.hex}, {@code wmem.hex}, {@code bmem.hex}, {@code fmin.hex}. */
-    public void write(Path dir) {
-        csr.write(dir.resolve("csr.hex"));
-        imem.write(dir.resolve("imem.hex"));
-        wmem.write(dir.resolve("wmem.hex"));
-        bmem.write(dir.resolve("bmem.hex"));
-        fmin.write(dir.resolve("fmin.hex"));
-    }
-
-    /** Plusargs telling {@code tb_top} the image sizes. */
-    public List<String> plusargs() {
-        return List.of("+n_csr=" + csr.size(), "+n_imem=" + imem.size(), "+n_wmem=" + wmem.size(),
-                "+n_bmem=" + bmem.size(), "+n_fm=" + fmin.size(), "+n_out=" + outputWords());
+    /** The output feature map ({@code C·H·W} codes) from {@code tb_top}'s dump of its buffer. */
+    public int[] decodeOutput(List<BigInteger> dump) {
+        return layout.decode(dump, outputBankWords(), plan.output().channels(), outputPlane(), p.activationBits(),
+                output.type().signed());
     }
 
     /** Preload cycles of the first pass ({@code slots·T}): exposed at the start of a layer run alone. */

@@ -33,6 +33,7 @@ public final class PoolImages {
     private final int outputBits;
     final HexImage csr = new HexImage(32);
     final HexImage fmin;
+    private long[] constants;
 
     /**
      * @param op         a {@link MaxPool} or {@link AvgPool}
@@ -85,6 +86,15 @@ public final class PoolImages {
         for (long w : words) {
             csr.add(w);
         }
+        constants = words;
+    }
+
+    /**
+     * The unit's constants in {@code pool_csr} word order (also the pool CSRs of {@code lowbit_accel_top}, which
+     * add word 20: wide outputs into the result memory).
+     */
+    public long[] constants() {
+        return constants.clone();
     }
 
     private void buildInput(int[] codes) {

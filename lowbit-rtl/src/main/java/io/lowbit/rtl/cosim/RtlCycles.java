@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +23,41 @@ public record RtlCycles(boolean done, long cycles, long stream, long stall, long
     /** Cycles after the last pixel: {@code cycles − stream − stall}. */
     public long drain() {
         return cycles - stream - stall;
+    }
+
+    /**
+     * The counters of every conv layer and pool of a program run, in order ({@code tb_top}'s
+     * {@code layer k cycles c stream s stall t last_write w} lines).
+     */
+    public static List<RtlCycles> readLayers(Path file) {
+        try {
+            List<RtlCycles> layers = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 10 && f[0].equals("layer")) {
+                    layers.add(new RtlCycles(true, Long.parseLong(f[3]), Long.parseLong(f[5]), Long.parseLong(f[7]),
+                            Long.parseLong(f[9])));
+                }
+            }
+            return layers;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The sequencer's cycles for the whole program ({@code total}), or -1 when absent. */
+    public static long readTotal(Path file) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                String[] kv = line.trim().split("\\s+");
+                if (kv.length == 2 && kv[0].equals("total")) {
+                    return Long.parseLong(kv[1]);
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static RtlCycles read(Path file) {

@@ -56,13 +56,13 @@ public final class Verilator {
     }
 
     /**
-     * {@code verilator --lint-only -Wall} of {@code lowbit_pool_unit} alone (the accelerator top does not
-     * instantiate it yet), with the configuration's {@code PI}, code width and feature-map address bits.
+     * {@code verilator --lint-only -Wall} of {@code lowbit_pool_unit} alone (besides inside the accelerator top),
+     * with the configuration's {@code PI}, code width and feature-map banks.
      */
     public String lintPoolUnit(GeneratedRtl rtl) {
         var p = rtl.parameters();
         List<String> args = List.of("--top-module", "lowbit_pool_unit", "-GPI=" + p.pi(), "-GAW="
-                + p.activationBits(), "-GFM_AW=" + RtlParameters.addressBits(p.fmDepth()),
+                + p.activationBits(), "-GLB=" + p.fmBankBits(), "-GBA_W=" + p.fmBankAddressBits(),
                 rtl.directory().resolve(RtlGenerator.POOL_UNIT_FILE).toString());
         return lint(rtl, args, "lint-pool.log");
     }

@@ -51,7 +51,7 @@ public final class YosysSynth {
      */
     public SynthReport synthesizePoolUnit(RtlParameters p, int sumBits, boolean dsp, Path workDir) {
         String chparams = " -chparam PI " + p.pi() + " -chparam AW " + p.activationBits() + " -chparam SW "
-                + sumBits + " -chparam FM_AW " + RtlParameters.addressBits(p.fmDepth());
+                + sumBits + " -chparam LB " + p.fmBankBits() + " -chparam BA_W " + p.fmBankAddressBits();
         return synthesize(p, POOL_UNIT, List.of(RtlGenerator.POOL_UNIT_FILE), chparams, dsp, workDir);
     }
 

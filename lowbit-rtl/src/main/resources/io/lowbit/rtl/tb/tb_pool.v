@@ -22,13 +22,14 @@ module tb_pool;
     wire [PI*OW-1:0] wr_data;
     wire busy, done, wr_en;
     wire [31:0] cycles, stream_cycles;
-    lowbit_pool_unit #(.PI(PI), .AW(AW), .OW(OW), .SW(32), .FM_AW(FM_AW)) dut (.clk(clk), .rst(rst), .start(start),
+    lowbit_pool_unit #(.PI(PI), .AW(AW), .OW(OW), .SW(32), .LB(0), .BA_W(FM_AW)) dut (.clk(clk), .rst(rst),
+        .start(start),
         .busy(busy), .done(done), .avg(csr[0][0]), .in_signed(csr[1][0]), .half_up(csr[2][0]),
         .k_h(csr[3][15:0]), .k_w(csr[4][15:0]), .s_h(csr[5][15:0]), .s_w(csr[6][15:0]), .pad_top(csr[7][15:0]),
         .pad_left(csr[8][15:0]), .h_in(csr[9][15:0]), .w_in(csr[10][15:0]), .h_out(csr[11][15:0]),
         .w_out(csr[12][15:0]), .groups(csr[13][15:0]), .z_in(csr[14][AW+1:0]), .z_out(csr[15][OW+1:0]),
         .lo(csr[16][OW+1:0]), .hi(csr[17][OW+1:0]), .m0(csr[18][30:0]), .shift(csr[19][5:0]),
-        .rd_addr(rd_addr), .rd_data(rd_data), .wr_en(wr_en), .wr_addr(wr_addr), .wr_data(wr_data),
+        .rd_addr(rd_addr), .rd_data(rd_data), .wr_en(wr_en), .wr_addr(wr_addr), .wr_seq(), .wr_data(wr_data),
         .cycles(cycles), .stream_cycles(stream_cycles));
 
     // the feature-map memories: synchronous read, as in lowbit_accel_top

@@ -1,29 +1,48 @@
 `include "lowbit_params.vh"
-// Runs one layer on the generated accelerator (lowbit_accel): loads csr.hex, imem.hex, wmem.hex, bmem.hex,
-// fmin.hex through the host port (word counts from +n_csr= +n_imem= +n_wmem= +n_bmem= +n_fm=), starts, waits
-// for done, reads +n_out= output words into fmout.hex and writes the cycle counters to cycles.txt.
+// Runs a program on the generated accelerator (lowbit_accel): loads desc.hex (layer descriptors), imem.hex,
+// wmem.hex, bmem.hex and fmin.hex (feature-map buffer 0, flat indices from 0) through the host port (word counts
+// from +n_desc= +n_imem= +n_wmem= +n_bmem= +n_fm=), sets the program length (+n_prog=), starts and waits for done.
+// cycles.txt: one line per finished conv layer or pool ("layer k cycles c stream s stall t last_write w", the
+// unit's own counters), then done, total (the sequencer's cycles) and the last layer's counters again as
+// "cycles/stream/stall/last_write" lines. Output: with +out_sel=0 the words 0 .. +out_bank_words= - 1 of every bank
+// of buffer +out_buf= (bank-major) go to fmout.hex; with +out_sel=1 the first +n_out= words of the result memory.
+// +dump_layers=1 also writes the output buffer of layer k (every bank, +out_bank_words= words each) to
+// layer<k>.hex when it finishes (it reads the memory hierarchically; lanes widened to 2*AW bits like the host
+// port's, so that both dumps decode alike).
 module tb_top;
     localparam integer HOST_W = `LOWBIT_HOST_W;
-    localparam integer OUT_W  = `LOWBIT_OUT_W;
-    localparam integer OUT_AW = `LOWBIT_OUT_AW;
+    localparam integer RES_W  = `LOWBIT_RES_W;
+    localparam integer NB     = 1 << `LOWBIT_FM_LB;
+    localparam integer BD     = 1 << `LOWBIT_FM_BA_W;
+    localparam integer PI     = `LOWBIT_PI;
+    localparam integer AW     = `LOWBIT_AW;
     reg clk = 1'b0;
     always #5 clk = ~clk;
-    reg               rst = 1'b1, start = 1'b0, host_we = 1'b0;
+    reg               rst = 1'b1, start = 1'b0, host_we = 1'b0, host_out_sel = 1'b0;
     reg  [2:0]        host_sel = 3'd0;
     reg  [31:0]       host_addr = 32'd0;
     reg  [HOST_W-1:0] host_wdata = {HOST_W{1'b0}};
-    reg  [OUT_AW-1:0] host_out_addr = {OUT_AW{1'b0}};
-    wire [OUT_W-1:0]  host_out_data;
-    wire              busy, done, out_write;
-    wire [31:0]       cycles, stream_cycles, stall_cycles;
+    reg  [31:0]       host_out_addr = 32'd0;
+    wire [RES_W-1:0]  host_out_data;
+    wire              busy, done, out_write, layer_done;
+    wire [31:0]       cycles, stream_cycles, stall_cycles, total_cycles;
     lowbit_accel dut (.clk(clk), .rst(rst), .start(start), .busy(busy), .done(done), .host_we(host_we),
-        .host_sel(host_sel), .host_addr(host_addr), .host_wdata(host_wdata), .host_out_addr(host_out_addr),
-        .host_out_data(host_out_data), .out_write(out_write), .cycles(cycles), .stream_cycles(stream_cycles),
-        .stall_cycles(stall_cycles));
+        .host_sel(host_sel), .host_addr(host_addr), .host_wdata(host_wdata), .host_out_sel(host_out_sel),
+        .host_out_addr(host_out_addr), .host_out_data(host_out_data), .out_write(out_write),
+        .layer_done(layer_done), .cycles(cycles), .stream_cycles(stream_cycles), .stall_cycles(stall_cycles),
+        .total_cycles(total_cycles));
 
     reg [HOST_W-1:0] buffer [0:`LOWBIT_LOAD_DEPTH-1];
-    integer n, i, fo, t, limit;
+    integer n, i, b, db, dn, fo, fc, fl, t, limit, layers, dump, words, obuf;
     integer last_write = -1;
+    // a feature-map word with its lanes zero-extended to 2*AW bits (the host read port's format)
+    function [RES_W-1:0] widen(input [PI*AW-1:0] w);
+        integer wl;
+        begin
+            widen = {RES_W{1'b0}};
+            for (wl = 0; wl < PI; wl = wl + 1) widen[wl*2*AW +: AW] = w[wl*AW +: AW];
+        end
+    endfunction
     task load_mem(input [2:0] sel, input integer count);
         begin
             for (i = 0; i < count; i = i + 1) begin
@@ -34,14 +53,33 @@ module tb_top;
             host_we = 1'b0;
         end
     endtask
-    // cycle of the last output-map write, counted like the controller's cycle counter
+    // cycle of the last output write, counted like the running unit's cycle counter
     always @(posedge clk) if (out_write) last_write <= cycles;
+    // per-layer counters (and, with +dump_layers=1, the layer's output buffer)
+    always @(posedge clk) begin
+        if (layer_done) begin
+            $fwrite(fc, "layer %0d cycles %0d stream %0d stall %0d last_write %0d\n", layers, cycles,
+                stream_cycles, stall_cycles, last_write);
+            if (dump != 0) begin
+                fl = $fopen($sformatf("layer%0d.hex", layers), "w");
+                for (db = 0; db < NB; db = db + 1)
+                    for (dn = 0; dn < words; dn = dn + 1)
+                        $fwrite(fl, "%h\n", widen(dut.u_top.fm[((dut.u_top.buf_sel ? 0 : 1) * NB + db) * BD + dn]));
+                $fclose(fl);
+            end
+            layers = layers + 1;
+        end
+    end
     initial begin
         if (!$value$plusargs("limit=%d", limit)) limit = 100000000;
+        if (!$value$plusargs("dump_layers=%d", dump)) dump = 0;
+        if (!$value$plusargs("out_bank_words=%d", words)) words = 0;
+        layers = 0;
+        fc = $fopen("cycles.txt", "w");
         repeat (2) @(negedge clk);
         rst = 1'b0;
-        if (!$value$plusargs("n_csr=%d", n)) n = 0;
-        if (n > 0) begin $readmemh("csr.hex", buffer, 0, n - 1); load_mem(3'd0, n); end
+        if (!$value$plusargs("n_desc=%d", n)) n = 0;
+        if (n > 0) begin $readmemh("desc.hex", buffer, 0, n - 1); load_mem(3'd5, n); end
         if (!$value$plusargs("n_imem=%d", n)) n = 0;
         if (n > 0) begin $readmemh("imem.hex", buffer, 0, n - 1); load_mem(3'd1, n); end
         if (!$value$plusargs("n_wmem=%d", n)) n = 0;
@@ -50,6 +88,9 @@ module tb_top;
         if (n > 0) begin $readmemh("bmem.hex", buffer, 0, n - 1); load_mem(3'd3, n); end
         if (!$value$plusargs("n_fm=%d", n)) n = 0;
         if (n > 0) begin $readmemh("fmin.hex", buffer, 0, n - 1); load_mem(3'd4, n); end
+        if (!$value$plusargs("n_prog=%d", n)) n = 0;
+        buffer[0] = n;
+        load_mem(3'd6, 1);
         @(negedge clk);
         start = 1'b1;
         @(negedge clk);
@@ -59,17 +100,30 @@ module tb_top;
             @(negedge clk);
             t = t + 1;
         end
-        fo = $fopen("cycles.txt", "w");
-        $fwrite(fo, "done %0d\ncycles %0d\nstream %0d\nstall %0d\nlast_write %0d\n", done, cycles, stream_cycles,
-            stall_cycles, last_write);
-        $fclose(fo);
-        if (!$value$plusargs("n_out=%d", n)) n = 0;
+        $fwrite(fc, "done %0d\ntotal %0d\ncycles %0d\nstream %0d\nstall %0d\nlast_write %0d\n", done, total_cycles,
+            cycles, stream_cycles, stall_cycles, last_write);
+        $fclose(fc);
         fo = $fopen("fmout.hex", "w");
-        for (i = 0; i < n; i = i + 1) begin
-            @(negedge clk);
-            host_out_addr = i[OUT_AW-1:0];
-            @(negedge clk);
-            $fwrite(fo, "%h\n", host_out_data);
+        if (!$value$plusargs("out_sel=%d", n)) n = 0;
+        if (n == 0) begin
+            if (!$value$plusargs("out_buf=%d", obuf)) obuf = 0;
+            for (b = 0; b < NB; b = b + 1)
+                for (i = 0; i < words; i = i + 1) begin
+                    @(negedge clk);
+                    host_out_sel = 1'b0;
+                    host_out_addr = (obuf * NB + b) * BD + i;
+                    @(negedge clk);
+                    $fwrite(fo, "%h\n", host_out_data);
+                end
+        end else begin
+            if (!$value$plusargs("n_out=%d", n)) n = 0;
+            for (i = 0; i < n; i = i + 1) begin
+                @(negedge clk);
+                host_out_sel = 1'b1;
+                host_out_addr = i;
+                @(negedge clk);
+                $fwrite(fo, "%h\n", host_out_data);
+            end
         end
         $fclose(fo);
         $finish;

@@ -1,11 +1,19 @@
-// Accelerator top for one layer: CSRs (layer descriptor), instruction memory, weight-index and bias memories
-// (one bank), the input feature map (word = PI channels of one pixel, address (c/PI*H + y)*W + x) and the output
-// feature map (word = PO*PES lanes, output channel outStart + s*PO + m on lane s*PO + m, address
-// (og*H_out + y)*W_out + x with og = outStart / (PO*slots); a window's lanes are written in ceil(slots/RQ)
-// byte-enabled batches), the controller and the conv unit.
-// The host writes every memory through the host_* port (host_sel picks the memory) and reads the output map.
-// CSR words: 0 H_in, 1 W_in, 2 W_out, 3 kH, 4 kW, 5 sH, 6 sW, 7 padLeft, 8 n_instr, 9 Z_in, 10 in_signed,
-//            11 shift, 12 half_up, 13 Z_out, 14 lo, 15 hi, 16 + e: codebook entry e.
+// Accelerator top: a program of layers (lowbit_sequencer) on the conv unit (lowbit_controller, lowbit_conv_unit)
+// and the pool unit (lowbit_pool_unit), over two ping-pong feature-map buffers (docs/rtl.md §1-2).
+// Memories: CSRs (the running layer's descriptor), layer descriptors, instructions, weight indexes and biases of
+// every layer (preloaded by the host: no DMA model), two feature-map buffers and a result memory.
+// Feature maps are in the input-map layout: word = PI codes of one pixel, lane i = channel g*PI + i; group g lives
+// in bank g % NB at in-bank address (g / NB)*H*W + y*W + x. The flat memory index is
+// (buffer*NB + bank)*2^BA_W + in-bank address. A layer reads buffer buf_sel and writes the other one; a conv
+// batch (RQ*PO channels of one pixel, NB banks) is written in one cycle (lowbit_fm_writer). A pool flagged
+// "wide" (a network's last layer with outputs wider than AW, e.g. int16 logits) writes the result memory instead:
+// PI lanes of 2*AW bits at the plain address (g*H_out + y)*W_out + x.
+// The host writes every memory through the host_* port (host_sel picks the memory) and reads a feature-map buffer
+// or the result memory.
+// Conv CSR words: 0 H_in, 1 W_in, 2 W_out, 3 kH, 4 kW, 5 sH, 6 sW, 7 padLeft, 8 passes, 9 Z_in, 10 in_signed,
+//   11 shift, 12 half_up, 13 Z_out, 14 lo, 15 hi, 16 H_out*W_out, CB + e: codebook entry e.
+// Pool CSR words: 0 avg, 1 in_signed, 2 half_up, 3 kH, 4 kW, 5 sH, 6 sW, 7 padTop, 8 padLeft, 9 H, 10 W,
+//   11 H_out, 12 W_out, 13 groups, 14 Z_in, 15 Z_out, 16 lo, 17 hi, 18 M0, 19 shift, 20 wide.
 module lowbit_accel_top #(
     parameter integer PO           = 4,
     parameter integer PI           = 4,
@@ -21,52 +29,79 @@ module lowbit_accel_top #(
     parameter integer IMEM_DEPTH   = 1024,
     parameter integer WMEM_DEPTH   = 4096,
     parameter integer BMEM_DEPTH   = 1024,
-    parameter integer FM_DEPTH     = 49152,
-    parameter integer OUT_DEPTH    = 49152,
-    parameter integer HOST_W       = 256,
+    parameter integer DESC_DEPTH   = 64,
+    parameter integer LB           = 3,      // log2 of the feature-map banks per buffer
+    parameter integer BA_W         = 13,     // in-bank address bits
+    parameter integer RES_DEPTH    = 1024,
+    parameter integer HOST_W       = 896,    // >= the widest memory word: a descriptor, 32*(24 + 2^IB)
     parameter integer IMEM_AW      = $clog2(IMEM_DEPTH),
     parameter integer WMEM_AW      = $clog2(WMEM_DEPTH),
     parameter integer BMEM_AW      = $clog2(BMEM_DEPTH),
-    parameter integer FM_AW        = $clog2(FM_DEPTH),
-    parameter integer OUT_AW       = $clog2(OUT_DEPTH)
+    parameter integer DESC_AW      = $clog2(DESC_DEPTH),
+    parameter integer RES_AW       = $clog2(RES_DEPTH),
+    parameter integer FLAT_W       = 1 + LB + BA_W      // {buffer, bank, in-bank}
 ) (
     input  wire                   clk,
     input  wire                   rst,
     input  wire                   start,
     output wire                   busy,
     output wire                   done,
-    // host access: sel 0 CSR, 1 instructions, 2 weight indexes, 3 biases, 4 input map
+    // host access: sel 0 CSR, 1 instructions, 2 weight indexes, 3 biases, 4 feature maps (flat index),
+    // 5 layer descriptors, 6 program length
     input  wire                   host_we,
     input  wire [2:0]             host_sel,
     /* verilator lint_off UNUSEDSIGNAL */ // one address port for memories of different depths
     input  wire [31:0]            host_addr,
     /* verilator lint_on UNUSEDSIGNAL */
     input  wire [HOST_W-1:0]      host_wdata,
-    input  wire [OUT_AW-1:0]      host_out_addr,
-    output reg  [PO*PES*AW-1:0]   host_out_data,
-    output wire                   out_write,     // an output-map word is written this cycle (performance probe)
-    output wire [31:0]            cycles,
+    input  wire                   host_out_sel,  // 0 feature maps (flat index), 1 result memory
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [31:0]            host_out_addr,
+    /* verilator lint_on UNUSEDSIGNAL */
+    output reg  [PI*2*AW-1:0]     host_out_data,
+    output wire                   out_write,     // a feature-map or result word is written (performance probe)
+    output wire                   layer_done,    // a conv layer or pool finished (a pulse)
+    output wire [31:0]            cycles,        // the last unit's counters (conv controller or pool unit)
     output wire [31:0]            stream_cycles,
-    output wire [31:0]            stall_cycles
+    output wire [31:0]            stall_cycles,
+    output wire [31:0]            total_cycles   // the whole program
 );
+    localparam integer NB     = 1 << LB;
     localparam integer TW     = $clog2(PES + 1);
     localparam integer PA_W   = $clog2(PSUM_ENTRIES);
-    localparam integer NCSR   = 16 + (1 << IB);
+    localparam integer CB     = 24;               // first codebook CSR
+    localparam integer NCSR   = CB + (1 << IB);
     localparam integer WMEM_W = PO * PI * IB;
     localparam integer BMEM_W = PO * ACCW;
     localparam integer FM_W   = PI * AW;
-    localparam integer OUT_W  = PO * PES * AW;
+    localparam integer OW     = 2 * AW;           // pool outputs (wide: the result memory)
     localparam integer DRAIN  = $clog2(PI) + 4;
+    localparam integer RW     = PI > 1 ? $clog2(PI) : 1;
+    localparam integer TAG_W  = RW + 16 + BA_W;
+    localparam integer FM_N   = 2 << (LB + BA_W);
 
     /* verilator lint_off UNUSEDSIGNAL */ // host words are as wide as the widest memory; CSRs use their low bits
     wire [HOST_W-1:0] hw = host_wdata;
     reg  [31:0] csr [0:NCSR-1];
+    reg  [NCSR*32-1:0] dmem [0:DESC_DEPTH-1];
     /* verilator lint_on UNUSEDSIGNAL */
     reg  [255:0]       imem [0:IMEM_DEPTH-1];
     reg  [WMEM_W-1:0]  wmem [0:WMEM_DEPTH-1];
     reg  [BMEM_W-1:0]  bmem [0:BMEM_DEPTH-1];
-    reg  [FM_W-1:0]    fmem [0:FM_DEPTH-1];
-    reg  [OUT_W-1:0]   omem [0:OUT_DEPTH-1];
+    reg  [FM_W-1:0]    fm   [0:FM_N-1];
+    reg  [PI*OW-1:0]   rmem [0:RES_DEPTH-1];
+    reg  [15:0]        prog_len;
+
+    // ---- sequencer --------------------------------------------------------------------------------------------
+    wire [IMEM_AW-1:0] pc_addr, ctrl_imem_addr;
+    wire               csr_load, conv_start, conv_done, pool_start, pool_done, buf_sel, pool_active;
+    wire [DESC_AW-1:0] desc_addr;
+    lowbit_sequencer #(.IMEM_AW(IMEM_AW), .DESC_AW(DESC_AW)) u_seq (.clk(clk), .rst(rst), .start(start), .busy(busy),
+        .done(done),
+        .prog_len(prog_len), .pc_addr(pc_addr), .ins(imem[pc_addr]), .n_passes(csr[8][15:0]),
+        .csr_load(csr_load), .desc_addr(desc_addr), .conv_start(conv_start), .conv_done(conv_done),
+        .pool_start(pool_start), .pool_done(pool_done), .buf_sel(buf_sel), .pool_active(pool_active),
+        .unit_done(layer_done), .total_cycles(total_cycles));
 
     always @(posedge clk) begin
         if (host_we) begin
@@ -75,75 +110,154 @@ module lowbit_accel_top #(
                 3'd1: imem[host_addr[IMEM_AW-1:0]] <= hw[255:0];
                 3'd2: wmem[host_addr[WMEM_AW-1:0]] <= hw[WMEM_W-1:0];
                 3'd3: bmem[host_addr[BMEM_AW-1:0]] <= hw[BMEM_W-1:0];
-                default: fmem[host_addr[FM_AW-1:0]] <= hw[FM_W-1:0];
+                3'd4: fm[host_addr[FLAT_W-1:0]] <= hw[FM_W-1:0];
+                3'd5: dmem[host_addr[DESC_AW-1:0]] <= hw[NCSR*32-1:0];
+                default: prog_len <= hw[15:0];
             endcase
         end
     end
-
-    // codebook levels from the CSRs
-    wire [(1<<IB)*WW-1:0] codebook;
-    genvar e, b;
+    // (array writes in generate loops: one statement per element, which Verilator keeps apart; a loop of
+    // non-blocking writes to one array in one always block is not)
+    genvar k;
     generate
-        for (e = 0; e < (1 << IB); e = e + 1) begin : g_cb
-            assign codebook[e*WW +: WW] = csr[16 + e][WW-1:0];
+        for (k = 0; k < NCSR; k = k + 1) begin : g_csr_load
+            always @(posedge clk) if (csr_load) csr[k] <= dmem[desc_addr][k*32 +: 32];
         end
     endgenerate
 
-    wire [IMEM_AW-1:0] imem_addr;
+    // codebook levels from the CSRs
+    wire [(1<<IB)*WW-1:0] codebook;
+    genvar e;
+    generate
+        for (e = 0; e < (1 << IB); e = e + 1) begin : g_cb
+            assign codebook[e*WW +: WW] = csr[CB + e][WW-1:0];
+        end
+    endgenerate
+
+    // ---- conv controller and conv unit ---------------------------------------------------------------------
     wire [WMEM_AW-1:0] wmem_addr;
     wire [BMEM_AW-1:0] bmem_addr;
-    wire [FM_AW-1:0]   fm_addr;
+    wire [BA_W-1:0]    fm_addr;
+    wire [7:0]         fm_bank;
     wire               shift_en, bias_shift, load, px_s1, in_bounds_s1, load_s1, valid_s1, first_s1, last_s1;
     wire [TW-1:0]      taps_next, slots_s1;
     wire [TW:0]        in_count_s1;
     wire [15:0]        out_count_s1;
     wire [PA_W-1:0]    pa_s1;
-    wire [OUT_AW-1:0]  oa_s1;
+    wire [TAG_W-1:0]   oa_s1;
+    wire [31:0]        conv_cycles, conv_stream, conv_stall;
+    /* verilator lint_off UNUSEDSIGNAL */ // the sequencer follows the units' done pulses
+    wire               ctrl_busy, pool_busy;
+    /* verilator lint_on UNUSEDSIGNAL */
 
     lowbit_controller #(.TW(TW), .PA_W(PA_W), .IMEM_AW(IMEM_AW), .WMEM_AW(WMEM_AW),
-        .BMEM_AW(BMEM_AW), .FM_AW(FM_AW), .OUT_AW(OUT_AW), .DRAIN(DRAIN), .PES(PES), .RQ(RQ)) u_ctrl (
-        .clk(clk), .rst(rst), .start(start), .busy(busy), .done(done),
+        .BMEM_AW(BMEM_AW), .FM_AW(BA_W), .RW(RW), .DRAIN(DRAIN), .PES(PES), .RQ(RQ)) u_ctrl (
+        .clk(clk), .rst(rst), .start(conv_start), .busy(ctrl_busy), .done(conv_done),
         .h_in(csr[0][15:0]), .w_in(csr[1][15:0]), .w_out(csr[2][15:0]), .k_h(csr[3][7:0]), .k_w(csr[4][7:0]),
-        .s_h(csr[5][7:0]), .s_w(csr[6][7:0]), .pad_left(csr[7][7:0]), .n_instr(csr[8][15:0]),
-        .imem_addr(imem_addr), .imem_data(imem[imem_addr]), .wmem_addr(wmem_addr), .bmem_addr(bmem_addr),
-        .shift_en(shift_en), .bias_shift(bias_shift), .fm_addr(fm_addr), .load(load), .taps_next(taps_next),
+        .s_h(csr[5][7:0]), .s_w(csr[6][7:0]), .pad_left(csr[7][7:0]), .n_instr(csr[8][15:0]), .base(pc_addr),
+        .imem_addr(ctrl_imem_addr), .imem_data(imem[ctrl_imem_addr]), .wmem_addr(wmem_addr),
+        .bmem_addr(bmem_addr), .shift_en(shift_en), .bias_shift(bias_shift), .fm_addr(fm_addr),
+        .fm_bank(fm_bank), .load(load), .taps_next(taps_next),
         .px_s1(px_s1), .in_bounds_s1(in_bounds_s1), .in_count_s1(in_count_s1), .load_s1(load_s1),
         .valid_s1(valid_s1), .first_s1(first_s1), .last_s1(last_s1), .slots_s1(slots_s1),
-        .out_count_s1(out_count_s1), .pa_s1(pa_s1), .oa_s1(oa_s1), .cycles(cycles),
-        .stream_cycles(stream_cycles), .stall_cycles(stall_cycles));
+        .out_count_s1(out_count_s1), .pa_s1(pa_s1), .oa_s1(oa_s1), .cycles(conv_cycles),
+        .stream_cycles(conv_stream), .stall_cycles(conv_stall));
 
-    // synchronous reads (block RAM)
+    // ---- pool unit ---------------------------------------------------------------------------------------------
+    wire [LB+BA_W-1:0] pool_rd_addr, pool_wr_addr;
+    /* verilator lint_off UNUSEDSIGNAL */ // the result memory holds a network's (small) output, not whole maps
+    wire [BA_W-1:0]    pool_wr_seq;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [PI*OW-1:0]   pool_wr_data;
+    wire               pool_wr_en;
+    wire [31:0]        pool_cycles, pool_stream;
+    reg  [FM_W-1:0]    fm_word;
+    lowbit_pool_unit #(.PI(PI), .AW(AW), .OW(OW), .SW(32), .LB(LB), .BA_W(BA_W)) u_pool (.clk(clk), .rst(rst),
+        .start(pool_start), .busy(pool_busy), .done(pool_done), .avg(csr[0][0]), .in_signed(csr[1][0]),
+        .half_up(csr[2][0]), .k_h(csr[3][15:0]), .k_w(csr[4][15:0]), .s_h(csr[5][15:0]), .s_w(csr[6][15:0]),
+        .pad_top(csr[7][15:0]), .pad_left(csr[8][15:0]), .h_in(csr[9][15:0]), .w_in(csr[10][15:0]),
+        .h_out(csr[11][15:0]), .w_out(csr[12][15:0]), .groups(csr[13][15:0]), .z_in(csr[14][AW+1:0]),
+        .z_out(csr[15][OW+1:0]), .lo(csr[16][OW+1:0]), .hi(csr[17][OW+1:0]), .m0(csr[18][30:0]),
+        .shift(csr[19][5:0]), .rd_addr(pool_rd_addr), .rd_data(fm_word), .wr_en(pool_wr_en),
+        .wr_addr(pool_wr_addr), .wr_seq(pool_wr_seq), .wr_data(pool_wr_data), .cycles(pool_cycles),
+        .stream_cycles(pool_stream));
+    wire pool_wide = csr[20][0];
+
+    assign cycles        = pool_active ? pool_cycles : conv_cycles;
+    assign stream_cycles = pool_active ? pool_stream : conv_stream;
+    assign stall_cycles  = pool_active ? 32'd0 : conv_stall;
+
+    // ---- feature-map reads: one word per cycle from the input buffer (synchronous, block RAM) --------------------
+    // the flat index of (buffer, bank, in-bank address); banks are < NB (the host's w5 bank field)
+    function [FLAT_W-1:0] flat(input sel, input [31:0] bank, input [BA_W-1:0] a);
+        /* verilator lint_off UNUSEDSIGNAL */ // 32-bit index arithmetic; FLAT_W <= 32
+        reg [31:0] f;
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            f = ({31'b0, sel} << (LB + BA_W)) | (bank << BA_W) | {{(32-BA_W){1'b0}}, a};
+            flat = f[FLAT_W-1:0];
+        end
+    endfunction
+    wire [31:0]     pool_rd_bank = {{(32-LB-BA_W){1'b0}}, pool_rd_addr} >> BA_W;
+    wire [31:0]     pool_wr_bank = {{(32-LB-BA_W){1'b0}}, pool_wr_addr} >> BA_W;
+    wire [FLAT_W-1:0] rd_index = pool_active ? flat(buf_sel, pool_rd_bank, pool_rd_addr[BA_W-1:0])
+                                             : flat(buf_sel, {24'b0, fm_bank}, fm_addr);
     reg [WMEM_W-1:0] w_index;
     reg [BMEM_W-1:0] bias_word;
-    reg [FM_W-1:0]   fm_word;
     always @(posedge clk) begin
         w_index <= wmem[wmem_addr];
         bias_word <= bmem[bmem_addr];
-        fm_word <= fmem[fm_addr];
+        fm_word <= fm[rd_index];
     end
 
     wire               out_we;
-    wire [OUT_AW-1:0]  out_addr;
+    wire [TAG_W-1:0]   out_tag;
     wire [PO*PES-1:0]  out_be;
-    wire [OUT_W-1:0]   out_data;
+    wire [PO*PES*AW-1:0] out_data;
     lowbit_conv_unit #(.PO(PO), .PI(PI), .PES(PES), .AW(AW), .WW(WW), .IB(IB), .ACCW(ACCW), .RQ(RQ),
         .MUL_PE(MUL_PE), .PACK(PACK),
-        .PSUM_ENTRIES(PSUM_ENTRIES), .OUT_AW(OUT_AW), .TW(TW), .PA_W(PA_W)) u_conv (
+        .PSUM_ENTRIES(PSUM_ENTRIES), .OUT_AW(TAG_W), .TW(TW), .PA_W(PA_W)) u_conv (
         .clk(clk), .codebook(codebook), .z_in(csr[9][AW+1:0]), .in_signed(csr[10][0]), .rq_shift(csr[11][4:0]),
         .rq_half_up(csr[12][0]), .rq_zero_point(csr[13][AW+1:0]), .rq_lo(csr[14][AW+1:0]),
         .rq_hi(csr[15][AW+1:0]), .shift_en(shift_en), .w_index(w_index), .bias_shift(bias_shift),
         .bias_in(bias_word), .load(load), .taps_next(taps_next), .px_s1(px_s1), .in_bounds_s1(in_bounds_s1),
         .in_count_s1(in_count_s1), .fm_word_s1(fm_word), .load_s1(load_s1), .valid_s1(valid_s1),
         .first_s1(first_s1), .last_s1(last_s1), .slots_s1(slots_s1), .out_count_s1(out_count_s1), .pa_s1(pa_s1),
-        .oa_s1(oa_s1), .out_we(out_we), .out_addr(out_addr), .out_be(out_be), .out_data(out_data));
+        .oa_s1(oa_s1), .out_we(out_we), .out_addr(out_tag), .out_be(out_be), .out_data(out_data));
 
-    assign out_write = out_we;
+    // ---- feature-map writes into the output buffer: conv batches over the banks, or pool words ----------------
+    wire [NB-1:0]       bank_we;
+    wire [NB*BA_W-1:0]  bank_addr;
+    wire [NB*PI-1:0]    bank_be;
+    wire [NB*PI*AW-1:0] bank_data;
+    lowbit_fm_writer #(.PO(PO), .PI(PI), .PES(PES), .AW(AW), .NB(NB), .LB(LB), .BA_W(BA_W), .RW(RW)) u_wr (
+        .we(out_we), .out_tag(out_tag), .lane_en(out_be), .lane_data(out_data), .hw(csr[16][BA_W-1:0]),
+        .bank_we(bank_we), .bank_addr(bank_addr), .bank_be(bank_be), .bank_data(bank_data));
 
-    // output map: byte-enabled write, host read
+    genvar b, l;
     generate
-        for (b = 0; b < PO * PES; b = b + 1) begin : g_obyte
-            always @(posedge clk) if (out_we && out_be[b]) omem[out_addr][b*AW +: AW] <= out_data[b*AW +: AW];
+        for (l = 0; l < PI; l = l + 1) begin : g_wlane
+            for (b = 0; b < NB; b = b + 1) begin : g_wbank
+                always @(posedge clk)
+                    if (bank_we[b] && bank_be[b*PI + l])
+                        fm[flat(~buf_sel, b, bank_addr[b*BA_W +: BA_W])][l*AW +: AW] <= bank_data[(b*PI + l)*AW +: AW];
+            end
+            always @(posedge clk)
+                if (pool_wr_en && !pool_wide)
+                    fm[flat(~buf_sel, pool_wr_bank, pool_wr_addr[BA_W-1:0])][l*AW +: AW] <= pool_wr_data[l*OW +: AW];
         end
     endgenerate
-    always @(posedge clk) host_out_data <= omem[host_out_addr];
+    always @(posedge clk) if (pool_wr_en && pool_wide) rmem[pool_wr_seq[RES_AW-1:0]] <= pool_wr_data;
+    assign out_write = out_we || pool_wr_en;
+
+    // host reads: a feature-map word (lanes widened to OW bits, zero-extended) or a result word
+    integer hl;
+    reg [FM_W-1:0]  host_fm;
+    reg [PI*OW-1:0] host_fm_wide;
+    always @* begin
+        host_fm = fm[host_out_addr[FLAT_W-1:0]];
+        host_fm_wide = {(PI*OW){1'b0}};
+        for (hl = 0; hl < PI; hl = hl + 1) host_fm_wide[hl*OW +: AW] = host_fm[hl*AW +: AW];
+    end
+    always @(posedge clk) host_out_data <= host_out_sel ? rmem[host_out_addr[RES_AW-1:0]] : host_fm_wide;
 endmodule

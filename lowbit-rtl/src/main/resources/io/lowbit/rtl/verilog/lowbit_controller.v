@@ -12,17 +12,22 @@
 // Instruction (256 bits, 32-bit word k at [32k +: 32]):
 //   w0: [0] first, [1] last, [15:8] T (chunk taps), [23:16] slots, [31:24] in_count
 //   w1: [15:0] out_count, [23:16] d_row, [31:24] d_col      (d = kH*kW - chunkStart - T, in strip rows/cols)
-//   w2: weight word base   w3: bias word base   w4: input word address of (in_row0, column 0), signed
-//   w5: output word base (og*H_out*W_out + rowStart*W_out)   w6: in_row0 = rowStart*sH - padTop, signed
+//   w2: weight word base   w3: [23:0] bias word base, [31:24] r0 = outStart % PI
+//   w4: in-bank input word address of (in_row0, column 0), signed: (inStart/PI/NB)*H*W + in_row0*W
+//   w5: [23:0] output pixel base rowStart*W_out, [31:24] input bank (inStart/PI) % NB
+//   w6: [15:0] in_row0 = rowStart*sH - padTop, signed, [31:16] g0 = outStart / PI
 //   w7: [15:0] rows, [31:16] R
+// The passes are instructions base .. base + n_instr - 1 of the instruction memory (the sequencer's program).
+// Outputs carry the tag {r0, g0, pixel} to lowbit_fm_writer (the input-map layout, docs/rtl.md §2).
 module lowbit_controller #(
     parameter integer TW     = 5,
     parameter integer PA_W   = 12,
     parameter integer IMEM_AW = 10,
     parameter integer WMEM_AW = 12,
     parameter integer BMEM_AW = 10,
-    parameter integer FM_AW  = 16,
-    parameter integer OUT_AW = 16,
+    parameter integer FM_AW  = 16,    // in-bank feature-map address bits
+    parameter integer RW     = 8,     // bits of r0
+    parameter integer OUT_AW = RW + 16 + FM_AW,   // output tag {r0, g0, pixel}
     parameter integer DRAIN  = 6,     // cycles from the last pixel's S0 to its output write, inclusive of the write
     parameter integer PES    = 25,    // slots of a pass are <= PES
     parameter integer RQ     = 25     // requantizers per module
@@ -42,6 +47,7 @@ module lowbit_controller #(
     input  wire [7:0]          s_w,
     input  wire [7:0]          pad_left,
     input  wire [15:0]         n_instr,
+    input  wire [IMEM_AW-1:0]  base,         // the first pass's instruction address
     // instruction memory (asynchronous read)
     output wire [IMEM_AW-1:0]  imem_addr,
     input  wire [255:0]        imem_data,
@@ -52,6 +58,7 @@ module lowbit_controller #(
     output reg                 bias_shift,
     // S0
     output wire [FM_AW-1:0]    fm_addr,
+    output wire [7:0]          fm_bank,
     output wire                load,
     output wire [TW-1:0]       taps_next,
     // S1 tags
@@ -90,12 +97,12 @@ module lowbit_controller #(
     wire        pl_issue = pl_valid && pl_cnt != pl_k;
     /* verilator lint_off UNUSEDSIGNAL */ // 32-bit address arithmetic; the images are checked to fit the memories
     wire [31:0] w_addr = pw2 + {16'b0, pl_cnt};
-    wire [31:0] b_addr = pw3 + {16'b0, pl_cnt};
+    wire [31:0] b_addr = {8'b0, pw3[23:0]} + {16'b0, pl_cnt};
     /* verilator lint_on UNUSEDSIGNAL */
     assign wmem_addr = w_addr[WMEM_AW-1:0];
     assign bmem_addr = b_addr[BMEM_AW-1:0];
     wire [15:0] next_idx = pl_idx + 16'd1;
-    assign imem_addr = state == IDLE ? {IMEM_AW{1'b0}} : next_idx[IMEM_AW-1:0];
+    assign imem_addr = state == IDLE ? base : base + next_idx[IMEM_AW-1:0];
     wire [15:0] k_of_next = {8'b0, iw0[23:16]} * {8'b0, iw0[15:8]};
     // the first pixel of requantizing pass pl_* ends a window (d = kH*kW - 1: the chunk is one tap, a 1x1 kernel)
     wire        pl_first_win = pw0[1] && pw1[23:16] == k_h - 8'd1 && pw1[31:24] == k_w - 8'd1;
@@ -112,6 +119,9 @@ module lowbit_controller #(
     reg [PA_W-1:0] pa;
     reg signed [31:0] y, x0, row_addr;
     reg [31:0]  oa_strip, oa;
+    reg [7:0]   st_in_bank;
+    reg [RW-1:0] st_r0;
+    reg [15:0]  st_g0;
     reg [TW-1:0] st_q;          // requantizer batches of a window: ceil(slots / RQ)
     // cycles until the last output write of the last requantizing window issued (0: none pending); a further
     // such window may issue once rq_tail <= DRAIN, i.e. q cycles after the previous one
@@ -123,6 +133,7 @@ module lowbit_controller #(
     wire signed [31:0] fm_a   = row_addr + x;
     /* verilator lint_on UNUSEDSIGNAL */
     assign fm_addr            = fm_a[FM_AW-1:0];
+    assign fm_bank            = st_in_bank;
     wire        kw_end        = j == {8'b0, k_w} - 16'd1;
     wire        strip_end     = kw_end && r == st_r_len - 16'd1;
     wire        vout          = st_active && vj == {8'b0, k_w} - 16'd1 && vr == nv && ry < st_rows;
@@ -213,14 +224,17 @@ module lowbit_controller #(
                 st_d_row <= pw1[23:16];
                 st_d_col <= pw1[31:24];
                 st_in_addr0 <= pw4;
-                st_in_row0 <= pw6;
+                st_in_row0 <= {{16{pw6[15]}}, pw6[15:0]};
+                st_in_bank <= pw5[31:24];
+                st_r0 <= pw3[24 +: RW];
+                st_g0 <= pw6[31:16];
                 st_rows <= pw7[15:0];
                 st_r_len <= pw7[31:16];
                 ox <= 16'd0; r <= 16'd0; j <= 16'd0;
                 vr <= {8'b0, pw1[23:16]}; vj <= {8'b0, pw1[31:24]}; nv <= {8'b0, k_h} - 16'd1; ry <= 16'd0;
                 pa <= {PA_W{1'b0}};
-                y <= pw6; x0 <= -$signed({24'b0, pad_left}); row_addr <= pw4;
-                oa_strip <= pw5; oa <= pw5;
+                y <= {{16{pw6[15]}}, pw6[15:0]}; x0 <= -$signed({24'b0, pad_left}); row_addr <= pw4;
+                oa_strip <= {8'b0, pw5[23:0]}; oa <= {8'b0, pw5[23:0]};
                 pl_idx <= next_idx;
                 pl_ins <= imem_data;
                 pl_cnt <= 16'd0;
@@ -263,7 +277,7 @@ module lowbit_controller #(
             slots_s1 <= st_slots;
             out_count_s1 <= st_out_count;
             pa_s1 <= pa;
-            oa_s1 <= oa[OUT_AW-1:0];
+            oa_s1 <= {st_r0, st_g0, oa[FM_AW-1:0]};
         end
     end
 endmodule

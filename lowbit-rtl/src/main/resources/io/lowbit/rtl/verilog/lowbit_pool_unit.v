@@ -2,6 +2,9 @@
 // and avgPool): max pool, average pool and global average pool (the window is the whole map) of one layer.
 // Layout: the input-map layout of lowbit_accel_top for input and output: word = PI channel codes of one pixel
 // (lane i = channel g*PI + i, lane 0 in the low bits), address (g*H + y)*W + x; the output (g*H_out + y)*W_out + x.
+// With NB = 2^LB banks (lowbit_accel_top, lowbit_fm_writer) group g lives in bank g % NB at in-bank address
+// (g / NB)*H*W + y*W + x, and the ports carry the flat address {bank, in-bank address}; NB = 1 is the plain layout.
+// wr_seq is the output word's index in the plain layout (the accelerator's result memory).
 // For every channel group g, output pixel (oy, ox) and window position (i, j), row-major, one word is read per
 // cycle: kH*kW cycles per output word, all PI lanes at once, no bubbles between windows or groups.
 // Pipeline (a = the cycle a position's address is issued; the cycle count is the simulator's
@@ -19,7 +22,9 @@ module lowbit_pool_unit #(
     parameter integer AW    = 8,     // input code width
     parameter integer OW    = AW,    // output code width: wider for a network's last pool (e.g. int16 logits)
     parameter integer SW    = 32,    // window-sum width: int32, as the spec bounds kH*kW*max|x - Z_in|
-    parameter integer FM_AW = 16     // feature-map address bits
+    parameter integer LB    = 0,     // log2 of the feature-map banks
+    parameter integer BA_W  = 16,    // in-bank address bits
+    parameter integer FM_AW = LB + BA_W  // flat feature-map address bits {bank, in-bank}
 ) (
     input  wire                 clk,
     input  wire                 rst,
@@ -49,21 +54,28 @@ module lowbit_pool_unit #(
     output wire [FM_AW-1:0]     rd_addr,
     input  wire [PI*AW-1:0]     rd_data,     // the word at the previous cycle's rd_addr
     output reg                  wr_en,
-    output reg  [FM_AW-1:0]     wr_addr,
+    output wire [FM_AW-1:0]     wr_addr,
+    output reg  [BA_W-1:0]      wr_seq,
     output wire [PI*OW-1:0]     wr_data,     // PI output codes, lane i = channel g*PI + i
     output reg  [31:0]          cycles,
     output reg  [31:0]          stream_cycles
 );
     localparam integer PW = SW + 33;   // sum*M0 plus the rounding constant: |sum*M0| < 2^(SW+31)
+    localparam integer GB = LB > 0 ? LB : 1;
+    localparam [GB-1:0] LAST_BANK = (1 << LB) - 1;
 
     // ---- address walk (cycle a) ------------------------------------------------------------------------------
     reg               issuing, run;
     reg        [15:0] g, oy, ox, i, j;
     reg signed [31:0] iy0, ix0, iy, ix;            // window origin and current position, may be in the padding
-    reg signed [31:0] grp_base, win_row, row_addr; // g*H*W, grp_base + iy0*W, grp_base + iy*W
+    reg signed [31:0] grp_base, win_row, row_addr; // (g/NB)*H*W, grp_base + iy0*W, grp_base + iy*W
+    reg     [GB-1:0]  gb;                          // g % NB
     wire signed [31:0] hw   = $signed({16'b0, h_in}) * $signed({16'b0, w_in});
     wire signed [31:0] shw  = $signed({16'b0, s_h}) * $signed({16'b0, w_in});
     wire signed [31:0] ptw  = $signed({16'b0, pad_top}) * $signed({16'b0, w_in});
+    wire signed [31:0] hwo  = $signed({16'b0, h_out}) * $signed({16'b0, w_out});
+    // the next group's plane base: a new plane after bank NB - 1
+    wire signed [31:0] next_base = gb == LAST_BANK ? grp_base + hw : grp_base;
     wire signed [31:0] npt  = -$signed({16'b0, pad_top});
     wire signed [31:0] npl  = -$signed({16'b0, pad_left});
     wire last_j   = j == k_w - 16'd1;
@@ -75,7 +87,13 @@ module lowbit_pool_unit #(
     /* verilator lint_off UNUSEDSIGNAL */ // 32-bit address arithmetic; the host checks that the map fits FM_AW bits
     wire signed [31:0] addr = row_addr + ix;
     /* verilator lint_on UNUSEDSIGNAL */
-    assign rd_addr = addr[FM_AW-1:0];
+    generate
+        if (LB == 0) begin : g_flat
+            assign rd_addr = addr[BA_W-1:0];
+        end else begin : g_banked
+            assign rd_addr = {gb[LB-1:0], addr[BA_W-1:0]};
+        end
+    endgenerate
     assign busy = run;
 
     always @(posedge clk) begin
@@ -85,7 +103,7 @@ module lowbit_pool_unit #(
             issuing  <= 1'b1;
             g <= 16'd0; oy <= 16'd0; ox <= 16'd0; i <= 16'd0; j <= 16'd0;
             iy0 <= npt; iy <= npt; ix0 <= npl; ix <= npl;
-            grp_base <= 32'sd0; win_row <= -ptw; row_addr <= -ptw;
+            grp_base <= 32'sd0; win_row <= -ptw; row_addr <= -ptw; gb <= {GB{1'b0}};
         end else if (issuing) begin
             if (!last_j) begin
                 j <= j + 16'd1; ix <= ix + 32'sd1;
@@ -105,8 +123,9 @@ module lowbit_pool_unit #(
                             win_row <= win_row + shw; row_addr <= win_row + shw;
                         end else begin                          // next channel group, or done issuing
                             oy <= 16'd0; iy0 <= npt; iy <= npt;
-                            g <= g + 16'd1; grp_base <= grp_base + hw;
-                            win_row <= grp_base + hw - ptw; row_addr <= grp_base + hw - ptw;
+                            g <= g + 16'd1; grp_base <= next_base;
+                            gb <= gb == LAST_BANK ? {GB{1'b0}} : gb + {{(GB-1){1'b0}}, 1'b1};
+                            win_row <= next_base - ptw; row_addr <= next_base - ptw;
                             if (last_g) issuing <= 1'b0;
                         end
                     end
@@ -161,20 +180,43 @@ module lowbit_pool_unit #(
     endgenerate
 
     // ---- write and counters ------------------------------------------------------------------------------------
+    // output position: group g's pixel wr_pix at in-bank wr_plane + wr_pix of bank wr_bank
     reg final_c;
+    reg [31:0]   wr_pix, wr_plane;
+    reg [GB-1:0] wr_bank;
+    /* verilator lint_off UNUSEDSIGNAL */ // 32-bit address arithmetic, as above
+    wire [31:0]  wr_in_bank = wr_plane + wr_pix;
+    /* verilator lint_on UNUSEDSIGNAL */
+    generate
+        if (LB == 0) begin : g_wflat
+            assign wr_addr = wr_in_bank[BA_W-1:0];
+        end else begin : g_wbanked
+            assign wr_addr = {wr_bank[LB-1:0], wr_in_bank[BA_W-1:0]};
+        end
+    endgenerate
     always @(posedge clk) begin
         if (rst) begin
             run <= 1'b0; done <= 1'b0; wr_en <= 1'b0; final_c <= 1'b0;
             cycles <= 32'd0; stream_cycles <= 32'd0;
         end else if (start && !run) begin
-            run <= 1'b1; done <= 1'b0; wr_en <= 1'b0; final_c <= 1'b0; wr_addr <= {FM_AW{1'b0}};
+            run <= 1'b1; done <= 1'b0; wr_en <= 1'b0; final_c <= 1'b0;
+            wr_seq <= {BA_W{1'b0}}; wr_pix <= 32'd0; wr_plane <= 32'd0; wr_bank <= {GB{1'b0}};
             cycles <= 32'd0; stream_cycles <= 32'd0;
         end else if (run) begin
             cycles  <= cycles + 32'd1;
             if (issuing) stream_cycles <= stream_cycles + 32'd1;
             wr_en   <= v_b && last_b;
             final_c <= v_b && final_b;
-            if (wr_en) wr_addr <= wr_addr + {{(FM_AW-1){1'b0}}, 1'b1};
+            if (wr_en) begin
+                wr_seq <= wr_seq + {{(BA_W-1){1'b0}}, 1'b1};
+                if (wr_pix == hwo - 32'd1) begin
+                    wr_pix <= 32'd0;
+                    wr_bank <= wr_bank == LAST_BANK ? {GB{1'b0}} : wr_bank + {{(GB-1){1'b0}}, 1'b1};
+                    if (wr_bank == LAST_BANK) wr_plane <= wr_plane + hwo;
+                end else begin
+                    wr_pix <= wr_pix + 32'd1;
+                end
+            end
             if (wr_en && final_c) begin
                 run <= 1'b0; done <= 1'b1; wr_en <= 1'b0;
             end

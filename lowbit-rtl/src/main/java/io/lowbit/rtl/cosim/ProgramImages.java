@@ -1,0 +1,80 @@
+package io.lowbit.rtl.cosim;
+
+import io.lowbit.rtl.RtlParameters;
+import io.lowbit.rtl.sim.HexImage;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The program memories of {@code lowbit_accel} ({@code docs/rtl.md} §2), filled layer by layer: layer descriptors
+ * ({@code desc.hex}, one word of {@code csrWords} 32-bit CSRs each), instructions ({@code imem.hex}), and the weight
+ * indexes and biases of every layer ({@code wmem.hex}, {@code bmem.hex}; preloaded by the host, no DMA model).
+ */
+public final class ProgramImages {
+
+    /** Opcodes in {@code w0[3:2]} ({@code lowbit_sequencer}). */
+    public static final int OP_CONV_PASS = 0;
+    public static final int OP_LAYER = 1;
+    public static final int OP_POOL_PASS = 2;
+    public static final int OP_SWAP_BUFFERS = 3;
+
+    private final RtlParameters p;
+    final HexImage desc;
+    final HexImage imem;
+    final HexImage wmem;
+    final HexImage bmem;
+
+    public ProgramImages(RtlParameters p) {
+        this.p = p;
+        desc = new HexImage(32 * p.csrWords());
+        imem = new HexImage(RtlParameters.INSTRUCTION_BITS);
+        wmem = new HexImage(p.weightWordBits());
+        bmem = new HexImage(p.biasWordBits());
+    }
+
+    /** Appends a descriptor and the {@code layer} instruction that makes it the CSRs. */
+    void layer(long[] csrs) {
+        if (desc.size() >= RtlParameters.DESCRIPTOR_DEPTH) {
+            throw new IllegalArgumentException("more than " + RtlParameters.DESCRIPTOR_DEPTH + " layer descriptors");
+        }
+        long[] words = new long[p.csrWords()];
+        System.arraycopy(csrs, 0, words, 0, Math.min(csrs.length, words.length));
+        desc.addLanes(words, 32);
+        instruction(new long[] {OP_LAYER << 2, 0, desc.size() - 1, 0, 0, 0, 0, 0});
+    }
+
+    void instruction(long[] words) {
+        imem.addLanes(words, 32);
+    }
+
+    public int instructions() {
+        return imem.size();
+    }
+
+    /** Throws unless the images fit the memories of {@code p}. */
+    void checkDepths(RtlParameters p) {
+        require(imem.size() <= p.imemDepth(), "instructions " + imem.size() + " > " + p.imemDepth());
+        require(wmem.size() <= p.wmemDepth(), "weight words " + wmem.size() + " > " + p.wmemDepth());
+        require(bmem.size() <= p.bmemDepth(), "bias words " + bmem.size() + " > " + p.bmemDepth());
+    }
+
+    /** Writes {@code desc.hex}, {@code imem.hex}, {@code wmem.hex}, {@code bmem.hex}. */
+    public void write(Path dir) {
+        desc.write(dir.resolve("desc.hex"));
+        imem.write(dir.resolve("imem.hex"));
+        wmem.write(dir.resolve("wmem.hex"));
+        bmem.write(dir.resolve("bmem.hex"));
+    }
+
+    /** Plusargs telling {@code tb_top} the image sizes and the program length. */
+    public List<String> plusargs() {
+        return List.of("+n_desc=" + desc.size(), "+n_imem=" + imem.size(), "+n_wmem=" + wmem.size(),
+                "+n_bmem=" + bmem.size(), "+n_prog=" + imem.size());
+    }
+
+    static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
