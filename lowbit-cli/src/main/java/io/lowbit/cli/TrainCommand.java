@@ -111,6 +111,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "CKPT", description = "Start from this checkpoint's weights (e.g. a float model)")
     Path init;
 
+    @Option(names = "--input-bits", paramLabel = "N",
+            description = "Bits of the integer input codes a learned first layer (lsq, lsfq, pact, dorefa) trains "
+                    + "on and the integer model reads, 2..8 (default: 8)")
+    Integer inputBits;
+
     @Option(names = "--fold-bn-from", defaultValue = "0",
             description = "Epoch from which quantized layers train on BN folded into the conv (default: ${DEFAULT-VALUE})")
     int foldBnFrom;
@@ -149,8 +154,17 @@ final class TrainCommand implements Callable<Integer> {
         OptimizerConfig opt = new OptimizerConfig(optimizer, optimizer.equalsIgnoreCase("sgd") ? momentum : 0,
                 nesterov, 0.9, 0.999, 1e-8, weightDecay);
         LrSchedule sched = new LrSchedule(schedule, peak, warmup, epochs, milestones, gamma);
+        String initPath = init == null ? null : init.toAbsolutePath().toString();
+        if (inputBits == null) {
+            return new TrainConfig(model, width, dataset, labels, epochs, batchSize, opt, sched, seed, trainPerClass,
+                    testLimit, !noAugment, evalBatchSize, quant, initPath, foldBnFrom);
+        }
+        if (!TrainConfig.takesInputCodes(quant)) {
+            throw new IllegalArgumentException("--input-bits applies to a first layer quantized by lsq, lsfq, pact or"
+                    + " dorefa; " + (quant == null ? "a float model" : "--quant " + quant) + " quantizes its input"
+                    + " otherwise (fixed point and CLIP-Q by their own format) or not at all");
+        }
         return new TrainConfig(model, width, dataset, labels, epochs, batchSize, opt, sched, seed, trainPerClass,
-                testLimit, !noAugment, evalBatchSize, quant, init == null ? null : init.toAbsolutePath().toString(),
-                foldBnFrom);
+                testLimit, !noAugment, evalBatchSize, quant, initPath, foldBnFrom, inputBits);
     }
 }

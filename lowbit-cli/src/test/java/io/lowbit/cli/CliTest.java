@@ -291,6 +291,20 @@ class CliTest {
                 json.readTree(e.out()).get("accuracy").asDouble(), 1e-9, "eval must feed the codes training saw");
         Run x = lowbit("export", q.resolve("best.lbck").toString(), "-o", q.resolve("model.lbq").toString());
         assertEquals(0, x.code(), x.err());
+        // fewer input bits: trained on, recorded and exported as the integer model's input type
+        Path q6 = tmp.resolve("lsq-in6");
+        Run t6 = lowbit(concat(new String[] {"train", "--run-dir", q6.toString(), "--init",
+            fp.resolve("best.lbck").toString(), "--quant", "lsq:w=4,a=4", "--lr", "0.01", "--input-bits", "6"}, small));
+        assertEquals(0, t6.code(), t6.err());
+        assertTrue(t6.out().contains("network input: InputCodes[int6"), t6.out());
+        assertTrue(Files.readString(q6.resolve("config.json")).contains("\"inputBits\" : 6"));
+        Path lbq6 = q6.resolve("model.lbq");
+        assertEquals(0, lowbit("export", q6.resolve("best.lbck").toString(), "-o", lbq6.toString()).code());
+        assertEquals("int6", IntegerModelFile.read(lbq6).nodes().get(0).output().type().toString());
+        Run fixed = lowbit(concat(new String[] {"train", "--run-dir", tmp.resolve("no").toString(), "--quant",
+            "fixed:fmt=Q3.5", "--input-bits", "6"}, small));
+        assertEquals(2, fixed.code());
+        assertTrue(fixed.err().contains("--input-bits applies to a first layer quantized by lsq"), fixed.err());
     }
 
     /** Train → CLIP-Q QAT → export → simulate on the paper's design: bit-exact, same accuracy as the engine. */

@@ -155,7 +155,7 @@ public record TrainConfig(String model, double width, String dataset, String lab
     }
 
     /** Whether {@code quant} gives the first layer a method that leaves the network input float (learned ones). */
-    static boolean takesInputCodes(String quant) {
+    public static boolean takesInputCodes(String quant) {
         if (quant == null || quant.isBlank()) {
             return false;
         }
