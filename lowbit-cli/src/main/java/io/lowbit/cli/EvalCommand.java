@@ -56,6 +56,11 @@ final class EvalCommand implements Callable<Integer> {
                     + "identical and how many predictions agree (exit code 1 unless all outputs are identical)")
     IntegerEvaluation.Engine agreeWith;
 
+    @Option(names = "--agree-with-checkpoint", paramLabel = "CKPT",
+            description = "With --int: also run the fake-quant model of this QAT checkpoint (the one MODEL was "
+                    + "exported from) on the same images and report its accuracy and how many predictions agree")
+    Path fakeQuant;
+
     @Mixin
     DataOptions data;
 
@@ -83,7 +88,11 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (integer) {
             return IntegerEvaluation.run(checkpoint, dataset != null ? dataset : "cifar10", data, testLimit, json,
-                    engine, agreeWith, jsonOut);
+                    engine, agreeWith, fakeQuant, jsonOut);
+        }
+        if (fakeQuant != null) {
+            throw new IllegalArgumentException("--agree-with-checkpoint compares an integer model (--int) with its"
+                    + " checkpoint");
         }
         CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
         TrainConfig cfg = meta.config();

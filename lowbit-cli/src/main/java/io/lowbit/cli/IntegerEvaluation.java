@@ -1,5 +1,6 @@
 package io.lowbit.cli;
 
+import ai.djl.ndarray.NDManager;
 import io.lowbit.cli.onnx.OnnxRuntimeEngine;
 import io.lowbit.core.engine.FastEngine;
 import io.lowbit.core.onnx.IntegerOnnxExport;
@@ -11,8 +12,11 @@ import io.lowbit.train.data.CifarDataset;
 import io.lowbit.train.data.DatasetName;
 import io.lowbit.train.data.LabelKind;
 import io.lowbit.train.data.LabeledImages;
+import io.lowbit.train.data.Normalization;
 import io.lowbit.train.loop.CheckpointFile;
+import io.lowbit.train.loop.Evaluator;
 import io.lowbit.train.loop.Json;
+import io.lowbit.train.loop.TrainedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +50,7 @@ final class IntegerEvaluation {
     }
 
     static int run(Path modelFile, String datasetName, DataOptions data, int testLimit, boolean json, Engine choice,
-            Engine agreeWith, Path jsonOut) throws Exception {
+            Engine agreeWith, Path fakeQuant, Path jsonOut) throws Exception {
         IntegerModel model = IntegerModelFile.read(modelFile);
         DatasetName name = DatasetName.parse(datasetName);
         LabeledImages test = CifarDataset.load(name, LabelKind.FINE, data.root(), !data.noDownload).test();
@@ -70,6 +74,8 @@ final class IntegerEvaluation {
         double seconds = (System.nanoTime() - start) / 1e9;
         double accuracy = (double) correct / test.size();
         Map<String, Object> agreement = agreeWith == null ? null : agreement(agreeWith, model, images, outputs);
+        Map<String, Object> fake = fakeQuant == null ? null
+                : fakeQuantAgreement(fakeQuant, model, name, test, outputs);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", modelFile.toString());
         out.put("fingerprint", model.fingerprint());
@@ -81,6 +87,9 @@ final class IntegerEvaluation {
         out.put("seconds", seconds);
         if (agreement != null) {
             out.put("agreement", agreement);
+        }
+        if (fake != null) {
+            out.put("fakeQuant", fake);
         }
         if (jsonOut != null) {
             CheckpointFile.writeAtomically(jsonOut, Json.MAPPER.writeValueAsBytes(out));
@@ -95,11 +104,48 @@ final class IntegerEvaluation {
                         + " on %d%n", agreement.get("engine"), agreement.get("identicalOutputs"), test.size(),
                         agreement.get("samePrediction"));
             }
+            if (fake != null) {
+                System.out.printf(Locale.ROOT, "fake-quant model %s: accuracy %.2f%% (%d/%d); predicted class the same"
+                        + " on %d of %d images (%.2f%%)%n", fakeQuant, 100 * (double) fake.get("accuracy"),
+                        fake.get("correct"), test.size(), fake.get("samePrediction"), test.size(),
+                        100 * (double) fake.get("agreement"));
+            }
         }
         if (engine instanceof AutoCloseable c) {
             c.close();
         }
         return agreement == null || (int) agreement.get("identicalOutputs") == test.size() ? 0 : 1;
+    }
+
+    /**
+     * The fake-quant model of {@code checkpoint} (DJL, inference mode, fed the input encoding it trained on) on the
+     * same images: its accuracy and how many of its predictions equal the integer model's.
+     */
+    private static Map<String, Object> fakeQuantAgreement(Path checkpoint, IntegerModel model, DatasetName name,
+            LabeledImages test, int[][] outputs) throws Exception {
+        int[] predicted;
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainedModel trained = TrainedModel.load(checkpoint, test.numClasses(), m);
+            if (trained.plan() == null) {
+                throw new IllegalArgumentException(checkpoint + " is a float checkpoint: pass the QAT checkpoint the"
+                        + " integer model was exported from");
+            }
+            predicted = Evaluator.predictions(trained.net(), m, test, trained.networkInput(
+                    Normalization.forDataset(name)), 500);
+        }
+        int correct = 0;
+        int same = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            correct += predicted[i] == test.labels()[i] ? 1 : 0;
+            same += predicted[i] == model.topClass(outputs[i]) ? 1 : 0;
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("checkpoint", checkpoint.toString());
+        a.put("correct", correct);
+        a.put("accuracy", (double) correct / predicted.length);
+        a.put("samePrediction", same);
+        a.put("agreement", (double) same / predicted.length);
+        return a;
     }
 
     /** Runs the images on a second engine: how many outputs are identical, how many predictions agree. */

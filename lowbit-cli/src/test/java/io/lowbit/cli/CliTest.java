@@ -243,6 +243,12 @@ class CliTest {
         assertEquals(json.readTree(e.out()).get("accuracy").asDouble(),
                 json.readTree(integer.out()).get("accuracy").asDouble(), 1e-12);
         assertEquals("fast", json.readTree(integer.out()).get("engine").asText());
+        Run agree = lowbit("eval", "--int", lbq.toString(), "--agree-with-checkpoint", q.resolve("best.lbck").toString(),
+                "--dataset", "cifar10-mini", "--test-limit", "100", "--json", "--data-dir", data.toString());
+        assertEquals(0, agree.code(), agree.err());
+        JsonNode fq = json.readTree(agree.out()).get("fakeQuant");
+        assertEquals(100, fq.get("samePrediction").asInt(), "fixed point: the integer model is the trained one");
+        assertEquals(json.readTree(e.out()).get("accuracy").asDouble(), fq.get("accuracy").asDouble(), 1e-12);
         Run golden = lowbit("eval", "--int", lbq.toString(), "--engine", "reference", "--dataset", "cifar10-mini",
                 "--test-limit", "100", "--json", "--data-dir", data.toString());
         assertEquals(0, golden.code(), golden.err());

@@ -51,6 +51,35 @@ public final class Evaluator {
         return new Result(lossSum / total, (double) correct / total, correct, total);
     }
 
+    /**
+     * The predicted class of every image of {@code data} in order (the first largest logit, as the integer engines
+     * break ties, integer-semantics.md §15).
+     */
+    public static int[] predictions(Block net, NDManager manager, LabeledImages data, InputEncoding input,
+                                    int batchSize) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        int[] predicted = new int[data.size()];
+        int next = 0;
+        try (BatchLoader loader = BatchLoader.forEpoch(data, batchSize, false, false, Augmentation.NONE, input, 0, 0)) {
+            while (loader.hasNext()) {
+                Batch b = loader.next();
+                try (NDManager sm = manager.newSubManager()) {
+                    NDArray logits = net.forward(ps, new NDList(images(sm, b)), false).singletonOrThrow();
+                    float[] v = logits.toFloatArray();
+                    int k = (int) logits.getShape().get(1);
+                    for (int i = 0; i < b.size(); i++) {
+                        int best = 0;
+                        for (int c = 1; c < k; c++) {
+                            best = v[i * k + c] > v[i * k + best] ? c : best;
+                        }
+                        predicted[next++] = best;
+                    }
+                }
+            }
+        }
+        return predicted;
+    }
+
     static NDArray images(NDManager m, Batch b) {
         return m.create(FloatBuffer.wrap(b.data()), new Shape(b.size(), 3, 32, 32));
     }
