@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# MobileNetV2 (kuangliu CIFAR variant) at width 0.5 on CIFAR-10: a float baseline, then LSFQ W4A4 (first and last
+# layer 8-bit) fine-tuned from it; issue 3's MobileNetV2 row and issue 4's agreement on a residual model.
+# Re-running continues where a killed session left off: finished runs are skipped, started ones resumed.
+# Usage: experiments/run-mobilenetv2.sh [LOWBIT]   (LOWBIT: launcher to use, default ./lowbit)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LOWBIT="${1:-./lowbit}"
+DATA=../shared/data
+FLOAT=experiments/mobilenetv2w05-float-c10
+LSFQ=experiments/mobilenetv2w05-lsfq-w4a4-c10
+
+run() {   # run DIR ARGS...: start, resume or skip one run
+  local dir="$1"; shift
+  if [[ -f "$dir/summary.json" ]] && grep -q '"status" : "completed"' "$dir/summary.json"; then
+    echo "== $dir: completed, skipped"; return
+  fi
+  if [[ -f "$dir/last.lbck" ]]; then
+    echo "== $dir: resuming"; "$LOWBIT" train --resume --run-dir "$dir" --data-dir "$DATA" > "$dir.log" 2>&1
+  else
+    echo "== $dir: starting"; "$LOWBIT" train "$@" --run-dir "$dir" --data-dir "$DATA" > "$dir.log" 2>&1
+  fi
+}
+
+run "$FLOAT" --model mobilenetv2 --width 0.5 --dataset cifar10 --epochs 15 --warmup 1 --seed 1
+run "$LSFQ" --model mobilenetv2 --width 0.5 --dataset cifar10 --epochs 10 --seed 1 --lr 0.01 \
+  --init "$FLOAT/best.lbck" --quant "lsfq:w=4,a=4;first=lsfq:w=8,a=8;last=lsfq:w=8,a=8"
+"$LOWBIT" export "$LSFQ/best.lbck" -o "$LSFQ/model.lbq"
+"$LOWBIT" eval --int "$LSFQ/model.lbq" --agree-with-checkpoint "$LSFQ/best.lbck" --data-dir "$DATA" \
+  --json-out "$LSFQ/eval-int.json"
