@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every long experiment of docs/results.md in order; each script skips what is finished and resumes what was
+# started, so a new session simply runs this again (in the background: nohup experiments/run-queue.sh &).
+# Usage: experiments/run-queue.sh [LOWBIT]
+set -euo pipefail
+cd "$(dirname "$0")"
+experiments=(run-vgg7-sweep.sh run-nin-search.sh run-mobilenetv2.sh)
+for e in "${experiments[@]}"; do
+  echo "=== $e ($(date -u +%H:%M))"
+  "./$e" "$@"
+done
