@@ -33,7 +33,9 @@ final class AccuracyVsBitsChart {
         int min = Integer.MAX_VALUE;
         int max = Integer.MIN_VALUE;
         for (RunComparison.Row r : c.rows()) {
-            if (r.isFloat()) {
+            if (r.epochsDone() == 0) {
+                continue; // started, nothing measured yet
+            } else if (r.isFloat()) {
                 floats.add(r);
             } else if (r.weightBits().equals(r.activationBits())) {
                 byMethod.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);

@@ -42,13 +42,14 @@ record RunComparison(List<RunComparison.Row> rows) {
         }
     }
 
-    /** Reads each run directory's {@code config.json} and {@code summary.json}; a run without epochs is an error. */
+    /** Reads each run directory's {@code config.json} and, once an epoch has finished, {@code summary.json}. */
     static RunComparison read(List<Path> runDirs) throws IOException {
         List<Row> rows = new ArrayList<>();
         for (Path dir : runDirs) {
             RunDirectory run = new RunDirectory(dir);
             TrainConfig c = readJson(run.config(), TrainConfig.class, "no run in " + dir);
-            TrainingSummary s = readJson(run.summaryJson(), TrainingSummary.class, dir + " has not finished an epoch");
+            TrainingSummary s = Files.isRegularFile(run.summaryJson())
+                    ? readJson(run.summaryJson(), TrainingSummary.class, "") : null;
             Integer w = null;
             Integer a = null;
             String method = "float";
@@ -68,9 +69,12 @@ record RunComparison(List<RunComparison.Row> rows) {
                     a = act.equalsIgnoreCase("none") ? 32 : FixedPointFormat.parse(act).totalBits();
                 }
             }
-            rows.add(new Row(dir.getFileName().toString(), c.model(), c.width(), c.quant(), method, w, a,
-                    s.epochsDone(), s.epochs(), c.seed(), s.bestTestAccuracy(), s.finalTestAccuracy(),
-                    s.trainSeconds(), s.status()));
+            rows.add(s == null // started, no epoch finished yet
+                    ? new Row(dir.getFileName().toString(), c.model(), c.width(), c.quant(), method, w, a, 0,
+                            c.epochs(), c.seed(), Double.NaN, Double.NaN, 0, "started")
+                    : new Row(dir.getFileName().toString(), c.model(), c.width(), c.quant(), method, w, a,
+                            s.epochsDone(), s.epochs(), c.seed(), s.bestTestAccuracy(), s.finalTestAccuracy(),
+                            s.trainSeconds(), s.status()));
         }
         return new RunComparison(List.copyOf(rows));
     }
@@ -103,15 +107,19 @@ record RunComparison(List<RunComparison.Row> rows) {
                 + " train time | status |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             Row b = baselineOf(r);
-            String delta = r.isFloat() || b == null ? "" : String.format(Locale.ROOT, "%+.2f",
+            String delta = r.isFloat() || b == null || r.epochsDone() == 0 ? "" : String.format(Locale.ROOT, "%+.2f",
                     100 * (r.finalAccuracy() - b.finalAccuracy()));
             sb.append(String.format(Locale.ROOT,
-                    "| %s | %s@%s | %s | %s | %d/%d | %d | %.2f %% | %.2f %% | %s | %s | %s |%n", r.run(), r.model(),
+                    "| %s | %s@%s | %s | %s | %d/%d | %d | %s | %s | %s | %s | %s |%n", r.run(), r.model(),
                     trim(r.width()), r.isFloat() ? "float" : "`" + r.quant() + "`", r.bitsLabel(),
-                    r.epochsDone(), r.epochs(), r.seed(), 100 * r.finalAccuracy(), 100 * r.bestAccuracy(), delta,
+                    r.epochsDone(), r.epochs(), r.seed(), percent(r.finalAccuracy()), percent(r.bestAccuracy()), delta,
                     duration(r.trainSeconds()), r.status()));
         }
         return sb.toString();
+    }
+
+    private static String percent(double accuracy) {
+        return Double.isNaN(accuracy) ? "—" : String.format(Locale.ROOT, "%.2f %%", 100 * accuracy);
     }
 
     private static String trim(double width) {

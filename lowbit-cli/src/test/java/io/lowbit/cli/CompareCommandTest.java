@@ -44,9 +44,11 @@ class CompareCommandTest {
         Path w4 = run("lsq-w4", "lsq:w=4,a=4;first=lsq:w=8,a=8;last=lsq:w=8,a=8", 10, 0.895);
         Path w2 = run("lsq-w2", "lsq:w=2,a=2", 4, 0.80);
         Path l3 = run("lsfq-w3", "lsfq:w=3,a=3", 10, 0.88);
+        Path started = run("pact-w4", "pact:w=4,a=4", 1, 0.1);
+        Files.delete(started.resolve("summary.json")); // no epoch finished yet
         Path png = tmp.resolve("bits.png");
-        CliTest.Run r = lowbit("compare", f.toString(), w4.toString(), w2.toString(), l3.toString(), "--png",
-                png.toString());
+        CliTest.Run r = lowbit("compare", f.toString(), w4.toString(), w2.toString(), l3.toString(),
+                started.toString(), "--png", png.toString());
         assertEquals(0, r.code(), r.err());
         String out = r.out();
         assertTrue(out.contains("| float | vgg7@0.25 | float | float | 10/10 | 1 | 90.00 % | 90.10 % |  | 1h02m | completed |"),
@@ -55,6 +57,8 @@ class CompareCommandTest {
                 + " | 1 | 89.50 % | 89.60 % | -0.50 |"), out);
         assertTrue(out.contains("| lsq-w2 | vgg7@0.25 | `lsq:w=2,a=2` | W2A2 | 4/10 | 1 | 80.00 % | 80.10 % | -10.00 |"
                 + " 1h02m | running |"), out);
+        assertTrue(out.contains("| pact-w4 | vgg7@0.25 | `pact:w=4,a=4` | W4A4 | 0/10 | 1 | — | — |  | 0m00s | started |"),
+                out);
         assertTrue(out.contains("wrote " + png + " (3 quantized runs)"), out);
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(720, img.getWidth());
@@ -62,7 +66,7 @@ class CompareCommandTest {
 
     @Test
     void aDirectoryWithoutARunIsNamed() throws IOException {
-        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Path empty = Files.createDirectories(tmp.resolve("empty")); // not even a config.json
         CliTest.Run r = lowbit("compare", empty.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no run in " + empty), r.err());
