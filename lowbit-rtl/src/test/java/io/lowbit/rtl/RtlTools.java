@@ -6,6 +6,8 @@ import io.lowbit.accel.config.AcceleratorConfigs;
 import io.lowbit.rtl.sim.ExternalTool;
 import io.lowbit.rtl.sim.Verilator;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -17,12 +19,19 @@ public final class RtlTools {
     private RtlTools() {
     }
 
+    /** Tools whose absence was already announced on the console. */
+    private static final Set<String> ANNOUNCED = ConcurrentHashMap.newKeySet();
+
     public static void require(String tool) {
         boolean present = ExternalTool.find(tool).isPresent();
         String why = tool + " is not on PATH: RTL co-simulation/synthesis skipped (apt-get install verilator yosys)";
         if ("true".equals(System.getenv("CI"))) {
             Assertions.assertTrue(present, why);
         } else {
+            if (!present && ANNOUNCED.add(tool)) {
+                // Maven's summary counts skipped tests without their reason; say it once where people look
+                System.out.println("[lowbit] SKIPPED: " + why);
+            }
             assumeTrue(present, why);
         }
     }
