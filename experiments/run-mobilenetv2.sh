@@ -10,17 +10,8 @@ DATA=../shared/data
 FLOAT=experiments/mobilenetv2w05-float-c10
 LSFQ=experiments/mobilenetv2w05-lsfq-w4a4-c10
 
-run() {   # run DIR ARGS...: start, resume or skip one run
-  local dir="$1"; shift
-  if [[ -f "$dir/summary.json" ]] && grep -q '"status" : "completed"' "$dir/summary.json"; then
-    echo "== $dir: completed, skipped"; return
-  fi
-  if [[ -f "$dir/last.lbck" ]]; then
-    echo "== $dir: resuming"; "$LOWBIT" train --resume --run-dir "$dir" --data-dir "$DATA" > "$dir.log" 2>&1
-  else
-    echo "== $dir: starting"; "$LOWBIT" train "$@" --run-dir "$dir" --data-dir "$DATA" > "$dir.log" 2>&1
-  fi
-}
+# shellcheck source=lib.sh
+source experiments/lib.sh
 
 run "$FLOAT" --model mobilenetv2 --width 0.5 --dataset cifar10 --epochs 15 --warmup 1 --seed 1
 run "$LSFQ" --model mobilenetv2 --width 0.5 --dataset cifar10 --epochs 10 --seed 1 --lr 0.01 \

@@ -9,17 +9,8 @@ LOWBIT="${1:-./lowbit}"
 DATA=../shared/data
 FLOAT=experiments/vgg7w025-float-c10
 
-run() {   # run DIR ARGS...: start, resume or skip one run
-  local dir="$1"; shift
-  if [[ -f "$dir/summary.json" ]] && grep -q '"status" : "completed"' "$dir/summary.json"; then
-    echo "== $dir: completed, skipped"; return
-  fi
-  if [[ -f "$dir/last.lbck" ]]; then
-    echo "== $dir: resuming"; "$LOWBIT" train --resume --run-dir "$dir" --data-dir "$DATA" > "$dir.log" 2>&1
-  else
-    echo "== $dir: starting"; "$LOWBIT" train "$@" --run-dir "$dir" --data-dir "$DATA" > "$dir.log" 2>&1
-  fi
-}
+# shellcheck source=lib.sh
+source experiments/lib.sh
 
 run "$FLOAT" --model vgg7 --width 0.25 --dataset cifar10 --epochs 20 --warmup 1 --seed 1
 for bits in 4 3 2; do
