@@ -16,6 +16,4 @@ source experiments/lib.sh
 run "$FLOAT" --model mobilenetv2 --width 0.5 --dataset cifar10 --epochs 15 --warmup 1 --seed 1
 run "$LSFQ" --model mobilenetv2 --width 0.5 --dataset cifar10 --epochs 10 --seed 1 --lr 0.01 \
   --init "$FLOAT/best.lbck" --quant "lsfq:w=4,a=4;first=lsfq:w=8,a=8;last=lsfq:w=8,a=8"
-"$LOWBIT" export "$LSFQ/best.lbck" -o "$LSFQ/model.lbq"
-"$LOWBIT" eval --int "$LSFQ/model.lbq" --agree-with-checkpoint "$LSFQ/best.lbck" --data-dir "$DATA" \
-  --json-out "$LSFQ/eval-int.json"
+agree "$LSFQ"

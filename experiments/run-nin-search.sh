@@ -12,6 +12,9 @@ FLOAT=experiments/nin-float-c10/best.lbck
 SEARCH=experiments/nin-search-c10
 TUNED=experiments/nin-clipq-searched-c10
 
+# shellcheck source=lib.sh
+source experiments/lib.sh
+
 if [[ -f "$SEARCH/result.txt" ]]; then
   echo "== $SEARCH: done"
 elif [[ -f "$SEARCH/search.json" ]]; then
@@ -33,6 +36,6 @@ else
   "$LOWBIT" train --model nin --dataset cifar10 --epochs 15 --seed 1 --init "$FLOAT" --quant "$SPEC" --lr 0.01 \
     --run-dir "$TUNED" --data-dir "$DATA" > "$TUNED.log" 2>&1
 fi
-"$LOWBIT" export "$TUNED/best.lbck" -o "$TUNED/model.lbq"
+agree "$TUNED"
 "$LOWBIT" size experiments/nin-clipq-c10/model.lbq --json > experiments/nin-clipq-c10/size.json
 "$LOWBIT" size "$TUNED/model.lbq" --json > "$TUNED/size.json"

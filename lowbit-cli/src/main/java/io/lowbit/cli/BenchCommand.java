@@ -43,11 +43,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Unmeasured steps first (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "5", description = "Unmeasured steps of each configuration first (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--steps", defaultValue = "30", description = "Measured steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "30", description = "Measured steps per round (default: ${DEFAULT-VALUE})")
     int steps;
+
+    @Option(names = "--rounds", defaultValue = "1", description = "Measure every configuration of a model this many "
+            + "times, in turn, and report medians: the step-time ratios then compare steps taken minutes apart at "
+            + "most, which a shared machine's drifting speed does not skew (default: ${DEFAULT-VALUE})")
+    int rounds;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON")
     Path json;
@@ -61,21 +66,14 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("%-14s %-28s %6s %8s %8s %10s %9s %9s%n", "model", "training", "batch", "img/s",
                 "GFLOP/s", "of ceiling", "data wait", "vs float");
         List<TrainingThroughput.Result> results = new ArrayList<>();
-        List<String> specs = new ArrayList<>();
-        specs.add(null);
-        specs.addAll(quant);
         for (String m : models) {
-            double floatRate = 0;
-            for (String q : specs) {
-                TrainingThroughput.Result r = TrainingThroughput.measure(ModelSpec.of(m, 1.0, 10), q, ds.train(),
-                        norm, batchSize, warmup, steps, ceiling);
+            for (TrainingThroughput.Result r : TrainingThroughput.measure(ModelSpec.of(m, 1.0, 10), quant,
+                    ds.train(), norm, batchSize, warmup, steps, rounds, ceiling)) {
                 results.add(r);
-                if (q == null) {
-                    floatRate = r.imagesPerSecond();
-                }
-                System.out.printf(Locale.ROOT, "%-14s %-28s %6d %8.1f %8.1f %9.0f%% %8.1f%% %8.2fx%n", r.model(),
+                System.out.printf(Locale.ROOT, "%-14s %-28s %6d %8.1f %8.1f %9.0f%% %8.1f%% %8.2fx%s%n", r.model(),
                         r.quant(), r.batchSize(), r.imagesPerSecond(), r.gflopsPerSecond(),
-                        100 * r.fractionOfCeiling(), 100 * r.dataWaitFraction(), floatRate / r.imagesPerSecond());
+                        100 * r.fractionOfCeiling(), 100 * r.dataWaitFraction(), r.stepTimeVsFloat(),
+                        rounds > 1 ? "  rounds: " + rates(r.imagesPerSecondByRound()) : "");
             }
         }
         if (json != null) {
@@ -88,5 +86,13 @@ final class BenchCommand implements Callable<Integer> {
             Files.write(json, Json.MAPPER.writeValueAsBytes(out));
         }
         return 0;
+    }
+
+    private static String rates(double[] imagesPerSecond) {
+        StringBuilder s = new StringBuilder();
+        for (double r : imagesPerSecond) {
+            s.append(s.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f", r));
+        }
+        return s.toString();
     }
 }

@@ -16,6 +16,9 @@ import io.lowbit.train.model.Models;
 import io.lowbit.train.model.Networks;
 import io.lowbit.train.quant.QuantPlan;
 import io.lowbit.train.quant.QuantSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Measures training throughput the way training runs: real CIFAR images through the augmenting
@@ -28,9 +31,15 @@ public final class TrainingThroughput {
     private TrainingThroughput() {
     }
 
-    /** One model's measurement; {@code quant} is "float" or the quantization spec trained with. */
-    public record Result(String model, String quant, int batchSize, int steps, double imagesPerSecond,
-                         double gflopsPerSecond, double fractionOfCeiling, double dataWaitFraction, long macsPerImage) {
+    /**
+     * One configuration's measurement; {@code quant} is "float" or the quantization spec trained with. With several
+     * rounds, {@code imagesPerSecond} is the median over the rounds and {@code stepTimeVsFloat} the median of the
+     * per-round ratios of this configuration's step time to float's (measured in the same round, so that a drift
+     * of the shared machine's speed cancels); with one round the plain ratio.
+     */
+    public record Result(String model, String quant, int batchSize, int steps, int rounds, double imagesPerSecond,
+                         double gflopsPerSecond, double fractionOfCeiling, double dataWaitFraction, long macsPerImage,
+                         double stepTimeVsFloat, double[] imagesPerSecondByRound) {
     }
 
     /** GFLOP/s of an n×n float32 matrix product, best of {@code repeats} after a warm-up. */
@@ -56,44 +65,111 @@ public final class TrainingThroughput {
     }
 
     /**
-     * Trains {@code warmupSteps + steps} steps and times the last {@code steps}. With a quantization spec the
-     * layers train as QAT does (quantizers installed, BN folded).
+     * Float training ({@code quants} without null gets it first) and QAT with each spec of {@code quants}, all set
+     * up at once and each warmed up by {@code warmupSteps}; then {@code rounds} rounds in which every configuration
+     * trains {@code steps} timed steps in turn. With a quantization spec the layers train as QAT does (quantizers
+     * installed, BN folded). Results in the order float, then {@code quants}.
      */
-    public static Result measure(ModelSpec spec, String quant, LabeledImages data, Normalization norm, int batchSize,
-                                 int warmupSteps, int steps, double ceilingGflops) {
-        try (NDManager root = NDManager.newBaseManager()) {
+    public static List<Result> measure(ModelSpec spec, List<String> quants, LabeledImages data, Normalization norm,
+                                       int batchSize, int warmupSteps, int steps, int rounds, double ceilingGflops) {
+        if (rounds < 1 || steps < 1 || warmupSteps < 0) {
+            throw new IllegalArgumentException("rounds and steps must be ≥ 1, warm-up ≥ 0");
+        }
+        List<String> configs = new ArrayList<>();
+        configs.add(null);
+        for (String q : quants) {
+            if (q != null) {
+                configs.add(q);
+            }
+        }
+        List<Trainee> trainees = new ArrayList<>();
+        try {
+            for (String q : configs) {
+                trainees.add(new Trainee(spec, q, data, norm, batchSize, warmupSteps + rounds * steps));
+            }
+            for (Trainee t : trainees) {
+                t.run(warmupSteps);
+            }
+            double[][] seconds = new double[configs.size()][rounds];
+            double[] wait = new double[configs.size()];
+            for (int r = 0; r < rounds; r++) {
+                for (int c = 0; c < trainees.size(); c++) {
+                    long waitAtStart = trainees.get(c).loader.waitNanos();
+                    seconds[c][r] = trainees.get(c).run(steps);
+                    wait[c] += (trainees.get(c).loader.waitNanos() - waitAtStart) / 1e9;
+                }
+            }
+            List<Result> results = new ArrayList<>();
+            for (int c = 0; c < configs.size(); c++) {
+                double[] ips = new double[rounds];
+                double[] ratio = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    ips[r] = (double) steps * batchSize / seconds[c][r];
+                    ratio[r] = seconds[c][r] / seconds[0][r];
+                }
+                double median = median(ips);
+                long macs = trainees.get(c).macs;
+                double gflops = median * 6.0 * macs / 1e9;
+                double total = Arrays.stream(seconds[c]).sum();
+                results.add(new Result(spec.label(), configs.get(c) == null ? "float" : configs.get(c), batchSize,
+                        steps, rounds, median, gflops, gflops / ceilingGflops, wait[c] / total, macs, median(ratio),
+                        ips));
+            }
+            return results;
+        } finally {
+            for (Trainee t : trainees) {
+                t.close();
+            }
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** One configuration ready to train: its network, optimizer, step and augmenting loader. */
+    private static final class Trainee implements AutoCloseable {
+        final NDManager root = NDManager.newBaseManager();
+        final long macs;
+        final ParameterOptimizer opt;
+        final TrainStep step;
+        final BatchLoader loader;
+
+        Trainee(ModelSpec spec, String quant, LabeledImages data, Normalization norm, int batchSize, int batches) {
             SequentialBlock net = Models.build(spec);
             QuantPlan plan = quant == null ? null : QuantPlan.apply(net, QuantSpec.parse(quant));
             Networks.initialize(net, root, 1);
             if (plan != null) {
                 plan.setFolded(true);
             }
-            long macs = Networks.macsPerImage(net);
-            try (ParameterOptimizer opt = new ParameterOptimizer(OptimizerConfig.sgd(0.9, false, 5e-4), root)) {
-                TrainStep step = new TrainStep(net, Networks.namedParameters(net), opt, root);
-                try (BatchLoader loader = BatchLoader.forEpoch(data, batchSize, true, true, Augmentation.STANDARD,
-                        norm, 1, 0)) {
-                    if (loader.batchesPerEpoch() < warmupSteps + steps) {
-                        throw new IllegalArgumentException(data.size() + " images give " + loader.batchesPerEpoch()
-                                + " batches of " + batchSize + ", fewer than the " + (warmupSteps + steps)
-                                + " steps to run");
-                    }
-                    for (int i = 0; i < warmupSteps; i++) {
-                        step.run(loader.next(), 0.01);
-                    }
-                    long start = System.nanoTime();
-                    long waitAtStart = loader.waitNanos();
-                    for (int i = 0; i < steps; i++) {
-                        step.run(loader.next(), 0.01);
-                    }
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    double wait = (loader.waitNanos() - waitAtStart) / 1e9;
-                    double ips = (double) steps * batchSize / seconds;
-                    double gflops = ips * 6.0 * macs / 1e9;
-                    return new Result(spec.label(), quant == null ? "float" : quant, batchSize, steps, ips, gflops,
-                            gflops / ceilingGflops, wait / seconds, macs);
-                }
+            macs = Networks.macsPerImage(net);
+            opt = new ParameterOptimizer(OptimizerConfig.sgd(0.9, false, 5e-4), root);
+            step = new TrainStep(net, Networks.namedParameters(net), opt, root);
+            loader = BatchLoader.forEpoch(data, batchSize, true, true, Augmentation.STANDARD, norm, 1, 0);
+            if (loader.batchesPerEpoch() < batches) {
+                close();
+                throw new IllegalArgumentException(data.size() + " images give " + loader.batchesPerEpoch()
+                        + " batches of " + batchSize + ", fewer than the " + batches + " steps to run");
             }
+        }
+
+        /** Trains {@code n} steps; the wall seconds. */
+        double run(int n) {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                step.run(loader.next(), 0.01);
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+
+        @Override
+        public void close() {
+            loader.close();
+            opt.close();
+            root.close();
         }
     }
 }

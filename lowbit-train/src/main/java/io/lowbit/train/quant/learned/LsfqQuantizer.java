@@ -1,6 +1,7 @@
 package io.lowbit.train.quant.learned;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 
 /**
  * lowbit's reading of LSFQ (Bao et al. 2021: "learnable parameter soft clipping"; the formulas are ours, not the
@@ -10,14 +11,13 @@ import ai.djl.ndarray.NDArray;
  * 0 unsigned, {@code Q = Q_P}. Backward through a soft clamp of temperature τ (units of α):
  * {@code y = softclip(u) + stopGradient(clamp(u) − softclip(u))}, {@code u = v/α}, so
  * {@code ∂q/∂v = softclip'(u)} and {@code ∂q/∂α = round(Q·clamp(u))/Q − softclip'(u)·u}, the α gradient multiplied
- * by {@code g = 1/√(N·Q)} as LSQ's. The soft path is evaluated on {@code u} clamped to
- * {@code [lo − 20τ, 1 + 20τ]}: beyond, {@code softclip' < 2.1·10⁻⁹} and is taken as 0 (and float cancellation in
- * the softplus difference is avoided). Initial α: the MSE-best of {0.30, 0.35, …, 1.00}·max|v| on the first data.
+ * by {@code g = 1/√(N·Q)} as LSQ's. The graph carries only that slope: {@code softclip'(u) = σ((u − lo)/τ) −
+ * σ((u − 1)/τ)} is computed off the tape and enters as {@code t − stopGradient(t)}, {@code t = u·softclip'(u)}, so
+ * autograd records three ops for the estimator instead of differentiating two softplus terms (the gradients are
+ * the same; QAT step time, docs/results.md). Initial α: the MSE-best of {0.30, 0.35, …, 1.00}·max|v| on the first
+ * data.
  */
 public final class LsfqQuantizer extends ScaledQuantizer {
-
-    /** Half-width, in units of τ, of the band beyond each clip point where the soft path is evaluated. */
-    static final float SOFT_BAND = 20f;
 
     private final float tau;
 
@@ -48,20 +48,22 @@ public final class LsfqQuantizer extends ScaledQuantizer {
         float lo = grid.signed() ? -1f : 0f;
         int q = grid.qp();
         NDArray u = x.div(alpha);
-        NDArray soft = softClip(u.clip(lo - SOFT_BAND * tau, 1 + SOFT_BAND * tau));
-        NDArray y = soft.add(u.clip(lo, 1f).sub(soft).stopGradient());
+        NDArray fixedU = u.stopGradient();
+        // value clamp(u) exactly (t − stopGradient(t) is 0), gradient softclip'(u) w.r.t. u
+        NDArray t = u.mul(softClipSlope(fixedU, lo));
+        NDArray y = fixedU.clip(lo, 1f).add(t.sub(t.stopGradient()));
         return QuantOps.roundToCode(QuantOps.mul(y, q)).mul(QuantOps.div(alpha, q));
     }
 
     /**
-     * Signed: {@code τ·[softplus((u+1)/τ) − softplus((u−1)/τ)] − 1}; unsigned:
-     * {@code τ·[softplus(u/τ) − softplus((u−1)/τ)]}. Tends to {@code clamp(u, lo, 1)} as τ → 0.
+     * {@code softclip'(u) = σ((u − lo)/τ) − σ((u − 1)/τ)}, the derivative of the soft clamp
+     * {@code τ·[softplus((u − lo)/τ) − softplus((u − 1)/τ)] + lo}, which tends to {@code clamp(u, lo, 1)} as τ → 0.
+     * {@code u} carries no gradient, so neither does the result (plain number ops are safe here).
      */
-    NDArray softClip(NDArray u) {
-        NDArray upper = QuantOps.softplus(QuantOps.div(u.sub(1f), tau));
-        NDArray lower = QuantOps.softplus(QuantOps.div(grid.signed() ? u.add(1f) : u, tau));
-        NDArray soft = QuantOps.mul(lower.sub(upper), tau);
-        return grid.signed() ? soft.sub(1f) : soft;
+    NDArray softClipSlope(NDArray u, float lo) {
+        NDArray below = Activation.sigmoid(u.sub(lo).div(tau));
+        NDArray above = Activation.sigmoid(u.sub(1f).div(tau));
+        return below.sub(above);
     }
 
     /** α/Q per tensor or per channel. */

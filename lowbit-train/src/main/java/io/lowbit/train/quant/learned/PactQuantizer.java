@@ -62,14 +62,15 @@ public final class PactQuantizer extends ScaledQuantizer {
     @Override
     NDArray quantize(NDArray x, NDArray alpha) {
         NDArray a = alpha.stopGradient();
-        NDArray lower = grid.signed() ? a.neg() : a.zerosLike();
-        // gradient path: x on [lo, α], α where x ≥ α (and −α where x ≤ −α, signed); value: the clamp
-        NDArray inside = QuantOps.mask(x.gte(lower).logicalAnd(x.lte(a)));
-        NDArray atTop = QuantOps.mask(x.gte(a));
-        NDArray edges = grid.signed() ? atTop.sub(QuantOps.mask(x.lte(lower))) : atTop;
-        NDArray g = x.mul(inside).add(edges.mul(alpha));
-        NDArray clamped = x.maximum(lower).minimum(a);
-        NDArray y = g.add(clamped.sub(g).stopGradient());
+        float top = a.getFloat(0);
+        float bottom = grid.signed() ? -top : 0f;
+        // autograd's clamp passes the gradient on [lo, α], clip points included: PACT's ∂/∂x. α's gradient, 1
+        // where x ≥ α (−1 where x ≤ −α, signed), enters as (α − stopGradient(α))·edges, whose value is 0.
+        NDArray edges = QuantOps.mask(x.gte(top));
+        if (grid.signed()) {
+            edges = edges.sub(QuantOps.mask(x.lte(bottom)));
+        }
+        NDArray y = x.clip(bottom, top).add(edges.mul(alpha.sub(a)));
         int n = grid.qp();
         NDArray step = QuantOps.div(a, n);
         return QuantOps.roundToCode(QuantOps.mul(y, n).div(a)).mul(step);

@@ -12,12 +12,9 @@ import org.junit.jupiter.api.Test;
 /** lowbit's reading of LSFQ (docs/quantization.md): hard forward, soft-clamp gradients, MSE initialization. */
 class LsfqQuantizerTest {
 
-    /** softclip'(u): signed σ((u+1)/τ) − σ((u−1)/τ), unsigned σ(u/τ) − σ((u−1)/τ); 0 beyond the soft band. */
+    /** softclip'(u): signed σ((u+1)/τ) − σ((u−1)/τ), unsigned σ(u/τ) − σ((u−1)/τ). */
     static double softSlope(double u, double tau, boolean signed) {
         double lo = signed ? -1 : 0;
-        if (u < lo - LsfqQuantizer.SOFT_BAND * tau || u > 1 + LsfqQuantizer.SOFT_BAND * tau) {
-            return 0;
-        }
         return sigmoid((u - lo) / tau) - sigmoid((u - 1) / tau);
     }
 
