@@ -27,7 +27,7 @@ public final class RtlGenerator {
             "lowbit_level_products.v",
             "lowbit_pe.v", "lowbit_shift_requant.v", "lowbit_adder_tree.v", "lowbit_delay.v", "lowbit_rca.v",
             "lowbit_chain.v", "lowbit_conv_module.v", "lowbit_conv_unit.v", "lowbit_controller.v", POOL_UNIT_FILE,
-            "lowbit_fm_writer.v", "lowbit_sequencer.v", "lowbit_accel_top.v");
+            "lowbit_fm_writer.v", "lowbit_sequencer.v", "lowbit_dma_ram.v", "lowbit_dma.v", "lowbit_accel_top.v");
     /** Simulation testbenches. */
     public static final List<String> TESTBENCHES = List.of("tb_requant.v", "tb_decoder.v", "tb_rca.v", "tb_top.v",
             "tb_shared_mul.v", "tb_pool.v");
@@ -84,6 +84,7 @@ public final class RtlGenerator {
         define(s, "RES_DEPTH", p.resultDepth());
         define(s, "HOST_W", p.hostWidth());
         define(s, "RES_W", p.resultWordBits());
+        define(s, "BEAT_W", p.dmaBeatBits());
         define(s, "LOAD_DEPTH", Math.max(p.imemDepth(), Math.max(p.wmemDepth(), Math.max(p.bmemDepth(),
                 Math.max(2 * p.fmBanks() * p.fmBankDepth(), RtlParameters.DESCRIPTOR_DEPTH)))));
         return s.append("`endif\n").toString();
@@ -103,7 +104,10 @@ public final class RtlGenerator {
                 + "    output wire [`LOWBIT_RES_W-1:0] host_out_data,\n"
                 + "    output wire out_write, output wire layer_done, output wire [31:0] cycles,\n"
                 + "    output wire [31:0] stream_cycles, output wire [31:0] stall_cycles,\n"
-                + "    output wire [31:0] total_cycles\n"
+                + "    output wire [31:0] wait_cycles, output wire [31:0] total_cycles,\n"
+                + "    output wire dram_req, output wire dram_we, output wire [31:0] dram_addr,\n"
+                + "    output wire [31:0] dram_len, input wire dram_beat, input wire [`LOWBIT_BEAT_W-1:0] dram_rdata,\n"
+                + "    output wire [`LOWBIT_BEAT_W-1:0] dram_wdata, output wire dma_issue, output wire dma_finish\n"
                 + ");\n"
                 + "    lowbit_accel_top #(.PO(`LOWBIT_PO), .PI(`LOWBIT_PI), .PES(`LOWBIT_PES), .AW(`LOWBIT_AW),\n"
                 + "        .WW(`LOWBIT_WW), .IB(`LOWBIT_IB), .ACCW(`LOWBIT_ACCW), .RQ(`LOWBIT_RQ),\n"
@@ -111,12 +115,16 @@ public final class RtlGenerator {
                 + "        .PSUM_ENTRIES(`LOWBIT_PSUM_ENTRIES),\n"
                 + "        .IMEM_DEPTH(`LOWBIT_IMEM_DEPTH), .WMEM_DEPTH(`LOWBIT_WMEM_DEPTH),\n"
                 + "        .BMEM_DEPTH(`LOWBIT_BMEM_DEPTH), .DESC_DEPTH(`LOWBIT_DESC_DEPTH), .LB(`LOWBIT_FM_LB),\n"
-                + "        .BA_W(`LOWBIT_FM_BA_W), .RES_DEPTH(`LOWBIT_RES_DEPTH), .HOST_W(`LOWBIT_HOST_W)) u_top (\n"
+                + "        .BA_W(`LOWBIT_FM_BA_W), .RES_DEPTH(`LOWBIT_RES_DEPTH), .HOST_W(`LOWBIT_HOST_W),\n"
+                + "        .BEAT_W(`LOWBIT_BEAT_W)) u_top (\n"
                 + "        .clk(clk), .rst(rst), .start(start), .busy(busy), .done(done), .host_we(host_we),\n"
                 + "        .host_sel(host_sel), .host_addr(host_addr), .host_wdata(host_wdata),\n"
                 + "        .host_out_sel(host_out_sel), .host_out_addr(host_out_addr), .host_out_data(host_out_data),\n"
                 + "        .out_write(out_write), .layer_done(layer_done), .cycles(cycles),\n"
-                + "        .stream_cycles(stream_cycles), .stall_cycles(stall_cycles), .total_cycles(total_cycles));\n"
+                + "        .stream_cycles(stream_cycles), .stall_cycles(stall_cycles), .wait_cycles(wait_cycles),\n"
+                + "        .total_cycles(total_cycles), .dram_req(dram_req), .dram_we(dram_we), .dram_addr(dram_addr),\n"
+                + "        .dram_len(dram_len), .dram_beat(dram_beat), .dram_rdata(dram_rdata), .dram_wdata(dram_wdata),\n"
+                + "        .dma_issue(dma_issue), .dma_finish(dma_finish));\n"
                 + "endmodule\n";
     }
 

@@ -34,15 +34,19 @@ import io.lowbit.accel.dsp.DspSlice;
  *                        shared codebook products)
  * @param pack            products per multiplication: {@code > 1} packs that many into one DSP48 slice
  *                        ({@code lowbit_shared_mul}, {@link io.lowbit.accel.dsp.DspPacking})
+ * @param dmaBeatBytes    bytes of a DRAM beat, the configuration's DMA bytes per cycle (a power of two;
+ *                        {@code lowbit_dma})
  */
 public record RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
         int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
-        int fmDepth, int resultDepth, boolean multiplierPes, int pack) {
+        int fmDepth, int resultDepth, boolean multiplierPes, int pack, int dmaBeatBytes) {
 
     /** Instruction width of the controller. */
     public static final int INSTRUCTION_BITS = 256;
     /** CSR words before the codebook entries (conv layers use 17, pools 21). */
     public static final int CSR_FIXED_WORDS = 24;
+    /** Entries of the DMA queue ({@code lowbit_accel_top} {@code DQ_DEPTH}). */
+    public static final int DMA_QUEUE_DEPTH = 256;
     /** Layer descriptors the descriptor memory holds. */
     public static final int DESCRIPTOR_DEPTH = 64;
 
@@ -67,14 +71,27 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
                 "pack = " + pack + ": a DSP48E1 holds at most " + DspPacking.maxCount(DspSlice.DSP48E1,
                         activationBits + 1, weightBits) + " products of this width");
         require(pack >= 1, "pack must be >= 1");
+        require(dmaBeatBytes >= 1 && dmaBeatBytes <= 128 && Integer.bitCount(dmaBeatBytes) == 1,
+                "dmaBeatBytes must be a power of two in 1..128 (the DMA's bytes per cycle)");
     }
+
+    /** A DRAM beat of {@link #DEFAULT_BEAT_BYTES}. */
+    public RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
+            int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
+            int fmDepth, int resultDepth, boolean multiplierPes, int pack) {
+        this(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, requantizers, psumEntries,
+                imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack, DEFAULT_BEAT_BYTES);
+    }
+
+    /** The DRAM beat of the unit-level instances (64 bits: one AXI HP beat). */
+    public static final int DEFAULT_BEAT_BYTES = 8;
 
     /** Codebook-select PEs, one product per multiplier. */
     public RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
             int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
             int fmDepth, int resultDepth) {
         this(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, requantizers, psumEntries,
-                imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, false, 1);
+                imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, false, 1, DEFAULT_BEAT_BYTES);
     }
 
     /** The preset's datapath with memories sized from its buffers. */
@@ -92,34 +109,39 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         int wmem = (int) Math.max(2, 2 * bankBits / ((long) po * pi * indexBits)); // 2×: partial groups pad words
         int bmem = Math.max(2, c.buffers().weightBankBytes() / (4 * po));
         int fm = ceilDiv(c.buffers().featureMapBytes(), pi);
+        int beat = c.dma().bytesPerCycle();
+        require(Integer.bitCount(beat) == 1, c.name() + ": the RTL's DRAM beats are a power of two bytes, not "
+                + beat + " (dma.bytesPerCycle)");
         return new RtlParameters(c.name(), po, pi, c.pesPerRca(), c.activationBits(), c.weightBits(), indexBits,
                 c.accumulatorBits(), c.requantizersPerModule(), c.psumEntriesPerModule(), 4096, wmem, bmem, fm, 1024,
-                c.peStyle() == PeStyle.MULTIPLIER, c.productsPerDsp());
+                c.peStyle() == PeStyle.MULTIPLIER, c.productsPerDsp(), beat);
     }
 
     /** The same datapath with other memory depths (synthesis of a small instance). */
     public RtlParameters withMemories(int psum, int imem, int wmem, int bmem, int fm, int out) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
-                requantizers, psum, imem, wmem, bmem, fm, out, multiplierPes, pack);
+                requantizers, psum, imem, wmem, bmem, fm, out, multiplierPes, pack, dmaBeatBytes);
     }
 
     /** The same instance with another parallelism (small synthesis runs). */
     public RtlParameters withParallelism(int newPo, int newPi) {
         return new RtlParameters(name, newPo, newPi, pes, activationBits, weightBits, indexBits, accumulatorBits,
-                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack);
+                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack,
+                dmaBeatBytes);
     }
 
     /** The same instance with another requantizer count (small synthesis runs). */
     public RtlParameters withRequantizers(int r) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, r,
-                psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack);
+                psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack,
+                dmaBeatBytes);
     }
 
     /** The same instance with another PE style and packing. */
     public RtlParameters withMultipliers(boolean newMultiplierPes, int newPack) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
                 requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, newMultiplierPes,
-                newPack);
+                newPack, dmaBeatBytes);
     }
 
     /**
@@ -164,6 +186,15 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
 
     public int biasWordBits() {
         return po * accumulatorBits;
+    }
+
+    public int dmaBeatBits() {
+        return 8 * dmaBeatBytes;
+    }
+
+    /** Bits a word of {@code bits} takes in a DRAM beat: the next power of two ({@code lowbit_dma_ram}). */
+    public static int slotBits(int bits) {
+        return bits <= 1 ? 1 : Integer.highestOneBit(bits - 1) << 1;
     }
 
     public int fmWordBits() {

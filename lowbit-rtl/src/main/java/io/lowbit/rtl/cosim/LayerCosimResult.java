@@ -12,7 +12,9 @@ import io.lowbit.accel.sim.LayerTiming;
  * @param passes            conv passes executed
  * @param rtl               the RTL's cycle counters
  * @param simulator         {@code ScheduleTimer}'s timing of the layer run alone (weights in the bank, preloaded)
- * @param firstPreload      {@code slots·T} of the first pass: the RTL exposes it (nothing runs before the layer)
+ * @param firstPreload      the first pass's preload cycles the RTL exposes: {@code slots·T} when nothing runs
+ *                          before the layer (a single layer, a network's first conv layer), 0 when the preload
+ *                          overlapped the previous conv layer's last pass (a network's later conv layers)
  * @param expectedRtlDrain  the RTL's drain by construction: {@code ⌈log2 Pi⌉ + 4}, plus the last window's extra
  *                          requantizer cycles ({@link LayerImages#lastPassRequantizerTail()}, docs/rtl.md)
  * @param simulatorDrainExcess  {@code simulator drain − RTL drain = taps − 1}: the simulator's chain latency
@@ -45,10 +47,11 @@ public record LayerCosimResult(String layer, int elements, int mismatches, Strin
 
     @Override
     public String summary() {
-        return String.format("%s: %d outputs, %d mismatches%s; %d passes; RTL %d cycles (stream %d, stall %d, drain %d)"
-                + " vs simulator %d (stream %d, stall %d, drain %d); first preload %d; build %d ms, run %d ms",
+        return String.format("%s: %d outputs, %d mismatches%s; %d passes; RTL %d cycles (%sstream %d, stall %d, drain"
+                + " %d) vs simulator %d (stream %d, stall %d, drain %d); first preload %d; build %d ms, run %d ms",
                 layer, elements, mismatches, firstMismatch.isEmpty() ? "" : " (first: " + firstMismatch + ")", passes,
-                rtl.cycles(), rtl.stream(), rtl.stall(), rtl.drain(), simulator.cycles(), simulator.streamCycles(),
+                rtl.cycles(), rtl.weightWait() > 0 ? "weight wait " + rtl.weightWait() + ", " : "", rtl.stream(),
+                rtl.stall(), rtl.drain(), simulator.cycles(), simulator.streamCycles(),
                 simulator.stallCycles(), simulator.drainCycles(), firstPreload, buildMillis, runMillis);
     }
 }

@@ -24,6 +24,12 @@ import java.util.Map;
  */
 public final class LayerImages {
 
+    /**
+     * Conv CSR word: the next conv layer's first {@code conv_pass} address + 1 (0: none), whose preload the
+     * controller starts when this layer's last pass starts ({@code lowbit_controller}).
+     */
+    public static final int NEXT_PASS_CSR = 17;
+
     private final RtlParameters p;
     private final LayerPlan plan;
     private final Conv2d op;
@@ -34,11 +40,39 @@ public final class LayerImages {
     private final CodebookWeights weights;
     private final FeatureMapLayout layout;
     private final ProgramImages program;
+    private final List<Integer> tiles;
+    private final TileSink sink;
 
-    /** Appends the layer to {@code program}. */
+    /**
+     * Where the weight tiles of a program with DMA go ({@link NetworkImages}): the words {@code [wStart, wEnd)} of
+     * the weight image and {@code [bStart, bEnd)} of the bias image are tile {@code tile}, which {@code load_weights}
+     * moves into bank {@code tile mod 2} from word 0 on.
+     */
+    public interface TileSink {
+        void tile(int tile, int wStart, int wEnd, int bStart, int bEnd);
+    }
+
+    /** Appends the layer to {@code program}; its weights and biases are preloaded into bank 0 by the host. */
     public LayerImages(RtlParameters p, LayerPlan plan, Conv2d op, TensorInfo input, TensorInfo output,
             List<Instruction.ConvPass> passes, ProgramImages program) {
+        this(p, plan, op, input, output, passes, program, null, null);
+    }
+
+    /**
+     * Appends the layer to {@code program}, its passes reading the weight tiles {@code tiles} (per pass, the
+     * compiler's {@code load_weights} order) from the DMA's banks: tile {@code t} is in bank {@code t mod 2}, a pass
+     * waits for the bank's {@code t/2 + 1}-th load, the last pass of a tile releases the bank, and the weight and
+     * bias bases are relative to the tile ({@code sink} learns each tile's words).
+     */
+    public LayerImages(RtlParameters p, LayerPlan plan, Conv2d op, TensorInfo input, TensorInfo output,
+            List<Instruction.ConvPass> passes, ProgramImages program, List<Integer> tiles, TileSink sink) {
         this.p = p;
+        this.tiles = tiles == null ? null : List.copyOf(tiles);
+        this.sink = sink;
+        if (tiles != null && tiles.size() != passes.size()) {
+            throw new IllegalArgumentException(plan.layer() + ": " + tiles.size() + " tiles for " + passes.size()
+                    + " passes");
+        }
         this.plan = plan;
         this.op = op;
         this.input = input;
@@ -105,7 +139,20 @@ public final class LayerImages {
         int inPerGroup = plan.input().channels();
         Map<String, Integer> weightBlocks = new HashMap<>();
         Map<Integer, Integer> biasBlocks = new HashMap<>();
-        for (Instruction.ConvPass cp : passes) {
+        int tile = -1;
+        int wTile = 0;
+        int bTile = 0;
+        for (int n = 0; n < passes.size(); n++) {
+            Instruction.ConvPass cp = passes.get(n);
+            if (tiles != null && tiles.get(n) != tile) {
+                if (tile >= 0) {
+                    sink.tile(tile, wTile, wmem.size(), bTile, bmem.size());
+                }
+                tile = tiles.get(n);
+                wTile = wmem.size();
+                bTile = bmem.size();
+            }
+            boolean release = tiles != null && (n + 1 == passes.size() || tiles.get(n + 1) != tile);
             int t = m.chunkTaps(cp.chunk());
             int t0 = m.chunkStart(cp.chunk());
             int slots = m.slots();
@@ -155,15 +202,23 @@ public final class LayerImages {
             int g0 = cp.outStart() / p.pi();
             int r0 = cp.outStart() % p.pi();
             int r = (cp.rows() - 1) * win.strideH() + m.kernelH();
-            require(bbase < (1 << 24) && pixBase < (1 << 24) && g0 <= 0xFFFF && Math.abs(inRow0) < (1 << 15),
-                    "conv_pass fields out of range");
+            int wrel = wbase - wTile;
+            int brel = bbase - bTile;
+            int bank = tiles == null ? 0 : tile % 2;
+            int need = tiles == null ? 0 : tile / 2 + 1;
+            require(wrel < (1 << 16) && brel < (1 << 24) && need <= 0xFFFF && pixBase < (1 << 24) && g0 <= 0xFFFF
+                    && Math.abs(inRow0) < (1 << 15), "conv_pass fields out of range");
             long[] w = {
-                (cp.first() ? 1 : 0) | (cp.last() ? 2 : 0) | (ProgramImages.OP_CONV_PASS << 2) | (t << 8)
-                    | (slots << 16) | ((long) cp.inCount() << 24),
+                (cp.first() ? 1 : 0) | (cp.last() ? 2 : 0) | (ProgramImages.OP_CONV_PASS << 2) | (bank << 4)
+                    | (release ? 1 << 5 : 0) | (t << 8) | (slots << 16) | ((long) cp.inCount() << 24),
                 cp.outCount() | ((d / m.kernelW()) << 16) | ((long) (d % m.kernelW()) << 24),
-                wbase, bbase | ((long) r0 << 24), inAddr0, pixBase | ((long) layout.bank(gIn) << 24),
+                wrel | ((long) need << 16), brel | ((long) r0 << 24), inAddr0,
+                pixBase | ((long) layout.bank(gIn) << 24),
                 (inRow0 & 0xFFFFL) | ((long) g0 << 16), cp.rows() | ((long) r << 16)};
             program.instruction(w);
+        }
+        if (tile >= 0) {
+            sink.tile(tile, wTile, wmem.size(), bTile, bmem.size());
         }
     }
 

@@ -7,8 +7,9 @@ import io.lowbit.core.model.Conv2d;
 import io.lowbit.core.model.IntegerModel;
 import io.lowbit.core.model.Node;
 import io.lowbit.rtl.RtlParameters;
-import io.lowbit.rtl.sim.HexImage;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,10 @@ import java.util.Set;
 /**
  * A whole compiled network in the memory images of {@code lowbit_accel} ({@code docs/rtl.md} §2): per layer its
  * descriptor and {@code layer} instruction, then its {@code conv_pass}es or its {@code pool_pass}, and the
- * program's {@code swap_buffers}; the weights and biases of all layers, and the network input in feature-map
- * buffer 0. The program's DMA instructions ({@code load_input}, {@code load_weights}, {@code store_output}) have no
- * counterpart: the host preloads every memory.
+ * program's {@code swap_buffers}; and the DRAM with the DMA queue ({@link DramImage}): the program's
+ * {@code load_input} (the network input), {@code load_weights} (each weight tile's indexes and biases) and
+ * {@code store_output} (the network output, to an area after them), in program order. {@code load_rows} and
+ * {@code store_rows} (feature maps in DRAM) are rejected.
  */
 public final class NetworkImages {
 
@@ -35,7 +37,10 @@ public final class NetworkImages {
     private final RtlParameters p;
     private final ProgramImages program;
     private final List<Unit> units = new ArrayList<>();
-    private final HexImage input;
+    private final DramImage dram;
+    private final List<Instruction> dmaInstructions = new ArrayList<>();
+    private final int outputBase;
+    private final long outputBeats;
     private int swaps;
     private int layerInstructions;
 
@@ -45,6 +50,30 @@ public final class NetworkImages {
     public NetworkImages(RtlParameters p, Program compiled, IntegerModel model, Map<String, int[]> values) {
         this.p = p;
         this.program = new ProgramImages(p);
+        this.dram = new DramImage(p);
+        Map<String, List<Integer>> passTiles = new HashMap<>();
+        int tileCount = 0;
+        for (Instruction ins : compiled.instructions()) {
+            if (ins instanceof Instruction.LoadRows lr) {
+                throw dramMaps("load_rows", lr.layer());
+            } else if (ins instanceof Instruction.StoreRows sr) {
+                throw dramMaps("store_rows", sr.layer());
+            } else if (ins instanceof Instruction.LoadWeights lw) {
+                if (lw.bank() != tileCount % 2) {
+                    throw new IllegalArgumentException(lw.layer() + ": load_weights of tile " + tileCount
+                            + " into bank " + lw.bank() + "; the RTL alternates the two banks");
+                }
+                tileCount++;
+            } else if (ins instanceof Instruction.ConvPass cp) {
+                if (tileCount == 0) {
+                    throw new IllegalArgumentException(cp.layer() + ": a conv pass before any load_weights");
+                }
+                passTiles.computeIfAbsent(cp.layer(), k -> new ArrayList<>()).add(tileCount - 1);
+            }
+        }
+        Map<Integer, int[]> tileWords = new HashMap<>();
+        List<Integer> convDescriptors = new ArrayList<>();
+        List<Integer> convFirstPasses = new ArrayList<>();
         Set<String> done = new LinkedHashSet<>();
         for (Instruction ins : compiled.instructions()) {
             if (ins instanceof Instruction.ConvPass cp && done.add(cp.layer())) {
@@ -57,8 +86,11 @@ public final class NetworkImages {
                 List<Instruction.ConvPass> passes = compiled.instructions(Instruction.ConvPass.class).stream()
                         .filter(c -> c.layer().equals(cp.layer())).toList();
                 Node in = model.node(node.input());
+                convDescriptors.add(program.descriptors());
+                convFirstPasses.add(program.instructions() + 1); // after its layer instruction
                 units.add(new Unit(cp.layer(), plan, new LayerImages(p, plan, op, in.output(), node.output(), passes,
-                        program), null, passes, false));
+                        program, passTiles.get(cp.layer()), (t, w0, w1, b0, b1) -> tileWords.put(t,
+                                new int[] {w0, w1, b0, b1})), null, passes, false));
                 layerInstructions++;
             } else if (ins instanceof Instruction.PoolPass pp) {
                 LayerPlan plan = compiled.layer(pp.layer());
@@ -81,8 +113,6 @@ public final class NetworkImages {
             } else if (ins instanceof Instruction.SwapBuffers) {
                 program.instruction(new long[] {ProgramImages.OP_SWAP_BUFFERS << 2, 0, 0, 0, 0, 0, 0, 0});
                 swaps++;
-            } else if (ins instanceof Instruction.LoadRows || ins instanceof Instruction.StoreRows) {
-                throw new IllegalArgumentException("feature maps in DRAM (load_rows/store_rows) are not in the RTL");
             }
         }
         if (units.isEmpty()) {
@@ -93,10 +123,75 @@ public final class NetworkImages {
                 throw new IllegalArgumentException(units.get(k).layer() + ": wide outputs feed another layer");
             }
         }
+        program.waitForInput();
+        // each conv layer's descriptor points at the next conv layer's first pass: its preload overlaps the layer
+        for (int k = 0; k + 1 < convDescriptors.size(); k++) {
+            program.setCsr(convDescriptors.get(k), LayerImages.NEXT_PASS_CSR, convFirstPasses.get(k + 1) + 1);
+        }
+
+        // the DRAM: input map, each tile's weight then bias words, the output area; the queue in program order
         LayerPlan first = units.get(0).plan();
         Node firstIn = model.node(model.node(first.layer()).input());
-        input = new FeatureMapLayout(p).encode(values.get(firstIn.id()), first.input().channels(),
-                first.input().height() * first.input().width());
+        int inPlane = first.input().height() * first.input().width();
+        int inputBase = dram.appendMap(values.get(firstIn.id()), first.input().channels(), inPlane);
+        long inputBeats = dram.size() - inputBase;
+        List<BigInteger> wWords = program.wmem.words();
+        List<BigInteger> bWords = program.bmem.words();
+        int[] tileBase = new int[tileCount];
+        long[] tileWeightBeats = new long[tileCount];
+        long[] tileBeats = new long[tileCount];
+        for (int t = 0; t < tileCount; t++) {
+            int[] r = tileWords.get(t);
+            if (r == null) {
+                throw new IllegalArgumentException("weight tile " + t + " has no conv pass");
+            }
+            int wn = r[1] - r[0];
+            int bn = r[3] - r[2];
+            if (wn > p.wmemDepth() || bn > p.bmemDepth()) {
+                throw new IllegalArgumentException("weight tile " + t + ": " + wn + " weight words, " + bn
+                        + " bias words exceed the bank (" + p.wmemDepth() + ", " + p.bmemDepth() + ")");
+            }
+            tileBase[t] = dram.append(wWords.subList(r[0], r[1]), p.weightWordBits());
+            tileWeightBeats[t] = dram.size() - tileBase[t];
+            dram.append(bWords.subList(r[2], r[3]), p.biasWordBits());
+            tileBeats[t] = dram.size() - tileBase[t];
+        }
+        Unit last = units.get(units.size() - 1);
+        int outPlane = last.plan().output().height() * last.plan().output().width();
+        if (last.wide()) {
+            dram.requireWordsInBeats(p.resultWordBits(), "a result word");
+            if (last.pool().outputWords() > p.resultDepth()) {
+                throw new IllegalArgumentException(last.layer() + ": " + last.pool().outputWords()
+                        + " output words > the result memory's " + p.resultDepth());
+            }
+            outputBeats = dram.beats(last.pool().outputWords(), p.resultWordBits());
+        } else {
+            outputBeats = dram.beats(outPlane, p.fmWordBits())
+                    * new FeatureMapLayout(p).groups(last.plan().output().channels());
+        }
+        outputBase = dram.reserve(outputBeats);
+        int t = 0;
+        for (Instruction ins : compiled.instructions()) {
+            if (ins instanceof Instruction.LoadInput) {
+                dram.entry("load_input", DramImage.OP_LOAD_INPUT, 0, inputBase, inputBeats, dram.mapGeometry(inPlane));
+                dmaInstructions.add(ins);
+            } else if (ins instanceof Instruction.LoadWeights lw) {
+                dram.entry("load_weights " + lw.layer() + " tile " + t, DramImage.OP_LOAD_WEIGHTS,
+                        ((long) (t / 2) << 16) | ((long) lw.bank() << 4), tileBase[t], tileBeats[t],
+                        tileWeightBeats[t]);
+                dmaInstructions.add(ins);
+                t++;
+            } else if (ins instanceof Instruction.StoreOutput) {
+                dram.entry("store_output", DramImage.OP_STORE_OUTPUT, last.wide() ? 1 << 5 : 0, outputBase,
+                        outputBeats, last.wide() ? 0 : dram.mapGeometry(outPlane));
+                dmaInstructions.add(ins);
+            }
+        }
+    }
+
+    private static IllegalArgumentException dramMaps(String instruction, String layer) {
+        return new IllegalArgumentException(instruction + " (" + layer + "): feature maps in DRAM are not in the RTL"
+                + " (its DMA executes load_input, load_weights and store_output)");
     }
 
     /** Pool CSR word: 1 = the outputs go to the result memory ({@code lowbit_accel_top}). */
@@ -113,8 +208,50 @@ public final class NetworkImages {
         return program;
     }
 
-    public HexImage input() {
-        return input;
+    public DramImage dram() {
+        return dram;
+    }
+
+    /** The DRAM area {@code store_output} writes: its first beat and its beats ({@code tb_top} dumps it). */
+    public int outputBase() {
+        return outputBase;
+    }
+
+    public long outputBeats() {
+        return outputBeats;
+    }
+
+    /** The compiler's DMA instructions, in the order of {@link DramImage#transfers()}. */
+    public List<Instruction> dmaInstructions() {
+        return List.copyOf(dmaInstructions);
+    }
+
+    /** Bytes the RTL moves for the {@code k}-th DMA instruction: whole beats. */
+    public long rtlBytes(int k) {
+        return dram.transfers().get(k).beats() * p.dmaBeatBytes();
+    }
+
+    /**
+     * {@code compiled} with every DMA instruction's bytes replaced by what the RTL moves ({@link #rtlBytes}): the
+     * program {@code ScheduleTimer} times like the RTL.
+     */
+    public Program withRtlBytes(Program compiled) {
+        List<Instruction> out = new ArrayList<>();
+        int k = 0;
+        for (Instruction ins : compiled.instructions()) {
+            if (ins instanceof Instruction.LoadInput) {
+                out.add(new Instruction.LoadInput(rtlBytes(k++)));
+            } else if (ins instanceof Instruction.LoadWeights lw) {
+                out.add(new Instruction.LoadWeights(lw.layer(), lw.tile(), lw.bank(), lw.outStart(), lw.outCount(),
+                        rtlBytes(k++)));
+            } else if (ins instanceof Instruction.StoreOutput) {
+                out.add(new Instruction.StoreOutput(rtlBytes(k++)));
+            } else {
+                out.add(ins);
+            }
+        }
+        return new Program(compiled.format(), compiled.version(), compiled.accelerator(), compiled.model(),
+                compiled.modelFingerprint(), compiled.layers(), out);
     }
 
     public List<Unit> units() {
@@ -142,13 +279,12 @@ public final class NetworkImages {
     }
 
     /**
-     * Parameters with the memories this program needs (at least those of {@code base}, powers of two): a whole
-     * network's weights exceed the configured weight bank, which holds one layer.
+     * Parameters with the instruction memory this program needs (at least that of {@code base}, a power of two);
+     * the weight and bias banks keep the configured depth (the DMA loads one tile at a time).
      */
     public RtlParameters sizedParameters(RtlParameters base) {
         return base.withMemories(base.psumEntries(), Math.max(base.imemDepth(), pow2(program.imem.size())),
-                Math.max(base.wmemDepth(), pow2(program.wmem.size())), Math.max(base.bmemDepth(),
-                        pow2(program.bmem.size())), base.fmDepth(), base.resultDepth());
+                base.wmemDepth(), base.bmemDepth(), base.fmDepth(), base.resultDepth());
     }
 
     private static int pow2(int n) {

@@ -2,13 +2,15 @@ package io.lowbit.rtl.cosim;
 
 import io.lowbit.rtl.RtlParameters;
 import io.lowbit.rtl.sim.HexImage;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The program memories of {@code lowbit_accel} ({@code docs/rtl.md} §2), filled layer by layer: layer descriptors
  * ({@code desc.hex}, one word of {@code csrWords} 32-bit CSRs each), instructions ({@code imem.hex}), and the weight
- * indexes and biases of every layer ({@code wmem.hex}, {@code bmem.hex}; preloaded by the host, no DMA model).
+ * indexes and biases of every layer ({@code wmem.hex}, {@code bmem.hex}): preloaded into bank 0 by the host for a
+ * single layer, or cut into the weight tiles of the DRAM image ({@link DramImage}) for a program with DMA.
  */
 public final class ProgramImages {
 
@@ -47,6 +49,25 @@ public final class ProgramImages {
         imem.addLanes(words, 32);
     }
 
+    /** Sets CSR word {@code word} of descriptor {@code descriptor}. */
+    void setCsr(int descriptor, int word, long value) {
+        BigInteger d = desc.words().get(descriptor);
+        BigInteger mask = BigInteger.valueOf(0xFFFFFFFFL).shiftLeft(32 * word);
+        desc.set(descriptor, d.andNot(mask).or(BigInteger.valueOf(value & 0xFFFFFFFFL).shiftLeft(32 * word)));
+    }
+
+    public int descriptors() {
+        return desc.size();
+    }
+
+    /** The first layer waits for {@code load_input} ({@code lowbit_sequencer}: {@code layer} with {@code w0[4]}). */
+    void waitForInput() {
+        BigInteger first = imem.words().get(0);
+        require(first.and(BigInteger.valueOf(0xC)).longValue() == OP_LAYER << 2,
+                "the program does not start with a layer instruction");
+        imem.set(0, first.setBit(4));
+    }
+
     public int instructions() {
         return imem.size();
     }
@@ -66,10 +87,20 @@ public final class ProgramImages {
         bmem.write(dir.resolve("bmem.hex"));
     }
 
-    /** Plusargs telling {@code tb_top} the image sizes and the program length. */
+    /** Plusargs telling {@code tb_top} the image sizes and the program length (weights preloaded by the host). */
     public List<String> plusargs() {
         return List.of("+n_desc=" + desc.size(), "+n_imem=" + imem.size(), "+n_wmem=" + wmem.size(),
                 "+n_bmem=" + bmem.size(), "+n_prog=" + imem.size());
+    }
+
+    /** Plusargs of a program with DMA: descriptors and instructions only (the weights come from DRAM). */
+    public List<String> programPlusargs() {
+        return List.of("+n_desc=" + desc.size(), "+n_imem=" + imem.size(), "+n_prog=" + imem.size());
+    }
+
+    /** Throws unless the instructions fit {@code p} (a program with DMA: the weights are checked per tile). */
+    void checkInstructions(RtlParameters p) {
+        require(imem.size() <= p.imemDepth(), "instructions " + imem.size() + " > " + p.imemDepth());
     }
 
     static void require(boolean ok, String message) {

@@ -15,28 +15,39 @@ import java.util.Map;
  * @param done      the controller signalled done before the testbench's cycle limit
  * @param cycles    from the first cycle after start to the last output write, inclusive
  * @param stream    cycles a pixel was issued (S0)
- * @param stall     cycles before the drain with no pixel issued (waiting for a preload)
+ * @param stall     cycles before the drain with no pixel issued (waiting for a preload), other than {@code weightWait}
  * @param lastWrite cycle of the last output-map write (counted like {@code cycles}, from 0)
+ * @param weightWait cycles with no pass streaming because the next pass's preload waits for its weight bank (the
+ *                  DMA's load_weights; 0 without DMA)
  */
-public record RtlCycles(boolean done, long cycles, long stream, long stall, long lastWrite) {
+public record RtlCycles(boolean done, long cycles, long stream, long stall, long lastWrite, long weightWait) {
 
-    /** Cycles after the last pixel: {@code cycles − stream − stall}. */
+    public RtlCycles(boolean done, long cycles, long stream, long stall, long lastWrite) {
+        this(done, cycles, stream, stall, lastWrite, 0);
+    }
+
+    /** Cycles after the last pixel: {@code cycles − stream − stall − weightWait}. */
     public long drain() {
-        return cycles - stream - stall;
+        return cycles - stream - stall - weightWait;
+    }
+
+    /** The unit's cycles without the weight wait: what the layer takes alone with its weights in the bank. */
+    public long cyclesWithoutWait() {
+        return cycles - weightWait;
     }
 
     /**
      * The counters of every conv layer and pool of a program run, in order ({@code tb_top}'s
-     * {@code layer k cycles c stream s stall t last_write w} lines).
+     * {@code layer k cycles c stream s stall t last_write w wait v} lines).
      */
     public static List<RtlCycles> readLayers(Path file) {
         try {
             List<RtlCycles> layers = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {
                 String[] f = line.trim().split("\\s+");
-                if (f.length == 10 && f[0].equals("layer")) {
+                if (f.length >= 10 && f[0].equals("layer")) {
                     layers.add(new RtlCycles(true, Long.parseLong(f[3]), Long.parseLong(f[5]), Long.parseLong(f[7]),
-                            Long.parseLong(f[9])));
+                            Long.parseLong(f[9]), f.length >= 12 ? Long.parseLong(f[11]) : 0));
                 }
             }
             return layers;
@@ -45,7 +56,31 @@ public record RtlCycles(boolean done, long cycles, long stream, long stall, long
         }
     }
 
-    /** The sequencer's cycles for the whole program ({@code total}), or -1 when absent. */
+    /** One DMA transfer: it occupied the engine in program cycles {@code [start, end)}. */
+    public record Transfer(long start, long end) {
+
+        public long cycles() {
+            return end - start;
+        }
+    }
+
+    /** The DMA transfers of a program run, in order ({@code tb_top}'s {@code dma k start s end e} lines). */
+    public static List<Transfer> readTransfers(Path file) {
+        try {
+            List<Transfer> transfers = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 6 && f[0].equals("dma")) {
+                    transfers.add(new Transfer(Long.parseLong(f[3]), Long.parseLong(f[5])));
+                }
+            }
+            return transfers;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The whole program's cycles ({@code total}), or -1 when absent. */
     public static long readTotal(Path file) {
         try {
             for (String line : Files.readAllLines(file)) {

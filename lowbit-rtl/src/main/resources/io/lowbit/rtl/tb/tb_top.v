@@ -1,11 +1,17 @@
 `include "lowbit_params.vh"
 // Runs a program on the generated accelerator (lowbit_accel): loads desc.hex (layer descriptors), imem.hex,
-// wmem.hex, bmem.hex and fmin.hex (feature-map buffer 0, flat indices from 0) through the host port (word counts
-// from +n_desc= +n_imem= +n_wmem= +n_bmem= +n_fm=), sets the program length (+n_prog=), starts and waits for done.
-// cycles.txt: one line per finished conv layer or pool ("layer k cycles c stream s stall t last_write w", the
-// unit's own counters), then done, total (the sequencer's cycles) and the last layer's counters again as
-// "cycles/stream/stall/last_write" lines. Output: with +out_sel=0 the words 0 .. +out_bank_words= - 1 of every bank
-// of buffer +out_buf= (bank-major) go to fmout.hex; with +out_sel=1 the first +n_out= words of the result memory.
+// dq.hex (the DMA queue), wmem.hex, bmem.hex (weight and bias bank 0, runs without DMA) and fmin.hex (feature-map
+// buffer 0, flat indices from 0) through the host port (word counts from +n_desc= +n_imem= +n_dq= +n_wmem=
+// +n_bmem= +n_fm=), sets the program length (+n_prog=), starts and waits for done.
+// DRAM model: a behavioural memory of `LOWBIT_BEAT_W-bit beats, dram.hex (+n_dram= beats) at beat 0; a burst
+// requested in cycle s gets its beats in cycles s + L, s + L + 1, ... (L = +dram_latency=, >= 1): the first after
+// the latency, then one per cycle. After done, beats +out_dram= .. + +n_out_dram= - 1 go to dramout.hex.
+// cycles.txt: one line per finished conv layer or pool ("layer k cycles c stream s stall t last_write w wait v",
+// the unit's own counters; v: cycles waiting for the weight bank), one per DMA transfer ("dma k start s end e",
+// program cycles: the transfer occupies s .. e - 1), then done, total (the whole program's cycles) and the last
+// layer's counters again as "cycles/stream/stall/last_write" lines. Output: with +out_sel=0 the words
+// 0 .. +out_bank_words= - 1 of every bank of buffer +out_buf= (bank-major) go to fmout.hex; with +out_sel=1 the
+// first +n_out= words of the result memory.
 // +dump_layers=1 also writes the output buffer of layer k (every bank, +out_bank_words= words each) to
 // layer<k>.hex when it finishes (it reads the memory hierarchically; lanes widened to 2*AW bits like the host
 // port's, so that both dumps decode alike).
@@ -16,6 +22,8 @@ module tb_top;
     localparam integer BD     = 1 << `LOWBIT_FM_BA_W;
     localparam integer PI     = `LOWBIT_PI;
     localparam integer AW     = `LOWBIT_AW;
+    localparam integer BEAT_W = `LOWBIT_BEAT_W;
+    localparam integer DRAM_BEATS = 1 << 21;
     reg clk = 1'b0;
     always #5 clk = ~clk;
     reg               rst = 1'b1, start = 1'b0, host_we = 1'b0, host_out_sel = 1'b0;
@@ -25,12 +33,49 @@ module tb_top;
     reg  [31:0]       host_out_addr = 32'd0;
     wire [RES_W-1:0]  host_out_data;
     wire              busy, done, out_write, layer_done;
-    wire [31:0]       cycles, stream_cycles, stall_cycles, total_cycles;
+    wire [31:0]       cycles, stream_cycles, stall_cycles, wait_cycles, total_cycles;
+    wire              dram_req, dram_we, dma_issue, dma_finish;
+    wire [31:0]       dram_addr, dram_len;
+    wire [BEAT_W-1:0] dram_rdata, dram_wdata;
+    wire              dram_beat;
     lowbit_accel dut (.clk(clk), .rst(rst), .start(start), .busy(busy), .done(done), .host_we(host_we),
         .host_sel(host_sel), .host_addr(host_addr), .host_wdata(host_wdata), .host_out_sel(host_out_sel),
         .host_out_addr(host_out_addr), .host_out_data(host_out_data), .out_write(out_write),
         .layer_done(layer_done), .cycles(cycles), .stream_cycles(stream_cycles), .stall_cycles(stall_cycles),
-        .total_cycles(total_cycles));
+        .wait_cycles(wait_cycles), .total_cycles(total_cycles), .dram_req(dram_req), .dram_we(dram_we),
+        .dram_addr(dram_addr), .dram_len(dram_len), .dram_beat(dram_beat), .dram_rdata(dram_rdata),
+        .dram_wdata(dram_wdata), .dma_issue(dma_issue), .dma_finish(dma_finish));
+
+    // ---- DRAM: one burst at a time (the DMA engine is serial) ------------------------------------------------------
+    reg [BEAT_W-1:0] dram [0:DRAM_BEATS-1];
+    reg              d_act = 1'b0, d_we = 1'b0;
+    reg [31:0]       d_wait = 0, d_left = 0, d_addr = 0;
+    integer          latency, ndma, dma_start;
+    assign dram_beat  = d_act && d_wait == 0;
+    assign dram_rdata = dram[d_addr[20:0]];
+    always @(posedge clk) begin
+        if (dram_req) begin
+            if (d_act) $display("tb_top: DRAM request during a burst");
+            d_act <= 1'b1; d_we <= dram_we; d_addr <= dram_addr; d_left <= dram_len; d_wait <= latency - 1;
+        end else if (d_act) begin
+            if (d_wait != 0) begin
+                d_wait <= d_wait - 1;
+            end else begin
+                if (d_we) dram[d_addr[20:0]] <= dram_wdata;
+                d_addr <= d_addr + 1;
+                d_left <= d_left - 1;
+                if (d_left == 1) d_act <= 1'b0;
+            end
+        end
+    end
+    // one line per transfer, in program cycles (total_cycles is c in cycle c)
+    always @(posedge clk) begin
+        if (dma_issue) dma_start <= total_cycles;
+        if (dma_finish) begin
+            $fwrite(fc, "dma %0d start %0d end %0d\n", ndma, dma_issue ? total_cycles : dma_start, total_cycles + 1);
+            ndma = ndma + 1;
+        end
+    end
 
     reg [HOST_W-1:0] buffer [0:`LOWBIT_LOAD_DEPTH-1];
     integer n, i, b, db, dn, fo, fc, fl, t, limit, layers, dump, words, obuf;
@@ -58,8 +103,8 @@ module tb_top;
     // per-layer counters (and, with +dump_layers=1, the layer's output buffer)
     always @(posedge clk) begin
         if (layer_done) begin
-            $fwrite(fc, "layer %0d cycles %0d stream %0d stall %0d last_write %0d\n", layers, cycles,
-                stream_cycles, stall_cycles, last_write);
+            $fwrite(fc, "layer %0d cycles %0d stream %0d stall %0d last_write %0d wait %0d\n", layers, cycles,
+                stream_cycles, stall_cycles, last_write, dut.u_top.pool_active ? 0 : wait_cycles);
             if (dump != 0) begin
                 fl = $fopen($sformatf("layer%0d.hex", layers), "w");
                 for (db = 0; db < NB; db = db + 1)
@@ -74,7 +119,9 @@ module tb_top;
         if (!$value$plusargs("limit=%d", limit)) limit = 100000000;
         if (!$value$plusargs("dump_layers=%d", dump)) dump = 0;
         if (!$value$plusargs("out_bank_words=%d", words)) words = 0;
+        if (!$value$plusargs("dram_latency=%d", latency)) latency = 1;
         layers = 0;
+        ndma = 0;
         fc = $fopen("cycles.txt", "w");
         repeat (2) @(negedge clk);
         rst = 1'b0;
@@ -88,8 +135,14 @@ module tb_top;
         if (n > 0) begin $readmemh("bmem.hex", buffer, 0, n - 1); load_mem(3'd3, n); end
         if (!$value$plusargs("n_fm=%d", n)) n = 0;
         if (n > 0) begin $readmemh("fmin.hex", buffer, 0, n - 1); load_mem(3'd4, n); end
+        if (!$value$plusargs("n_dq=%d", n)) n = 0;
+        if (n > 0) begin $readmemh("dq.hex", buffer, 0, n - 1); load_mem(3'd7, n); end
+        if (!$value$plusargs("n_dram=%d", n)) n = 0;
+        if (n > 0) $readmemh("dram.hex", dram, 0, n - 1);
         if (!$value$plusargs("n_prog=%d", n)) n = 0;
         buffer[0] = n;
+        if (!$value$plusargs("n_dq=%d", n)) n = 0;
+        buffer[0][31:16] = n[15:0];
         load_mem(3'd6, 1);
         @(negedge clk);
         start = 1'b1;
@@ -126,6 +179,13 @@ module tb_top;
             end
         end
         $fclose(fo);
+        if (!$value$plusargs("n_out_dram=%d", n)) n = 0;
+        if (n > 0) begin
+            if (!$value$plusargs("out_dram=%d", b)) b = 0;
+            fo = $fopen("dramout.hex", "w");
+            for (i = 0; i < n; i = i + 1) $fwrite(fo, "%h\n", dram[b + i]);
+            $fclose(fo);
+        end
         $finish;
     end
 endmodule

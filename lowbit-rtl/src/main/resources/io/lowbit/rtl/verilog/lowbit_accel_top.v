@@ -1,17 +1,26 @@
 // Accelerator top: a program of layers (lowbit_sequencer) on the conv unit (lowbit_controller, lowbit_conv_unit)
-// and the pool unit (lowbit_pool_unit), over two ping-pong feature-map buffers (docs/rtl.md §1-2).
-// Memories: CSRs (the running layer's descriptor), layer descriptors, instructions, weight indexes and biases of
-// every layer (preloaded by the host: no DMA model), two feature-map buffers and a result memory.
+// and the pool unit (lowbit_pool_unit), over two ping-pong feature-map buffers, with a DMA engine (lowbit_dma)
+// that moves the input image, every layer's weights and biases and the network output between an external DRAM
+// and the on-chip memories (docs/rtl.md §1-2).
+// Memories: CSRs (the running layer's descriptor), layer descriptors, instructions, the DMA queue, two weight
+// banks and two bias banks (double buffering: load_weights fills one while the conv unit reads the other), two
+// feature-map buffers and a result memory.
 // Feature maps are in the input-map layout: word = PI codes of one pixel, lane i = channel g*PI + i; group g lives
 // in bank g % NB at in-bank address (g / NB)*H*W + y*W + x. The flat memory index is
 // (buffer*NB + bank)*2^BA_W + in-bank address. A layer reads buffer buf_sel and writes the other one; a conv
 // batch (RQ*PO channels of one pixel, NB banks) is written in one cycle (lowbit_fm_writer). A pool flagged
 // "wide" (a network's last layer with outputs wider than AW, e.g. int16 logits) writes the result memory instead:
 // PI lanes of 2*AW bits at the plain address (g*H_out + y)*W_out + x.
-// The host writes every memory through the host_* port (host_sel picks the memory) and reads a feature-map buffer
-// or the result memory.
+// The host writes the descriptors, instructions and the DMA queue through the host_* port (host_sel picks the
+// memory). A program with DMA needs nothing else: the DMA loads the input and the weights and stores the output
+// to DRAM. Single-layer runs without DMA instead preload weight and bias bank 0 and feature-map buffer 0 through
+// the host port and read a buffer or the result memory back.
+// DRAM port (lowbit_dma): dram_req (one cycle) with the beat address, the beat count and the direction; the DRAM
+// answers with one dram_beat per cycle, the first `latency` cycles after the request; beats are BEAT_W bits
+// (the configuration's DMA bytes per cycle).
 // Conv CSR words: 0 H_in, 1 W_in, 2 W_out, 3 kH, 4 kW, 5 sH, 6 sW, 7 padLeft, 8 passes, 9 Z_in, 10 in_signed,
-//   11 shift, 12 half_up, 13 Z_out, 14 lo, 15 hi, 16 H_out*W_out, CB + e: codebook entry e.
+//   11 shift, 12 half_up, 13 Z_out, 14 lo, 15 hi, 16 H_out*W_out, 17 the next conv layer's first pass address + 1
+//   (0: none; its preload overlaps this layer's last pass), CB + e: codebook entry e.
 // Pool CSR words: 0 avg, 1 in_signed, 2 half_up, 3 kH, 4 kW, 5 sH, 6 sW, 7 padTop, 8 padLeft, 9 H, 10 W,
 //   11 H_out, 12 W_out, 13 groups, 14 Z_in, 15 Z_out, 16 lo, 17 hi, 18 M0, 19 shift, 20 wide.
 module lowbit_accel_top #(
@@ -34,11 +43,14 @@ module lowbit_accel_top #(
     parameter integer BA_W         = 13,     // in-bank address bits
     parameter integer RES_DEPTH    = 1024,
     parameter integer HOST_W       = 896,    // >= the widest memory word: a descriptor, 32*(24 + 2^IB)
+    parameter integer BEAT_W       = 64,     // DRAM beat: the DMA's bytes per cycle
+    parameter integer DQ_DEPTH     = 256,    // DMA queue entries
     parameter integer IMEM_AW      = $clog2(IMEM_DEPTH),
     parameter integer WMEM_AW      = $clog2(WMEM_DEPTH),
     parameter integer BMEM_AW      = $clog2(BMEM_DEPTH),
     parameter integer DESC_AW      = $clog2(DESC_DEPTH),
     parameter integer RES_AW       = $clog2(RES_DEPTH),
+    parameter integer DQ_AW        = $clog2(DQ_DEPTH),
     parameter integer FLAT_W       = 1 + LB + BA_W      // {buffer, bank, in-bank}
 ) (
     input  wire                   clk,
@@ -46,8 +58,8 @@ module lowbit_accel_top #(
     input  wire                   start,
     output wire                   busy,
     output wire                   done,
-    // host access: sel 0 CSR, 1 instructions, 2 weight indexes, 3 biases, 4 feature maps (flat index),
-    // 5 layer descriptors, 6 program length
+    // host access: sel 0 CSR, 1 instructions, 2 weight indexes (bank 0), 3 biases (bank 0), 4 feature maps (flat
+    // index), 5 layer descriptors, 6 program length [15:0] and DMA queue length [31:16], 7 DMA queue entries
     input  wire                   host_we,
     input  wire [2:0]             host_sel,
     /* verilator lint_off UNUSEDSIGNAL */ // one address port for memories of different depths
@@ -64,7 +76,18 @@ module lowbit_accel_top #(
     output wire [31:0]            cycles,        // the last unit's counters (conv controller or pool unit)
     output wire [31:0]            stream_cycles,
     output wire [31:0]            stall_cycles,
-    output wire [31:0]            total_cycles   // the whole program
+    output wire [31:0]            wait_cycles,   // the last conv layer's cycles waiting for its weight bank
+    output reg  [31:0]            total_cycles,  // the whole program: from the first cycle after start to done
+    // DRAM (lowbit_dma)
+    output wire                   dram_req,
+    output wire                   dram_we,
+    output wire [31:0]            dram_addr,
+    output wire [31:0]            dram_len,
+    input  wire                   dram_beat,
+    input  wire [BEAT_W-1:0]      dram_rdata,
+    output wire [BEAT_W-1:0]      dram_wdata,
+    output wire                   dma_issue,     // a transfer starts (performance probe)
+    output wire                   dma_finish     // a transfer's last beat
 );
     localparam integer NB     = 1 << LB;
     localparam integer TW     = $clog2(PES + 1);
@@ -79,6 +102,15 @@ module lowbit_accel_top #(
     localparam integer RW     = PI > 1 ? $clog2(PI) : 1;
     localparam integer TAG_W  = RW + 16 + BA_W;
     localparam integer FM_N   = 2 << (LB + BA_W);
+    // slots of the words in DRAM beats: the next power of two (lowbit_dma_ram, lowbit_dma)
+    localparam integer W_SW   = 1 << $clog2(WMEM_W);
+    localparam integer B_SW   = 1 << $clog2(BMEM_W);
+    localparam integer FM_SW  = 1 << $clog2(FM_W);
+    localparam integer RES_W  = PI * OW;
+    localparam integer RES_SW = 1 << $clog2(RES_W);
+    localparam integer FM_WPB = BEAT_W / FM_SW > 0 ? BEAT_W / FM_SW : 1;
+    localparam integer RES_WPB = BEAT_W / RES_SW > 0 ? BEAT_W / RES_SW : 1;
+    localparam integer KW     = 24;               // beat index bits of a weight or bias bank
 
     /* verilator lint_off UNUSEDSIGNAL */ // host words are as wide as the widest memory; CSRs use their low bits
     wire [HOST_W-1:0] hw = host_wdata;
@@ -86,33 +118,60 @@ module lowbit_accel_top #(
     reg  [NCSR*32-1:0] dmem [0:DESC_DEPTH-1];
     /* verilator lint_on UNUSEDSIGNAL */
     reg  [255:0]       imem [0:IMEM_DEPTH-1];
-    reg  [WMEM_W-1:0]  wmem [0:WMEM_DEPTH-1];
-    reg  [BMEM_W-1:0]  bmem [0:BMEM_DEPTH-1];
+    reg  [127:0]       dqmem [0:DQ_DEPTH-1];
     reg  [FM_W-1:0]    fm   [0:FM_N-1];
     reg  [PI*OW-1:0]   rmem [0:RES_DEPTH-1];
-    reg  [15:0]        prog_len;
+    reg  [15:0]        prog_len, dq_len;
 
     // ---- sequencer --------------------------------------------------------------------------------------------
     wire [IMEM_AW-1:0] pc_addr, ctrl_imem_addr;
     wire               csr_load, conv_start, conv_done, pool_start, pool_done, buf_sel, pool_active;
     wire [DESC_AW-1:0] desc_addr;
-    lowbit_sequencer #(.IMEM_AW(IMEM_AW), .DESC_AW(DESC_AW)) u_seq (.clk(clk), .rst(rst), .start(start), .busy(busy),
-        .done(done),
+    wire               input_done, compute_done, dma_idle;
+    /* verilator lint_off UNUSEDSIGNAL */ // the top follows compute_done
+    wire               seq_busy;
+    /* verilator lint_on UNUSEDSIGNAL */
+    lowbit_sequencer #(.IMEM_AW(IMEM_AW), .DESC_AW(DESC_AW)) u_seq (.clk(clk), .rst(rst), .start(start),
+        .busy(seq_busy),
         .prog_len(prog_len), .pc_addr(pc_addr), .ins(imem[pc_addr]), .n_passes(csr[8][15:0]),
         .csr_load(csr_load), .desc_addr(desc_addr), .conv_start(conv_start), .conv_done(conv_done),
         .pool_start(pool_start), .pool_done(pool_done), .buf_sel(buf_sel), .pool_active(pool_active),
-        .unit_done(layer_done), .total_cycles(total_cycles));
+        .unit_done(layer_done), .input_done(input_done), .compute_done(compute_done));
+
+    // the program runs until its compute is done and the DMA queue has drained (store_output is its last entry)
+    reg running, done_r;
+    assign busy = running;
+    assign done = done_r;
+    always @(posedge clk) begin
+        if (rst) begin
+            running <= 1'b0;
+            done_r <= 1'b0;
+        end else begin
+            done_r <= 1'b0;
+            if (start) begin
+                running <= 1'b1;
+                total_cycles <= 32'd0;
+            end else if (running) begin
+                if (compute_done && dma_idle) begin
+                    running <= 1'b0;
+                    done_r <= 1'b1;
+                end else begin
+                    total_cycles <= total_cycles + 32'd1;
+                end
+            end
+        end
+    end
 
     always @(posedge clk) begin
         if (host_we) begin
             case (host_sel)
                 3'd0: csr[host_addr[$clog2(NCSR)-1:0]] <= hw[31:0];
                 3'd1: imem[host_addr[IMEM_AW-1:0]] <= hw[255:0];
-                3'd2: wmem[host_addr[WMEM_AW-1:0]] <= hw[WMEM_W-1:0];
-                3'd3: bmem[host_addr[BMEM_AW-1:0]] <= hw[BMEM_W-1:0];
                 3'd4: fm[host_addr[FLAT_W-1:0]] <= hw[FM_W-1:0];
                 3'd5: dmem[host_addr[DESC_AW-1:0]] <= hw[NCSR*32-1:0];
-                default: prog_len <= hw[15:0];
+                3'd6: begin prog_len <= hw[15:0]; dq_len <= hw[31:16]; end
+                3'd7: dqmem[host_addr[DQ_AW-1:0]] <= hw[127:0];
+                default: ; // 2, 3: the weight and bias banks (below)
             endcase
         end
     end
@@ -146,6 +205,9 @@ module lowbit_accel_top #(
     wire [PA_W-1:0]    pa_s1;
     wire [TAG_W-1:0]   oa_s1;
     wire [31:0]        conv_cycles, conv_stream, conv_stall;
+    wire               rd_bank, release_bank;
+    wire [15:0]        loaded0, loaded1;
+    reg  [15:0]        released0, released1;
     /* verilator lint_off UNUSEDSIGNAL */ // the sequencer follows the units' done pulses
     wire               ctrl_busy, pool_busy;
     /* verilator lint_on UNUSEDSIGNAL */
@@ -155,13 +217,26 @@ module lowbit_accel_top #(
         .clk(clk), .rst(rst), .start(conv_start), .busy(ctrl_busy), .done(conv_done),
         .h_in(csr[0][15:0]), .w_in(csr[1][15:0]), .w_out(csr[2][15:0]), .k_h(csr[3][7:0]), .k_w(csr[4][7:0]),
         .s_h(csr[5][7:0]), .s_w(csr[6][7:0]), .pad_left(csr[7][7:0]), .n_instr(csr[8][15:0]), .base(pc_addr),
+        .next_base(csr[17][15:0]),
         .imem_addr(ctrl_imem_addr), .imem_data(imem[ctrl_imem_addr]), .wmem_addr(wmem_addr),
-        .bmem_addr(bmem_addr), .shift_en(shift_en), .bias_shift(bias_shift), .fm_addr(fm_addr),
+        .bmem_addr(bmem_addr), .shift_en(shift_en), .bias_shift(bias_shift), .w_bank(rd_bank),
+        .loaded0(loaded0), .loaded1(loaded1), .release_bank(release_bank), .fm_addr(fm_addr),
         .fm_bank(fm_bank), .load(load), .taps_next(taps_next),
         .px_s1(px_s1), .in_bounds_s1(in_bounds_s1), .in_count_s1(in_count_s1), .load_s1(load_s1),
         .valid_s1(valid_s1), .first_s1(first_s1), .last_s1(last_s1), .slots_s1(slots_s1),
         .out_count_s1(out_count_s1), .pa_s1(pa_s1), .oa_s1(oa_s1), .cycles(conv_cycles),
-        .stream_cycles(conv_stream), .stall_cycles(conv_stall));
+        .stream_cycles(conv_stream), .stall_cycles(conv_stall), .wait_cycles(wait_cycles));
+
+    // bank releases (the last pass of a tile has preloaded), counted per program run
+    always @(posedge clk) begin
+        if (rst || start) begin
+            released0 <= 16'd0;
+            released1 <= 16'd0;
+        end else if (release_bank) begin
+            if (rd_bank) released1 <= released1 + 16'd1;
+            else released0 <= released0 + 16'd1;
+        end
+    end
 
     // ---- pool unit ---------------------------------------------------------------------------------------------
     wire [LB+BA_W-1:0] pool_rd_addr, pool_wr_addr;
@@ -202,13 +277,68 @@ module lowbit_accel_top #(
     wire [31:0]     pool_wr_bank = {{(32-LB-BA_W){1'b0}}, pool_wr_addr} >> BA_W;
     wire [FLAT_W-1:0] rd_index = pool_active ? flat(buf_sel, pool_rd_bank, pool_rd_addr[BA_W-1:0])
                                              : flat(buf_sel, {24'b0, fm_bank}, fm_addr);
-    reg [WMEM_W-1:0] w_index;
-    reg [BMEM_W-1:0] bias_word;
-    always @(posedge clk) begin
-        w_index <= wmem[wmem_addr];
-        bias_word <= bmem[bmem_addr];
-        fm_word <= fm[rd_index];
-    end
+    always @(posedge clk) fm_word <= fm[rd_index];
+
+    // ---- DMA engine, weight and bias banks ---------------------------------------------------------------------
+    wire               wb_we, bb_we, w_bank;
+    wire [KW-1:0]      w_beat;
+    wire [FM_WPB-1:0]  dfm_we;
+    wire [FM_WPB*FLAT_W-1:0] dfm_idx;
+    wire [FM_WPB*FM_W-1:0]   dfm_wdata;
+    reg  [FM_WPB*FM_W-1:0]   dfm_rdata;
+    wire [RES_WPB*RES_AW-1:0] dres_idx;
+    wire [DQ_AW-1:0]   dq_addr;
+    reg  [RES_WPB*RES_W-1:0]  dres_rdata;
+    lowbit_dma #(.BEAT_W(BEAT_W), .DQ_AW(DQ_AW), .LB(LB), .BA_W(BA_W), .FM_W(FM_W), .FM_SW(FM_SW), .RES_W(RES_W),
+        .RES_SW(RES_SW), .RES_AW(RES_AW), .KW(KW)) u_dma (.clk(clk), .rst(rst), .start(start), .dq_len(dq_len),
+        .dq_addr(dq_addr), .dq_ins(dqmem[dq_addr]), .compute_done(compute_done), .released0(released0),
+        .released1(released1), .out_buf(buf_sel), .loaded0(loaded0), .loaded1(loaded1), .input_done(input_done),
+        .idle(dma_idle), .issue(dma_issue), .finish(dma_finish), .dram_req(dram_req), .dram_we(dram_we),
+        .dram_addr(dram_addr), .dram_len(dram_len), .dram_beat(dram_beat), .dram_rdata(dram_rdata),
+        .dram_wdata(dram_wdata), .wb_we(wb_we), .bb_we(bb_we), .w_bank(w_bank), .w_beat(w_beat), .fm_we(dfm_we),
+        .fm_idx(dfm_idx), .fm_wdata(dfm_wdata), .fm_rdata(dfm_rdata), .res_idx(dres_idx),
+        .res_rdata(dres_rdata));
+
+    // bank 0 is also the host's (single-layer runs); reads: the bank of the pass being preloaded
+    wire [WMEM_W-1:0] w_index0, w_index1;
+    wire [BMEM_W-1:0] bias_word0, bias_word1;
+    reg               rd_bank_q;
+    always @(posedge clk) rd_bank_q <= rd_bank;
+    wire [WMEM_W-1:0] w_index   = rd_bank_q ? w_index1 : w_index0;
+    wire [BMEM_W-1:0] bias_word = rd_bank_q ? bias_word1 : bias_word0;
+    wire host_w = host_we && host_sel == 3'd2;
+    wire host_b = host_we && host_sel == 3'd3;
+    lowbit_dma_ram #(.WORD_W(WMEM_W), .SLOT_W(W_SW), .BEAT_W(BEAT_W), .DEPTH(WMEM_DEPTH), .AW(WMEM_AW), .KW(KW))
+        u_wbank0 (.clk(clk), .host_we(host_w), .host_addr(host_addr[WMEM_AW-1:0]), .host_data(hw[WMEM_W-1:0]),
+        .dma_we(wb_we && !w_bank), .dma_beat(w_beat), .dma_data(dram_rdata), .rd_addr(wmem_addr),
+        .rd_data(w_index0));
+    lowbit_dma_ram #(.WORD_W(WMEM_W), .SLOT_W(W_SW), .BEAT_W(BEAT_W), .DEPTH(WMEM_DEPTH), .AW(WMEM_AW), .KW(KW))
+        u_wbank1 (.clk(clk), .host_we(1'b0), .host_addr(host_addr[WMEM_AW-1:0]), .host_data(hw[WMEM_W-1:0]),
+        .dma_we(wb_we && w_bank), .dma_beat(w_beat), .dma_data(dram_rdata), .rd_addr(wmem_addr),
+        .rd_data(w_index1));
+    lowbit_dma_ram #(.WORD_W(BMEM_W), .SLOT_W(B_SW), .BEAT_W(BEAT_W), .DEPTH(BMEM_DEPTH), .AW(BMEM_AW), .KW(KW))
+        u_bbank0 (.clk(clk), .host_we(host_b), .host_addr(host_addr[BMEM_AW-1:0]), .host_data(hw[BMEM_W-1:0]),
+        .dma_we(bb_we && !w_bank), .dma_beat(w_beat), .dma_data(dram_rdata), .rd_addr(bmem_addr),
+        .rd_data(bias_word0));
+    lowbit_dma_ram #(.WORD_W(BMEM_W), .SLOT_W(B_SW), .BEAT_W(BEAT_W), .DEPTH(BMEM_DEPTH), .AW(BMEM_AW), .KW(KW))
+        u_bbank1 (.clk(clk), .host_we(1'b0), .host_addr(host_addr[BMEM_AW-1:0]), .host_data(hw[BMEM_W-1:0]),
+        .dma_we(bb_we && w_bank), .dma_beat(w_beat), .dma_data(dram_rdata), .rd_addr(bmem_addr),
+        .rd_data(bias_word1));
+
+    // the DMA's feature-map ports (load_input writes, store_output reads one beat of words per cycle: a second,
+    // beat-wide port of the buffer) and result-memory ports
+    genvar dj;
+    generate
+        for (dj = 0; dj < FM_WPB; dj = dj + 1) begin : g_dfm
+            always @(posedge clk) begin
+                if (dfm_we[dj]) fm[dfm_idx[dj*FLAT_W +: FLAT_W]] <= dfm_wdata[dj*FM_W +: FM_W];
+                dfm_rdata[dj*FM_W +: FM_W] <= fm[dfm_idx[dj*FLAT_W +: FLAT_W]];
+            end
+        end
+        for (dj = 0; dj < RES_WPB; dj = dj + 1) begin : g_dres
+            always @(posedge clk) dres_rdata[dj*RES_W +: RES_W] <= rmem[dres_idx[dj*RES_AW +: RES_AW]];
+        end
+    endgenerate
 
     wire               out_we;
     wire [TAG_W-1:0]   out_tag;

@@ -9,10 +9,21 @@
 //  * requantizer spacing: a window of a last pass leaves its module through RQ requantizers in q = ceil(slots/RQ)
 //    cycles, so the next such window is issued q cycles after it at the earliest (a bubble in the stream, or a
 //    later pass start when a pass's first pixel is such a window; ScheduleTimer models both as stall cycles).
+//  * across layers: with next_base != 0 (CSR 17: the next conv layer's first pass address + 1), the preload engine
+//    goes on to that pass when this layer's last pass starts streaming (ScheduleTimer: preloadStart =
+//    lastPassStart also across layers), and keeps it through the pools in between; that layer's start finds it
+//    loaded (its first pixel in its first cycle) or completes it;
+//  * weight banks (docs/rtl.md "DMA"): a pass reads weight bank w0[4]; its preload waits until the DMA has
+//    completed w2[31:16] loads into that bank (its tile's load: ScheduleTimer's bankReady); the last pass of a
+//    tile (w0[5]) releases the bank when its preload has read the last word (bankFree), so that the DMA may
+//    refill it. Cycles in which no pass streams because the next preload waits for its bank are counted apart
+//    (wait_cycles), not as stall.
 // Instruction (256 bits, 32-bit word k at [32k +: 32]):
-//   w0: [0] first, [1] last, [15:8] T (chunk taps), [23:16] slots, [31:24] in_count
+//   w0: [0] first, [1] last, [3:2] opcode 0, [4] weight bank, [5] releases the bank, [15:8] T (chunk taps),
+//       [23:16] slots, [31:24] in_count
 //   w1: [15:0] out_count, [23:16] d_row, [31:24] d_col      (d = kH*kW - chunkStart - T, in strip rows/cols)
-//   w2: weight word base   w3: [23:0] bias word base, [31:24] r0 = outStart % PI
+//   w2: [15:0] weight word base (in the bank), [31:16] loads of the bank the pass needs (0: preloaded by the host)
+//   w3: [23:0] bias word base, [31:24] r0 = outStart % PI
 //   w4: in-bank input word address of (in_row0, column 0), signed: (inStart/PI/NB)*H*W + in_row0*W
 //   w5: [23:0] output pixel base rowStart*W_out, [31:24] input bank (inStart/PI) % NB
 //   w6: [15:0] in_row0 = rowStart*sH - padTop, signed, [31:16] g0 = outStart / PI
@@ -48,6 +59,7 @@ module lowbit_controller #(
     input  wire [7:0]          pad_left,
     input  wire [15:0]         n_instr,
     input  wire [IMEM_AW-1:0]  base,         // the first pass's instruction address
+    input  wire [15:0]         next_base,    // the next conv layer's first pass address + 1, 0: none
     // instruction memory (asynchronous read)
     output wire [IMEM_AW-1:0]  imem_addr,
     input  wire [255:0]        imem_data,
@@ -56,6 +68,10 @@ module lowbit_controller #(
     output wire [BMEM_AW-1:0]  bmem_addr,
     output reg                 shift_en,     // weight word read last cycle: shift it in
     output reg                 bias_shift,
+    output wire                w_bank,       // the bank wmem_addr/bmem_addr read
+    input  wire [15:0]         loaded0,      // completed weight loads into bank 0 / 1 (lowbit_dma)
+    input  wire [15:0]         loaded1,
+    output wire                release_bank, // a pulse: the tile in bank w_bank has been read by its last pass
     // S0
     output wire [FM_AW-1:0]    fm_addr,
     output wire [7:0]          fm_bank,
@@ -76,7 +92,8 @@ module lowbit_controller #(
     // cycle counters of the last run
     output reg  [31:0]         cycles,
     output reg  [31:0]         stream_cycles,
-    output reg  [31:0]         stall_cycles
+    output reg  [31:0]         stall_cycles,
+    output reg  [31:0]         wait_cycles
 );
     localparam [1:0] IDLE = 2'd0, RUN = 2'd1, DRAIN_S = 2'd2;
     localparam [15:0] DRAIN16 = DRAIN[15:0];
@@ -87,6 +104,7 @@ module lowbit_controller #(
     // ---- preload engine: the instruction in pl_* --------------------------------------------------------------
     reg [15:0] pl_idx;
     reg        pl_valid;
+    reg        pre_next;     // the preload in pl_* is the next layer's first pass
     reg [15:0] pl_cnt, pl_k;
     reg [255:0] pl_ins;
     /* verilator lint_off UNUSEDSIGNAL */ // spare instruction bits
@@ -94,15 +112,23 @@ module lowbit_controller #(
     wire [31:0] pw6 = pl_ins[223:192], pw7 = pl_ins[255:224], pw4 = pl_ins[159:128], pw5 = pl_ins[191:160];
     wire [31:0] iw0 = imem_data[31:0];
     /* verilator lint_on UNUSEDSIGNAL */
-    wire        pl_issue = pl_valid && pl_cnt != pl_k;
+    assign      w_bank   = pw0[4];
+    wire        bank_ok  = (pw0[4] ? loaded1 : loaded0) >= pw2[31:16];
+    wire        pl_issue = pl_valid && pl_cnt != pl_k && bank_ok;
+    assign release_bank = pl_issue && pl_cnt + 16'd1 == pl_k && pw0[5];
     /* verilator lint_off UNUSEDSIGNAL */ // 32-bit address arithmetic; the images are checked to fit the memories
-    wire [31:0] w_addr = pw2 + {16'b0, pl_cnt};
+    wire [31:0] w_addr = {16'b0, pw2[15:0]} + {16'b0, pl_cnt};
     wire [31:0] b_addr = {8'b0, pw3[23:0]} + {16'b0, pl_cnt};
     /* verilator lint_on UNUSEDSIGNAL */
     assign wmem_addr = w_addr[WMEM_AW-1:0];
     assign bmem_addr = b_addr[BMEM_AW-1:0];
-    wire [15:0] next_idx = pl_idx + 16'd1;
-    assign imem_addr = state == IDLE ? base : base + next_idx[IMEM_AW-1:0];
+    wire [15:0] next_idx = (state == IDLE ? 16'd0 : pl_idx) + 16'd1;
+    wire        to_next  = next_idx >= n_instr && next_base != 16'd0;   // a go now: preload the next layer
+    /* verilator lint_off UNUSEDSIGNAL */ // a 16-bit CSR; the program fits the instruction memory
+    wire [15:0] nb_addr  = next_base - 16'd1;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign imem_addr = (state == IDLE && !pre_next) ? base
+                     : to_next ? nb_addr[IMEM_AW-1:0] : base + next_idx[IMEM_AW-1:0];
     wire [15:0] k_of_next = {8'b0, iw0[23:16]} * {8'b0, iw0[15:8]};
     // the first pixel of requantizing pass pl_* ends a window (d = kH*kW - 1: the chunk is one tap, a 1x1 kernel)
     wire        pl_first_win = pw0[1] && pw1[23:16] == k_h - 8'd1 && pw1[31:24] == k_w - 8'd1;
@@ -151,7 +177,9 @@ module lowbit_controller #(
     wire [15:0] rq_tail_next = (issue && rq_window) ? DRAIN16 + {{(16-TW){1'b0}}, st_q} - 16'd1
                              : (rq_tail != 16'd0 ? rq_tail - 16'd1 : 16'd0);
     wire rq_ready  = !pl_first_win || rq_tail_next <= DRAIN16;
-    wire go        = state == RUN && free_next && pl_ready && rq_ready;
+    // (a layer whose first pass was preloaded during the previous one may start streaming with its start)
+    wire go        = ((state == RUN && !pre_next) || (state == IDLE && start && pre_next)) && free_next && pl_ready
+                     && rq_ready;
     // ceil(slots / RQ) of the next pass, without a divider
     reg [TW-1:0] q_of_next;
     integer b;
@@ -167,6 +195,7 @@ module lowbit_controller #(
             done <= 1'b0;
             st_active <= 1'b0;
             pl_valid <= 1'b0;
+            pre_next <= 1'b0;
             shift_en <= 1'b0;
             bias_shift <= 1'b0;
             px_s1 <= 1'b0;
@@ -185,17 +214,22 @@ module lowbit_controller #(
                     cycles <= 32'd0;
                     stream_cycles <= 32'd0;
                     stall_cycles <= 32'd0;
+                    wait_cycles <= 32'd0;
                     pl_idx <= 16'd0;
-                    pl_ins <= imem_data;
-                    pl_cnt <= 16'd0;
-                    pl_k <= k_of_next;
-                    pl_valid <= n_instr != 16'd0;
+                    pre_next <= 1'b0;
+                    if (!pre_next) begin // else: the first pass is (being) preloaded already
+                        pl_ins <= imem_data;
+                        pl_cnt <= 16'd0;
+                        pl_k <= k_of_next;
+                        pl_valid <= n_instr != 16'd0;
+                    end
                 end
                 RUN: begin
                     cycles <= cycles + 32'd1;
                     if (issue) stream_cycles <= stream_cycles + 32'd1;
+                    else if (!st_active && pl_valid && !bank_ok) wait_cycles <= wait_cycles + 32'd1;
                     else stall_cycles <= stall_cycles + 32'd1;
-                    if ((last_px || !st_active) && !go && !pl_valid) begin
+                    if ((last_px || !st_active) && !go && (!pl_valid || pre_next)) begin
                         state <= DRAIN_S;
                         drain_cnt <= 8'd1;
                     end
@@ -239,7 +273,8 @@ module lowbit_controller #(
                 pl_ins <= imem_data;
                 pl_cnt <= 16'd0;
                 pl_k <= k_of_next;
-                pl_valid <= next_idx < n_instr;
+                pl_valid <= next_idx < n_instr || to_next;
+                pre_next <= to_next;
             end else if (issue) begin
                 st_first_px <= 1'b0;
                 if (last_px) st_active <= 1'b0;

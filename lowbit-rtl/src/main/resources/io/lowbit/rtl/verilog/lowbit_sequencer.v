@@ -1,13 +1,16 @@
-// Layer sequencer: executes the program in the instruction memory, one instruction after the other
-// (docs/accelerator.md §3, docs/rtl.md §1). Opcode w0[3:2]:
-//   1 layer        : the layer descriptor at descriptor address w2 becomes the CSRs (1 cycle)
+// Layer sequencer: executes the compute instructions of the program in the instruction memory, one after the
+// other (docs/accelerator.md §3, docs/rtl.md §1); the DMA instructions run on lowbit_dma from their own queue,
+// concurrently. Opcode w0[3:2]:
+//   1 layer        : the layer descriptor at descriptor address w2 becomes the CSRs (1 cycle); with w0[4] (the
+//                    first layer of a program with DMA) it waits until load_input has completed
 //   0 conv_pass    : the first of the layer's n_instr (CSR 8) passes; the conv controller runs them all (from
 //                    base = this instruction) and the program continues after the last
 //   2 pool_pass    : the pool unit runs the layer described by the CSRs
 //   3 swap_buffers : the output feature-map buffer becomes the input buffer (ping-pong, 1 cycle)
 // The program ends at prog_len. Each instruction costs one fetch cycle; a conv or pool run costs its unit's own
 // cycles (from its start to its last write) plus one cycle in which the sequencer sees the unit's done.
-// Weights, biases and descriptors of all layers are preloaded by the host (no DMA model).
+// A conv pass waits for its weight bank in the conv controller. Descriptors and instructions are written by the
+// host. compute_done: the last instruction has been fetched (store_output may start).
 module lowbit_sequencer #(
     parameter integer IMEM_AW = 10,
     parameter integer DESC_AW = 6
@@ -16,7 +19,6 @@ module lowbit_sequencer #(
     input  wire               rst,
     input  wire               start,
     output wire               busy,
-    output reg                done,
     input  wire [15:0]        prog_len,
     output wire [IMEM_AW-1:0] pc_addr,
     /* verilator lint_off UNUSEDSIGNAL */ // the sequencer reads the opcode of w0 and w2
@@ -32,14 +34,16 @@ module lowbit_sequencer #(
     output reg                buf_sel,       // the input buffer of the running layer
     output reg                pool_active,   // the last unit started is the pool unit (its counters are shown)
     output reg                unit_done,     // a conv layer or pool finished (a pulse)
-    output reg  [31:0]        total_cycles   // from the first cycle after start to done, inclusive
+    input  wire               input_done,    // lowbit_dma: load_input has completed
+    output reg                compute_done   // from the final fetch to the next start
 );
     localparam [1:0] IDLE = 2'd0, FETCH = 2'd1, CONV = 2'd2, POOL = 2'd3;
     localparam [1:0] OP_CONV = 2'd0, OP_LAYER = 2'd1, OP_POOL = 2'd2, OP_SWAP = 2'd3;
     reg [1:0]  state;
     reg [15:0] pc;
     wire [1:0] op  = ins[3:2];
-    wire       fetch = state == FETCH && pc != prog_len;
+    wire       in_wait = op == OP_LAYER && ins[4] && !input_done;
+    wire       fetch = state == FETCH && pc != prog_len && !in_wait;
     assign busy       = state != IDLE;
     assign pc_addr    = pc[IMEM_AW-1:0];
     assign desc_addr  = ins[64 +: DESC_AW];
@@ -50,26 +54,24 @@ module lowbit_sequencer #(
     always @(posedge clk) begin
         if (rst) begin
             state <= IDLE;
-            done <= 1'b0;
             buf_sel <= 1'b0;
             pool_active <= 1'b0;
             unit_done <= 1'b0;
+            compute_done <= 1'b0;
         end else begin
-            done <= 1'b0;
             unit_done <= 1'b0;
             case (state)
                 IDLE: if (start) begin
                     state <= FETCH;
                     pc <= 16'd0;
                     buf_sel <= 1'b0;
-                    total_cycles <= 32'd0;
+                    compute_done <= 1'b0;
                 end
                 FETCH: begin
-                    total_cycles <= total_cycles + 32'd1;
                     if (pc == prog_len) begin
                         state <= IDLE;
-                        done <= 1'b1;
-                    end else begin
+                        compute_done <= 1'b1;
+                    end else if (!in_wait) begin
                         case (op)
                             OP_CONV: begin state <= CONV; pool_active <= 1'b0; end
                             OP_POOL: begin state <= POOL; pool_active <= 1'b1; pc <= pc + 16'd1; end
@@ -79,7 +81,6 @@ module lowbit_sequencer #(
                     end
                 end
                 CONV: begin
-                    total_cycles <= total_cycles + 32'd1;
                     if (conv_done) begin
                         state <= FETCH;
                         pc <= pc + n_passes;
@@ -87,7 +88,6 @@ module lowbit_sequencer #(
                     end
                 end
                 default: begin // POOL
-                    total_cycles <= total_cycles + 32'd1;
                     if (pool_done) begin
                         state <= FETCH;
                         unit_done <= 1'b1;

@@ -1,19 +1,32 @@
 package io.lowbit.rtl.cosim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lowbit.accel.Fixtures;
+import io.lowbit.accel.TestNets;
+import io.lowbit.accel.compile.AcceleratorCompiler;
+import io.lowbit.accel.compile.Instruction;
+import io.lowbit.accel.compile.Program;
+import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.AcceleratorConfigs;
+import io.lowbit.accel.config.BufferSizes;
 import io.lowbit.core.model.IntegerModel;
+import io.lowbit.rtl.RtlParameters;
 import io.lowbit.rtl.RtlTools;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * The whole trained CLIP-Q NIN (9 conv layers, 3 pools) in one simulation of the {@code pynq-z2-clipq} RTL on a
- * CIFAR-10 test image: every layer's output and the int16 logits bit-exact with the integer engine, every layer in
- * its modelled cycles and the run in their sum plus the sequencer's.
+ * CIFAR-10 test image, with its DMA: the input, every weight tile and the logits move between the testbench's
+ * DRAM and the accelerator. Every layer's output and the int16 logits (read from DRAM) bit-exact with the integer
+ * engine, every layer in its modelled cycles, every transfer {@code latency + beats}, and the run equal to
+ * {@code ScheduleTimer}'s whole program plus the stated per-layer differences (docs/rtl.md §3).
  */
 class NetworkCosimTest {
 
@@ -28,5 +41,67 @@ class NetworkCosimTest {
         assertEquals(10, r.outputElements());
         assertTrue(r.bitExact(), r.summary());
         assertTrue(r.cyclesAsModelled(), r.summary());
+
+        // the DMA: load_input, 10 weight tiles (conv7 has two: double buffering within a layer), store_output;
+        // the RTL's bytes against the compiler's (docs/rtl.md §2, "DRAM image"): the input and the output agree
+        // in beats, the weight tiles carry the RTL's padding (unused RCAs and kernel slots, one 32-bit bias per
+        // slot and module) and not the codebook and shift (in the layer descriptor)
+        assertEquals(12, r.dma().size());
+        assertEquals(List.of(4096L, 521L, 1285L, 2309L, 10565L, 1541L, 2693L, 22885L, 19365L, 4997L, 285L, 20L),
+                r.dma().stream().map(NetworkCosimResult.Dma::compilerBytes).toList());
+        assertEquals(List.of(4096L, 624L, 1600L, 2400L, 10560L, 1600L, 2800L, 22880L, 19360L, 5200L, 2800L, 24L),
+                r.dma().stream().map(NetworkCosimResult.Dma::rtlBytes).toList());
+        // exact cycles: the simulator with the compiler's bytes, with the RTL's (conv1's weights: 142 instead of
+        // 130 cycles, all other loads hidden), and the RTL: + 49 sequencer cycles − Σ per conv layer (T(last) − 1)
+        // (conv1, conv4, conv7: 3×3, T = 9; the 1×1 layers: 0), − 2 for conv1, which waits for its weights (its two
+        // fetches are inside the wait); every later first preload overlaps the previous conv layer, as simulated
+        assertEquals(371_315, r.simulatorCycles());
+        assertEquals(371_327, r.simulatorRtlBytesCycles());
+        assertEquals(49, r.sequencerCycles());
+        assertEquals(371_327 + 49 - 3 * (9 - 1) - 2, r.rtlCycles());
+        assertEquals(371_350, r.rtlCycles());
+        LayerCosimResult conv1 = (LayerCosimResult) r.layers().get(0);
+        assertEquals(142 - 2, conv1.rtl().weightWait());
+        assertEquals(18, conv1.firstPreload());
+        LayerCosimResult conv2 = (LayerCosimResult) r.layers().get(1);
+        assertEquals(0, conv2.firstPreload());
+        assertEquals(conv2.simulator().stallCycles(), conv2.rtl().stall());
+    }
+
+    /**
+     * A network ending in a conv layer: {@code store_output} moves the output map from a feature-map buffer (12
+     * channels: 3 channel groups in 3 banks) to DRAM; a 3×3 and a 1×1 layer, one weight tile each.
+     */
+    @Test
+    void convChainStoresItsOutputMapFromTheFeatureMapBuffer() {
+        SplittableRandom rng = new SplittableRandom(5);
+        IntegerModel model = TestNets.convChain(rng, new int[] {20, 12}, new int[] {3, 1});
+        NetworkCosim cosim = new NetworkCosim(AcceleratorConfigs.pynqZ2ClipQ(), RtlTools.verilator(),
+                Path.of("target", "cosim-network-chain").toAbsolutePath());
+        NetworkCosimResult r = cosim.run(model, TestNets.image(model, rng));
+        System.out.println("[NetworkCosim] " + r.summary());
+        assertEquals(12 * 32 * 32, r.outputElements());
+        assertTrue(r.bitExact(), r.summary());
+        assertTrue(r.cyclesAsModelled(), r.summary());
+        NetworkCosimResult.Dma store = r.dma().get(r.dma().size() - 1);
+        assertEquals(store.compilerBytes(), store.rtlBytes(), "3 groups × 1,024 words of 4 channels");
+    }
+
+    /** Feature maps in DRAM (load_rows, store_rows) are not in the RTL: rejected, naming the instruction. */
+    @Test
+    void dramResidentFeatureMapsAreRejected() {
+        SplittableRandom rng = new SplittableRandom(8);
+        IntegerModel model = TestNets.convChain(rng, new int[] {96, 160, 192, 10}, new int[] {3, 1, 3, 1});
+        AcceleratorConfig c = AcceleratorConfigs.pynqZ2ClipQ();
+        AcceleratorConfig small = new AcceleratorConfig(c.name(), c.description(), c.convModules(),
+                c.rcasPerModule(), c.pesPerRca(), c.activationBits(), c.weightBits(), c.accumulatorBits(),
+                c.weightDecoder(), c.requantizer(), new BufferSizes(65536, 16384, 24576), c.clockMHz(), c.dma(),
+                c.dataflow(), c.lineBufferWidth(), c.requantizersPerModule(), c.peStyle(), c.multipliers());
+        Program program = new AcceleratorCompiler(small).compile(model);
+        assertTrue(program.instructions(Instruction.LoadRows.class).size() > 0);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new NetworkImages(RtlParameters.of(small), program, model, Map.of()));
+        assertTrue((e.getMessage().startsWith("load_rows (") || e.getMessage().startsWith("store_rows ("))
+                && e.getMessage().contains("not in the RTL"), e.getMessage());
     }
 }

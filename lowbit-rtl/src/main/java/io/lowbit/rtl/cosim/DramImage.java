@@ -1,0 +1,179 @@
+package io.lowbit.rtl.cosim;
+
+import io.lowbit.rtl.RtlParameters;
+import io.lowbit.rtl.sim.HexImage;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The DRAM of a program run with DMA ({@code dram.hex}, beats of the configuration's DMA bytes per cycle) and the
+ * DMA queue that moves it ({@code dq.hex}, {@code lowbit_dma}; docs/rtl.md §2). Words travel in slots of the next
+ * power of two bits ({@link RtlParameters#slotBits}): a beat holds whole words, or a word spans whole beats, so
+ * the DMA writes a beat into a bank without re-packing. A feature map is its channel groups one after the other,
+ * each group's {@code H·W} words padded to whole beats.
+ */
+public final class DramImage {
+
+    /** Queue opcodes ({@code lowbit_dma} {@code d0[1:0]}). */
+    public static final int OP_LOAD_INPUT = 0;
+    public static final int OP_LOAD_WEIGHTS = 1;
+    public static final int OP_STORE_OUTPUT = 2;
+
+    /** One queue entry: what it moves, in beats. */
+    public record Transfer(String what, int op, long beats) {
+    }
+
+    private final RtlParameters p;
+    private final HexImage dram;
+    private final HexImage queue = new HexImage(128);
+    private final List<Transfer> transfers = new ArrayList<>();
+
+    public DramImage(RtlParameters p) {
+        this.p = p;
+        this.dram = new HexImage(p.dmaBeatBits());
+    }
+
+    /** Beats of {@code words} words of {@code bits} each. */
+    public long beats(long words, int bits) {
+        int slot = RtlParameters.slotBits(bits);
+        int beat = p.dmaBeatBits();
+        return slot <= beat ? (words * slot + beat - 1) / beat : words * (slot / beat);
+    }
+
+    /** Appends {@code words} ({@code bits} each) from the next beat on; returns the first beat's address. */
+    public int append(List<BigInteger> words, int bits) {
+        int base = dram.size();
+        int slot = RtlParameters.slotBits(bits);
+        int beat = p.dmaBeatBits();
+        BigInteger mask = BigInteger.ONE.shiftLeft(beat).subtract(BigInteger.ONE);
+        if (slot <= beat) {
+            int perBeat = beat / slot;
+            for (int k = 0; k < words.size(); k += perBeat) {
+                BigInteger b = BigInteger.ZERO;
+                for (int j = 0; j < perBeat && k + j < words.size(); j++) {
+                    b = b.or(words.get(k + j).shiftLeft(j * slot));
+                }
+                dram.add(0);
+                dram.set(dram.size() - 1, b);
+            }
+        } else {
+            for (BigInteger w : words) {
+                for (int j = 0; j < slot / beat; j++) {
+                    dram.add(0);
+                    dram.set(dram.size() - 1, w.shiftRight(j * beat).and(mask));
+                }
+            }
+        }
+        return base;
+    }
+
+    /** Reserves {@code beats} zero beats (the output area); returns the first one's address. */
+    public int reserve(long beats) {
+        int base = dram.size();
+        for (long k = 0; k < beats; k++) {
+            dram.add(0);
+        }
+        return base;
+    }
+
+    /** Appends a queue entry ({@code lowbit_dma}: {@code d0 .. d3}). */
+    public void entry(String what, int op, long d0, long address, long beats, long d3) {
+        require(queue.size() < RtlParameters.DMA_QUEUE_DEPTH, what + ": more than " + RtlParameters.DMA_QUEUE_DEPTH
+                + " DMA transfers (the DMA queue)");
+        require(beats >= 1 && beats < (1L << 31) && address + beats <= DRAM_BEATS, what + ": " + beats
+                + " beats at " + address + " do not fit the " + DRAM_BEATS + "-beat DRAM model");
+        queue.addLanes(new long[] {d0 | op, address, beats, d3}, 32);
+        transfers.add(new Transfer(what, op, beats));
+    }
+
+    /** A feature map's channel groups ({@code plane} words each) padded to whole beats: {@code beats | plane<<16}. */
+    public long mapGeometry(int plane) {
+        long groupBeats = beats(plane, p.fmWordBits());
+        require(plane < (1 << 16) && groupBeats < (1 << 16), "a map plane of " + plane + " words");
+        return groupBeats | ((long) plane << 16);
+    }
+
+    /** Appends a {@code C·H·W} map of codes in the DRAM map format; returns its first beat. */
+    public int appendMap(int[] codes, int channels, int plane) {
+        requireWordsInBeats(p.fmWordBits(), "a feature-map word");
+        int base = dram.size();
+        int groups = (channels + p.pi() - 1) / p.pi();
+        for (int g = 0; g < groups; g++) {
+            List<BigInteger> words = new ArrayList<>();
+            for (int k = 0; k < plane; k++) {
+                BigInteger w = BigInteger.ZERO;
+                for (int i = p.pi() - 1; i >= 0; i--) {
+                    int ch = g * p.pi() + i;
+                    long code = ch < channels ? codes[ch * plane + k] & ((1L << p.activationBits()) - 1) : 0;
+                    w = w.shiftLeft(p.activationBits()).or(BigInteger.valueOf(code));
+                }
+                words.add(w);
+            }
+            append(words, p.fmWordBits());
+        }
+        return base;
+    }
+
+    /** The {@code C·H·W} map from the DRAM dump of a map in the DRAM map format. */
+    public int[] decodeMap(List<BigInteger> beats, int channels, int plane, int codeBits, boolean signed) {
+        int slot = RtlParameters.slotBits(p.fmWordBits());
+        int perBeat = p.dmaBeatBits() / slot;
+        long groupBeats = beats(plane, p.fmWordBits());
+        int[] out = new int[channels * plane];
+        for (int c = 0; c < channels; c++) {
+            int g = c / p.pi();
+            for (int k = 0; k < plane; k++) {
+                BigInteger b = beats.get((int) (g * groupBeats + k / perBeat));
+                BigInteger word = b.shiftRight(k % perBeat * slot);
+                int lane = HexImage.lane(word, c % p.pi(), p.activationBits(), false);
+                out[c * plane + k] = HexImage.lane(BigInteger.valueOf(lane), 0, codeBits, signed);
+            }
+        }
+        return out;
+    }
+
+    /** Words of the result memory ({@code resultWordBits} each) from the DRAM dump. */
+    public List<BigInteger> decodeWords(List<BigInteger> beats, int words, int bits) {
+        int slot = RtlParameters.slotBits(bits);
+        int perBeat = p.dmaBeatBits() / slot;
+        BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
+        List<BigInteger> out = new ArrayList<>();
+        for (int k = 0; k < words; k++) {
+            out.add(beats.get(k / perBeat).shiftRight(k % perBeat * slot).and(mask));
+        }
+        return out;
+    }
+
+    /** Throws unless words of {@code bits} fit whole in a beat (the DMA's feature-map and result ports). */
+    public void requireWordsInBeats(int bits, String what) {
+        require(RtlParameters.slotBits(bits) <= p.dmaBeatBits(), what + " (" + bits + " bits) is wider than a "
+                + p.dmaBeatBits() + "-bit DRAM beat: the DMA moves feature maps a beat of whole words at a time");
+    }
+
+    /** Beats written so far. */
+    public int size() {
+        return dram.size();
+    }
+
+    public HexImage dram() {
+        return dram;
+    }
+
+    public HexImage queue() {
+        return queue;
+    }
+
+    public List<Transfer> transfers() {
+        return List.copyOf(transfers);
+    }
+
+    /** Beats of {@code tb_top}'s DRAM model. */
+    public static final int DRAM_BEATS = 1 << 21;
+
+    static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

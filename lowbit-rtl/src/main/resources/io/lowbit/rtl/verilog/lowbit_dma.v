@@ -1,0 +1,221 @@
+// DMA engine (docs/rtl.md §1, "DMA"): executes the DMA queue, the compiler's load_input, load_weights and
+// store_output in program order, one transfer at a time, concurrently with the conv and pool units.
+// DRAM interface (AXI-like, one burst per transfer): the engine raises dram_req for one cycle with the first beat
+// address, the beat count and the direction; the DRAM then asserts dram_beat once per cycle for the burst's beats,
+// the first `latency` cycles after the request (the DRAM's latency, >= 1). A read beat's data is dram_rdata in a
+// dram_beat cycle; a write beat takes dram_wdata in a dram_beat cycle. A transfer of B beats issued in cycle s
+// thus occupies the engine for cycles s .. s + latency + B - 1, and the next one can issue in s + latency + B:
+// ScheduleTimer's latency + ceil(bytes / bytesPerCycle) with bytes = B beats of BEAT_W/8 bytes.
+// Queue entry (128 bits, 32-bit word k at [32k +: 32]):
+//   d0: [1:0] op (0 load_input, 1 load_weights, 2 store_output), [4] bank, [5] wide (store the result memory),
+//       [31:16] load_weights: releases of the bank it waits for (the passes of the tile two before have preloaded)
+//   d1: DRAM beat address   d2: beats
+//   d3: load_weights: beats of weight indexes (the rest are biases); load_input/store_output of a feature map:
+//       [15:0] beats per channel group, [31:16] words per group (H*W); a wide store: unused
+// Dependencies (ScheduleTimer): load_weights into bank b issues once released[b] >= d0[31:16] (and the DMA is
+// free); store_output once the program's compute is done; the conv controller's preload of a pass waits for
+// loaded[bank] >= its tile's load count (lowbit_controller); the first layer waits for input_done
+// (lowbit_sequencer).
+// Feature maps move in the input-map layout (docs/rtl.md §2): group g's H*W words are in bank g % NB from in-bank
+// address (g / NB)*H*W; in DRAM each group is padded to whole beats of WPB words.
+module lowbit_dma #(
+    parameter integer BEAT_W  = 64,
+    parameter integer DQ_AW   = 8,
+    parameter integer LB      = 3,
+    parameter integer BA_W    = 13,
+    parameter integer FM_W    = 32,
+    parameter integer FM_SW   = 32,      // feature-map word slot in a beat (power of two)
+    parameter integer RES_W   = 64,
+    parameter integer RES_SW  = 64,      // result word slot
+    parameter integer RES_AW  = 10,
+    parameter integer KW      = 24,      // beat index bits of the weight and bias banks
+    parameter integer FM_WPB  = BEAT_W / FM_SW > 0 ? BEAT_W / FM_SW : 1,
+    parameter integer RES_WPB = BEAT_W / RES_SW > 0 ? BEAT_W / RES_SW : 1,
+    parameter integer FLAT_W  = 1 + LB + BA_W
+) (
+    input  wire                    clk,
+    input  wire                    rst,
+    input  wire                    start,        // the program starts: queue from its first entry
+    input  wire [15:0]             dq_len,
+    output wire [DQ_AW-1:0]        dq_addr,
+    input  wire [127:0]            dq_ins,       // queue[dq_addr] (asynchronous read)
+    input  wire                    compute_done, // the sequencer has finished the program's compute instructions
+    input  wire [15:0]             released0,    // tiles of weight bank 0 / 1 whose last pass has preloaded
+    input  wire [15:0]             released1,
+    input  wire                    out_buf,      // the buffer holding the network output (store_output)
+    output reg  [15:0]             loaded0,      // completed load_weights into bank 0 / 1
+    output reg  [15:0]             loaded1,
+    output reg                     input_done,
+    output wire                    idle,         // the queue is finished and no transfer is in flight
+    output wire                    issue,        // a transfer starts in this cycle (performance probe)
+    output wire                    finish,       // its last beat is in this cycle
+    // DRAM
+    output wire                    dram_req,
+    output wire                    dram_we,
+    output wire [31:0]             dram_addr,
+    output wire [31:0]             dram_len,
+    input  wire                    dram_beat,
+    /* verilator lint_off UNUSEDSIGNAL */ // slot padding: words narrower than their slots
+    input  wire [BEAT_W-1:0]       dram_rdata,
+    /* verilator lint_on UNUSEDSIGNAL */
+    output wire [BEAT_W-1:0]       dram_wdata,
+    // weight and bias banks (load_weights): beat k of the weights, or of the biases
+    output wire                    wb_we,
+    output wire                    bb_we,
+    output reg                     w_bank,
+    output wire [KW-1:0]           w_beat,
+    // feature-map buffers: FM_WPB word ports (load_input writes buffer 0, store_output reads buffer out_buf)
+    output wire [FM_WPB-1:0]       fm_we,
+    output wire [FM_WPB*FLAT_W-1:0] fm_idx,      // write index, or the next read index (store)
+    output wire [FM_WPB*FM_W-1:0]  fm_wdata,
+    input  wire [FM_WPB*FM_W-1:0]  fm_rdata,     // fm[fm_idx of the last edge]
+    // result memory (a wide store_output): RES_WPB word ports
+    output wire [RES_WPB*RES_AW-1:0] res_idx,
+    /* verilator lint_off UNUSEDSIGNAL */ // unused when a result word is wider than a beat (no wide store)
+    input  wire [RES_WPB*RES_W-1:0]  res_rdata
+    /* verilator lint_on UNUSEDSIGNAL */
+);
+    localparam [1:0] OP_INPUT = 2'd0, OP_WEIGHTS = 2'd1, OP_STORE = 2'd2;
+    localparam integer LFW = $clog2(FM_WPB);
+    localparam integer LRW = $clog2(RES_WPB);
+
+    reg [15:0] qpc;
+    reg        busy, wide;
+    reg [1:0]  op;
+    reg [31:0] beats, wbeats, k;
+    reg [15:0] gbeats, gwords;
+    // feature-map walk of the beat in flight: beat gb of group bank gbank, plane base pbase
+    reg [15:0]     gb;
+    reg [LB-1:0]   gbank;
+    reg [BA_W-1:0] pbase;
+    reg            run;
+
+    assign dq_addr = qpc[DQ_AW-1:0];
+    /* verilator lint_off UNUSEDSIGNAL */ // spare queue-entry bits
+    wire [31:0] d0 = dq_ins[31:0], d1 = dq_ins[63:32], d2 = dq_ins[95:64], d3 = dq_ins[127:96];
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [1:0]  q_op   = d0[1:0];
+    wire        q_bank = d0[4];
+    wire        dep_ok = q_op == OP_INPUT
+                      || (q_op == OP_WEIGHTS && (q_bank ? released1 : released0) >= d0[31:16])
+                      || (q_op == OP_STORE && compute_done);
+    assign issue    = run && !busy && qpc != dq_len && dep_ok;
+    assign idle     = !busy && qpc == dq_len;
+    assign dram_req  = issue;
+    assign dram_we   = q_op == OP_STORE;
+    assign dram_addr = d1;
+    assign dram_len  = d2;
+    wire   last_beat = busy && dram_beat && k + 32'd1 == beats;
+    assign finish    = last_beat;
+
+    // ---- load_weights: beats [0, wbeats) to the weight bank, the rest to the bias bank ------------------------
+    /* verilator lint_off UNUSEDSIGNAL */ // 32-bit beat arithmetic; the images are checked to fit the banks
+    wire [31:0] bk = k - wbeats;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign wb_we  = busy && dram_beat && op == OP_WEIGHTS && k < wbeats;
+    assign bb_we  = busy && dram_beat && op == OP_WEIGHTS && k >= wbeats;
+    assign w_beat = k < wbeats ? k[KW-1:0] : bk[KW-1:0];
+
+    // ---- feature maps: the beat's words j at in-bank address pbase + gb*FM_WPB + j (beyond H*W: padding) ----------
+    function [FLAT_W-1:0] flat(input sel, input [LB-1:0] bank, input [BA_W-1:0] a);
+        flat = {sel, bank, a};
+    endfunction
+    // the walk one beat on (store_output reads the next beat's words one cycle ahead)
+    wire        g_end   = gb + 16'd1 == gbeats;
+    wire [15:0] gb_n    = g_end ? 16'd0 : gb + 16'd1;
+    wire [LB-1:0] gbank_n = g_end ? gbank + {{(LB-1){1'b0}}, 1'b1} : gbank;
+    wire [BA_W-1:0] pbase_n = (g_end && gbank == {LB{1'b1}}) ? pbase + gwords[BA_W-1:0] : pbase;
+    // (in the issue cycle the walk starts: the first beat's words are read then, for a latency of 1)
+    wire        adv     = busy && dram_beat;
+    wire [15:0] gb_r    = issue ? 16'd0 : adv ? gb_n : gb;
+    wire [LB-1:0] gbank_r = issue ? {LB{1'b0}} : adv ? gbank_n : gbank;
+    wire [BA_W-1:0] pbase_r = issue ? {BA_W{1'b0}} : adv ? pbase_n : pbase;
+    /* verilator lint_off UNUSEDSIGNAL */ // 32-bit word arithmetic
+    wire [31:0] kr = issue ? 32'd0 : adv ? k + 32'd1 : k;
+    /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */ // bits of slots beyond a beat when a word is wider than a beat
+    localparam integer WDF_W = FM_WPB*FM_SW > BEAT_W ? FM_WPB*FM_SW : BEAT_W;
+    localparam integer WDR_W = RES_WPB*RES_SW > BEAT_W ? RES_WPB*RES_SW : BEAT_W;
+    wire [WDF_W-1:0] wd_fm;
+    wire [WDR_W-1:0] wd_res;
+    /* verilator lint_on UNUSEDSIGNAL */
+    genvar j;
+    generate
+        for (j = 0; j < FM_WPB; j = j + 1) begin : g_fm
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [31:0] pw = ({16'b0, gb} << LFW) + j;     // word of the group, this beat
+            wire [31:0] pr = ({16'b0, gb_r} << LFW) + j;   // word of the group, the beat read ahead
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire [BA_W-1:0] aw = pbase + pw[BA_W-1:0];
+            wire [BA_W-1:0] ar = pbase_r + pr[BA_W-1:0];
+            assign fm_we[j] = busy && dram_beat && op == OP_INPUT && pw[15:0] < gwords;
+            assign fm_idx[j*FLAT_W +: FLAT_W] = busy && op == OP_INPUT ? flat(1'b0, gbank, aw)
+                                                                     : flat(out_buf, gbank_r, ar);
+            if (FM_SW <= BEAT_W) begin : g_fits
+                assign fm_wdata[j*FM_W +: FM_W] = dram_rdata[j*FM_SW +: FM_W];
+                assign wd_fm[j*FM_SW +: FM_SW] = (!wide && pw[15:0] < gwords)
+                    ? {{(FM_SW-FM_W){1'b0}}, fm_rdata[j*FM_W +: FM_W]} : {FM_SW{1'b0}};
+            end else begin : g_wide // a word wider than a beat: no feature-map DMA (NetworkImages rejects it)
+                assign fm_wdata[j*FM_W +: FM_W] = {FM_W{1'b0}};
+                assign wd_fm = {WDF_W{1'b0}};
+            end
+        end
+        for (j = 0; j < RES_WPB; j = j + 1) begin : g_res
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [31:0] rr = (kr << LRW) + j;
+            /* verilator lint_on UNUSEDSIGNAL */
+            assign res_idx[j*RES_AW +: RES_AW] = rr[RES_AW-1:0];
+            if (RES_SW <= BEAT_W) begin : g_fits
+                assign wd_res[j*RES_SW +: RES_SW] = {{(RES_SW-RES_W){1'b0}}, res_rdata[j*RES_W +: RES_W]};
+            end else begin : g_wide
+                assign wd_res = {WDR_W{1'b0}};
+            end
+        end
+    endgenerate
+    // write data: the words read ahead, in their slots (slot padding and words beyond H*W are zero)
+    assign dram_wdata = wide ? wd_res[BEAT_W-1:0] : wd_fm[BEAT_W-1:0];
+
+    always @(posedge clk) begin
+        if (rst) begin
+            busy <= 1'b0;
+            run <= 1'b0;
+            qpc <= 16'd0;
+            loaded0 <= 16'd0;
+            loaded1 <= 16'd0;
+            input_done <= 1'b0;
+        end else if (start) begin
+            run <= 1'b1;
+            qpc <= 16'd0;
+            loaded0 <= 16'd0;
+            loaded1 <= 16'd0;
+            input_done <= 1'b0;
+        end else begin
+            if (issue) begin
+                busy <= 1'b1;
+                op <= q_op;
+                wide <= d0[5];
+                w_bank <= q_bank;
+                beats <= d2;
+                wbeats <= d3;
+                gbeats <= d3[15:0];
+                gwords <= d3[31:16];
+                k <= 32'd0;
+                gb <= 16'd0;
+                gbank <= {LB{1'b0}};
+                pbase <= {BA_W{1'b0}};
+                qpc <= qpc + 16'd1;
+            end else if (adv) begin
+                k <= k + 32'd1;
+                gb <= gb_n;
+                gbank <= gbank_n;
+                pbase <= pbase_n;
+                if (last_beat) begin
+                    busy <= 1'b0;
+                    if (op == OP_WEIGHTS && !w_bank) loaded0 <= loaded0 + 16'd1;
+                    if (op == OP_WEIGHTS && w_bank) loaded1 <= loaded1 + 16'd1;
+                    if (op == OP_INPUT) input_done <= 1'b1;
+                end
+            end
+        end
+    end
+endmodule
