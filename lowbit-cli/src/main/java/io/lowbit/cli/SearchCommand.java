@@ -52,7 +52,8 @@ final class SearchCommand implements Callable<Integer> {
     /** The smallest b of the paper code's per-sign partition. */
     static final int MIN_BITS = 2;
 
-    @Option(names = "--init", paramLabel = "CKPT", description = "The float checkpoint every evaluation starts from")
+    @Option(names = "--init", paramLabel = "CKPT", description = "The checkpoint every evaluation starts from: float, or CLIP-Q (its "
+            + "shadow weights; docs/search.md)")
     Path init;
 
     @Option(names = "--run-dir", required = true, paramLabel = "DIR", description = "Search directory")
@@ -146,9 +147,11 @@ final class SearchCommand implements Callable<Integer> {
             state = null;
         }
         TrainConfig floatCfg = Checkpoints.readMeta(init).config();
-        if (floatCfg.quant() != null) {
-            throw new IllegalArgumentException(init + " is already quantized (" + floatCfg.quant() + "); search"
-                    + " starts from a float checkpoint");
+        // a CLIP-Q checkpoint holds full-precision shadow weights: evaluations then start from a model already
+        // adapted to CLIP-Q (docs/search.md); other quantizers' learned scales would not carry over
+        if (floatCfg.quant() != null && !isClipQ(floatCfg.quant())) {
+            throw new IllegalArgumentException(init + " is quantized with " + floatCfg.quant() + "; search"
+                    + " starts from a float or a CLIP-Q checkpoint");
         }
         DatasetName name = DatasetName.parse(floatCfg.dataset());
         CifarDataset ds = CifarDataset.load(name, TrainConfig.parseLabels(floatCfg.labels()), data.root(),
@@ -238,6 +241,18 @@ final class SearchCommand implements Callable<Integer> {
         System.out.println("searched per-layer settings (--quant for lowbit train):");
         System.out.println("  " + quant);
         return 0;
+    }
+
+    /** Whether every layer of {@code quant} is CLIP-Q. */
+    static boolean isClipQ(String quant) {
+        for (String part : quant.split(";")) {
+            int eq = part.indexOf('=');
+            boolean override = eq >= 0 && eq < part.indexOf(':'); // "layer=method:…"
+            if (!(override ? part.substring(eq + 1) : part).strip().startsWith("clipq")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code (p, b)} of a proposal; a space without a {@code b} dimension has the decoder's 2 bits. */
