@@ -138,12 +138,14 @@ final class RtlCommand {
         }
     }
 
-    /** {@code lowbit rtl synth}: Yosys synthesis of the conv unit for the Xilinx 7-series. */
+    /** {@code lowbit rtl synth}: Yosys synthesis of the conv unit or the whole accelerator for the Xilinx 7-series. */
     @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Synthesize the conv unit of an accelerator configuration with Yosys (synth_xilinx -family "
-                    + "xc7) and report LUT, FF, DSP, BRAM and LUTRAM beside the XC7Z020's capacity and the paper's "
-                    + "Table 5. The full 400-PE unit takes long; --po/--pi synthesize a smaller instance.",
-            footer = {"", "Example:", "  lowbit rtl synth --po 1 --pi 1 --nodsp --json-out synth.json"})
+            description = "Synthesize the conv unit (or with --whole the whole accelerator) of an accelerator "
+                    + "configuration with Yosys (synth_xilinx -family xc7) and report LUT, FF, DSP, BRAM and LUTRAM "
+                    + "beside the XC7Z020's capacity and the paper's Table 5. The full 400-PE unit takes long; "
+                    + "--po/--pi synthesize a smaller instance.",
+            footer = {"", "Examples:", "  lowbit rtl synth --po 1 --pi 1 --nodsp --json-out synth.json",
+                    "  lowbit rtl synth --whole --nodsp --json-out synth-whole.json"})
     static final class Synth implements Callable<Integer> {
 
         @Option(names = "--accel", defaultValue = "pynq-z2-clipq", paramLabel = "PRESET|FILE",
@@ -159,6 +161,11 @@ final class RtlCommand {
         @Option(names = "--nodsp", description = "Multipliers in LUTs (synth_xilinx -nodsp) whatever the "
                 + "configuration's \"multipliers\" says (the paper preset already says lut)")
         boolean nodsp;
+
+        @Option(names = "--whole", description = "Synthesize the whole accelerator (lowbit_accel: sequencer, DMA,"
+                + " controller, conv and pool units, every memory at the configured depth) instead of the conv unit;"
+                + " also reports the block RAM per memory and Yosys sta's logic-only arrival time")
+        boolean whole;
 
         @Option(names = "--work-dir", paramLabel = "DIR", description = "Yosys scripts and logs (default: a temp dir)")
         Path workDir;
@@ -181,19 +188,30 @@ final class RtlCommand {
             System.out.printf(java.util.Locale.ROOT, "%s: %s PEs, %s multipliers%s%n", config.name(),
                     p.multiplierPes() ? "multiplier" : "codebook-select", dsp ? "DSP" : "LUT",
                     dsp && p.pack() > 1 ? " (" + p.pack() + " products per DSP48E1)" : "");
-            SynthReport r = YosysSynth.onPath().synthesizeConvUnit(p, dsp, work);
+            YosysSynth yosys = YosysSynth.onPath();
+            SynthReport r = whole ? yosys.synthesizeAccelerator(p, dsp, work) : yosys.synthesizeConvUnit(p, dsp, work);
             System.out.println(r.summary());
             System.out.println("XC7Z020: 53,200 LUT, 106,400 FF, 220 DSP, 140 BRAM36; paper (whole design): 42,416 LUT,"
                     + " 22,498 FF, 5 DSP, 120 BRAM");
             if (jsonOut != null) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("accelerator", config.name());
+                out.put("synthesized", whole ? "whole accelerator (lowbit_accel)" : "conv unit (lowbit_conv_unit)");
                 out.put("peStyle", config.peStyle());
                 out.put("multipliers", dsp ? config.multipliers() : "lut");
                 out.put("productsPerDsp", dsp ? p.pack() : 1);
                 out.put("report", r);
                 out.put("device", Map.of("part", "XC7Z020", "luts", 53_200, "flipFlops", 106_400, "dsps", 220,
                         "bram36", 140));
+                out.put("paper", Map.of("table", "Table 5, whole design", "luts", 42_416, "flipFlops", 22_498,
+                        "dsps", 5, "bram", 120));
+                if (whole) {
+                    out.put("memoryDepths", Map.of("psumEntries", p.psumEntries(), "instructions", p.imemDepth(),
+                            "weightWords", p.wmemDepth(), "biasWords", p.bmemDepth(), "featureMapWords", p.fmDepth(),
+                            "featureMapBanks", p.fmBanks(), "resultWords", p.resultDepth()));
+                    out.put("timing", "logicArrivalNs: Yosys sta on the mapped netlist with the cell delays of"
+                            + " cells_sim.v: logic only, no routing, no setup, not an Fmax");
+                }
                 CheckpointFile.writeAtomically(jsonOut, Json.MAPPER.writeValueAsBytes(out));
             }
             return 0;

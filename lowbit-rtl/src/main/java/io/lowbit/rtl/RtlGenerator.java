@@ -27,7 +27,7 @@ public final class RtlGenerator {
             "lowbit_level_products.v",
             "lowbit_pe.v", "lowbit_shift_requant.v", "lowbit_adder_tree.v", "lowbit_delay.v", "lowbit_rca.v",
             "lowbit_chain.v", "lowbit_conv_module.v", "lowbit_conv_unit.v", "lowbit_controller.v", POOL_UNIT_FILE,
-            "lowbit_fm_writer.v", "lowbit_sequencer.v", "lowbit_dma_ram.v", "lowbit_dma.v", "lowbit_accel_top.v");
+            "lowbit_fm_writer.v", "lowbit_fm_ram.v", "lowbit_sequencer.v", "lowbit_dma_ram.v", "lowbit_dma.v", "lowbit_accel_top.v");
     /** Simulation testbenches. */
     public static final List<String> TESTBENCHES = List.of("tb_requant.v", "tb_decoder.v", "tb_rca.v", "tb_top.v",
             "tb_shared_mul.v", "tb_pool.v");
@@ -80,6 +80,7 @@ public final class RtlGenerator {
         define(s, "FM_DEPTH", p.fmDepth());
         define(s, "FM_LB", p.fmBankBits());
         define(s, "FM_BA_W", p.fmBankAddressBits());
+        define(s, "FM_WORDS", p.fmBankWords());
         define(s, "DESC_DEPTH", RtlParameters.DESCRIPTOR_DEPTH);
         define(s, "RES_DEPTH", p.resultDepth());
         define(s, "HOST_W", p.hostWidth());
@@ -115,7 +116,8 @@ public final class RtlGenerator {
                 + "        .PSUM_ENTRIES(`LOWBIT_PSUM_ENTRIES),\n"
                 + "        .IMEM_DEPTH(`LOWBIT_IMEM_DEPTH), .WMEM_DEPTH(`LOWBIT_WMEM_DEPTH),\n"
                 + "        .BMEM_DEPTH(`LOWBIT_BMEM_DEPTH), .DESC_DEPTH(`LOWBIT_DESC_DEPTH), .LB(`LOWBIT_FM_LB),\n"
-                + "        .BA_W(`LOWBIT_FM_BA_W), .RES_DEPTH(`LOWBIT_RES_DEPTH), .HOST_W(`LOWBIT_HOST_W),\n"
+                + "        .BA_W(`LOWBIT_FM_BA_W), .FM_WORDS(`LOWBIT_FM_WORDS), .RES_DEPTH(`LOWBIT_RES_DEPTH),\n"
+                + "        .HOST_W(`LOWBIT_HOST_W),\n"
                 + "        .BEAT_W(`LOWBIT_BEAT_W)) u_top (\n"
                 + "        .clk(clk), .rst(rst), .start(start), .busy(busy), .done(done), .host_we(host_we),\n"
                 + "        .host_sel(host_sel), .host_addr(host_addr), .host_wdata(host_wdata),\n"

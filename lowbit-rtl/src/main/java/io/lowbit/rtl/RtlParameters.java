@@ -231,6 +231,14 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         return 1 << fmBankAddressBits();
     }
 
+    /**
+     * Words a bank holds: {@code ⌈fmDepth/banks⌉}, the configured capacity (the memories are this deep; the flat
+     * index keeps the power-of-two stride {@link #fmBankDepth()}).
+     */
+    public int fmBankWords() {
+        return ceilDiv(fmDepth, fmBanks());
+    }
+
     /** Width of the host write port: the widest memory word (instructions, weights, biases, descriptors). */
     public int hostWidth() {
         return Math.max(Math.max(INSTRUCTION_BITS, 32 * csrWords()), Math.max(weightWordBits(),

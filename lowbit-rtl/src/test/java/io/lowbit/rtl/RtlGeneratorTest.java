@@ -24,6 +24,7 @@ class RtlGeneratorTest {
         assertEquals(32, p.weightWordBits());   // 16 two-bit indexes per preload word
         assertEquals(8, p.fmBanks());           // a batch: 5 requantizers × 4 modules = 20 channels, ≤ 6 groups
         assertEquals(8192, p.fmBankDepth());     // ⌈49,152 / 8⌉ = 6,144 words, rounded up
+        assertEquals(6144, p.fmBankWords());     // what a bank's memories hold (the configured 48 BRAM36)
         assertEquals(64, p.resultWordBits());    // 4 lanes of 16 bits
         assertEquals(6, p.drainCycles());        // ⌈log2 4⌉ + 4
         assertEquals(49152, p.fmDepth());        // 196,608 B of 4-channel words

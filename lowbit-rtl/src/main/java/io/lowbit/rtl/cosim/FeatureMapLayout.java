@@ -39,9 +39,9 @@ public final class FeatureMapLayout {
 
     /** Throws unless a map of {@code channels} × {@code plane} pixels fits one buffer. */
     public void requireFits(String what, int channels, int plane) {
-        if (bankWords(channels, plane) > p.fmBankDepth()) {
+        if (bankWords(channels, plane) > p.fmBankWords()) { // the memories' depth, not the index stride
             throw new IllegalArgumentException(what + ": " + bankWords(channels, plane) + " words per bank > "
-                    + p.fmBankDepth() + " (" + p.fmBanks() + " banks)");
+                    + p.fmBankWords() + " (" + p.fmBanks() + " banks)");
         }
     }
 

@@ -22,18 +22,38 @@ import java.util.TreeMap;
  * @param carries   CARRY4
  * @param cells     every cell type and count of {@code stat}
  * @param seconds   wall time of the Yosys run
+ * @param bramByMemory RAMB36 equivalents per group of memories ({@link BramBreakdown}; empty when not measured)
+ * @param logicArrivalNs the latest arrival time of Yosys {@code sta} on the mapped netlist with the 7-series cell
+ *                  delays of Yosys's {@code cells_sim.v}: logic only, no routing, no setup time, not an Fmax
+ *                  ({@code null} when not measured)
  */
 public record SynthReport(String top, String family, boolean dsp, int po, int pi, int pes, long luts,
         long flipFlops, long dsps, double bram36, long lutrams, long srls, long carries, Map<String, Long> cells,
-        double seconds) {
+        double seconds, Map<String, Double> bramByMemory, Double logicArrivalNs) {
 
     public SynthReport {
         cells = Map.copyOf(new TreeMap<>(cells));
+        bramByMemory = bramByMemory == null ? Map.of() : Map.copyOf(new TreeMap<>(bramByMemory));
+    }
+
+    /** Resources only (no per-memory breakdown, no timing estimate). */
+    public SynthReport(String top, String family, boolean dsp, int po, int pi, int pes, long luts, long flipFlops,
+            long dsps, double bram36, long lutrams, long srls, long carries, Map<String, Long> cells,
+            double seconds) {
+        this(top, family, dsp, po, pi, pes, luts, flipFlops, dsps, bram36, lutrams, srls, carries, cells, seconds,
+                Map.of(), null);
+    }
+
+    /** The same report with the per-memory block RAM and the logic-only arrival time. */
+    public SynthReport withMemoriesAndTiming(Map<String, Double> byMemory, Double arrivalNs) {
+        return new SynthReport(top, family, dsp, po, pi, pes, luts, flipFlops, dsps, bram36, lutrams, srls, carries,
+                cells, seconds, byMemory, arrivalNs);
     }
 
     public String summary() {
         return String.format("%s PO=%d PI=%d PES=%d %s%s: %d LUT, %d FF, %d DSP, %.1f BRAM36, %d LUTRAM, %d SRL"
                 + " (%.0f s)", top, po, pi, pes, family, dsp ? "" : " -nodsp", luts, flipFlops, dsps, bram36, lutrams,
-                srls, seconds);
+                srls, seconds) + (logicArrivalNs == null ? "" : String.format(", logic-only arrival %.2f ns",
+                logicArrivalNs)) + (bramByMemory.isEmpty() ? "" : ", BRAM36 by memory " + bramByMemory);
     }
 }

@@ -13,8 +13,8 @@
 // 0 .. +out_bank_words= - 1 of every bank of buffer +out_buf= (bank-major) go to fmout.hex; with +out_sel=1 the
 // first +n_out= words of the result memory.
 // +dump_layers=1 also writes the output buffer of layer k (every bank, +out_bank_words= words each) to
-// layer<k>.hex when it finishes (it reads the memory hierarchically; lanes widened to 2*AW bits like the host
-// port's, so that both dumps decode alike).
+// layer<k>.hex when it finishes (it reads the top's simulation-only flat copy fm hierarchically; lanes widened to
+// 2*AW bits like the host port's, so that both dumps decode alike).
 module tb_top;
     localparam integer HOST_W = `LOWBIT_HOST_W;
     localparam integer RES_W  = `LOWBIT_RES_W;

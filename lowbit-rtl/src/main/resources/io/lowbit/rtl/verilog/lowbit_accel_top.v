@@ -6,8 +6,10 @@
 // banks and two bias banks (double buffering: load_weights fills one while the conv unit reads the other), two
 // feature-map buffers and a result memory.
 // Feature maps are in the input-map layout: word = PI codes of one pixel, lane i = channel g*PI + i; group g lives
-// in bank g % NB at in-bank address (g / NB)*H*W + y*W + x. The flat memory index is
-// (buffer*NB + bank)*2^BA_W + in-bank address. A layer reads buffer buf_sel and writes the other one; a conv
+// in bank g % NB at in-bank address (g / NB)*H*W + y*W + x. The flat index of the host port is
+// (buffer*NB + bank)*2^BA_W + in-bank address. Every large memory has one write port and synchronous reads, so
+// that Yosys maps it to block RAM (docs/rtl.md §4): a bank is FM_WPB sub-banks (lowbit_fm_ram), the instruction
+// memory is read on the falling clock edge (below). A layer reads buffer buf_sel and writes the other one; a conv
 // batch (RQ*PO channels of one pixel, NB banks) is written in one cycle (lowbit_fm_writer). A pool flagged
 // "wide" (a network's last layer with outputs wider than AW, e.g. int16 logits) writes the result memory instead:
 // PI lanes of 2*AW bits at the plain address (g*H_out + y)*W_out + x.
@@ -41,6 +43,7 @@ module lowbit_accel_top #(
     parameter integer DESC_DEPTH   = 64,
     parameter integer LB           = 3,      // log2 of the feature-map banks per buffer
     parameter integer BA_W         = 13,     // in-bank address bits
+    parameter integer FM_WORDS     = 1 << BA_W,  // words of a bank (the configured ones; <= 2^BA_W)
     parameter integer RES_DEPTH    = 1024,
     parameter integer HOST_W       = 896,    // >= the widest memory word: a descriptor, 32*(24 + 2^IB)
     parameter integer BEAT_W       = 64,     // DRAM beat: the DMA's bytes per cycle
@@ -70,7 +73,7 @@ module lowbit_accel_top #(
     /* verilator lint_off UNUSEDSIGNAL */
     input  wire [31:0]            host_out_addr,
     /* verilator lint_on UNUSEDSIGNAL */
-    output reg  [PI*2*AW-1:0]     host_out_data,
+    output wire [PI*2*AW-1:0]     host_out_data, // the word at host_out_addr of the last edge (when idle)
     output wire                   out_write,     // a feature-map or result word is written (performance probe)
     output wire                   layer_done,    // a conv layer or pool finished (a pulse)
     output wire [31:0]            cycles,        // the last unit's counters (conv controller or pool unit)
@@ -101,7 +104,6 @@ module lowbit_accel_top #(
     localparam integer DRAIN  = $clog2(PI) + 4;
     localparam integer RW     = PI > 1 ? $clog2(PI) : 1;
     localparam integer TAG_W  = RW + 16 + BA_W;
-    localparam integer FM_N   = 2 << (LB + BA_W);
     // slots of the words in DRAM beats: the next power of two (lowbit_dma_ram, lowbit_dma)
     localparam integer W_SW   = 1 << $clog2(WMEM_W);
     localparam integer B_SW   = 1 << $clog2(BMEM_W);
@@ -117,14 +119,27 @@ module lowbit_accel_top #(
     reg  [31:0] csr [0:NCSR-1];
     reg  [NCSR*32-1:0] dmem [0:DESC_DEPTH-1];
     /* verilator lint_on UNUSEDSIGNAL */
-    reg  [255:0]       imem [0:IMEM_DEPTH-1];
     reg  [127:0]       dqmem [0:DQ_DEPTH-1];
-    reg  [FM_W-1:0]    fm   [0:FM_N-1];
     reg  [PI*OW-1:0]   rmem [0:RES_DEPTH-1];
     reg  [15:0]        prog_len, dq_len;
 
-    // ---- sequencer --------------------------------------------------------------------------------------------
+    // ---- instruction memory ------------------------------------------------------------------------------------
+    // Read on the falling edge: the sequencer and the controller present their addresses (registers and logic
+    // after them) in the cycle they use the instruction, as from an asynchronous memory, and a block RAM clocked on
+    // the inverted clock delivers it half a cycle later (no cycle changes; half a cycle for the address logic and
+    // the RAM). Two readers would need two read ports, so the sequencer, which only decodes w0[4:2] and the
+    // descriptor address in w2, reads its own narrow copy (one RAMB36 per 4K instructions).
+    localparam integer SEQ_W = 3 + DESC_AW;
     wire [IMEM_AW-1:0] pc_addr, ctrl_imem_addr;
+    reg  [255:0]       imem [0:IMEM_DEPTH-1];
+    reg  [SEQ_W-1:0]   iseq [0:IMEM_DEPTH-1];
+    reg  [255:0]       ctrl_ins;
+    reg  [SEQ_W-1:0]   seq_f;
+    always @(negedge clk) ctrl_ins <= imem[ctrl_imem_addr];
+    always @(negedge clk) seq_f <= iseq[pc_addr];
+    wire [255:0] seq_ins = ({{(256-DESC_AW){1'b0}}, seq_f[3 +: DESC_AW]} << 64) | {251'b0, seq_f[2:0], 2'b00};
+
+    // ---- sequencer --------------------------------------------------------------------------------------------
     wire               csr_load, conv_start, conv_done, pool_start, pool_done, buf_sel, pool_active;
     wire [DESC_AW-1:0] desc_addr;
     wire               input_done, compute_done, dma_idle;
@@ -133,7 +148,7 @@ module lowbit_accel_top #(
     /* verilator lint_on UNUSEDSIGNAL */
     lowbit_sequencer #(.IMEM_AW(IMEM_AW), .DESC_AW(DESC_AW)) u_seq (.clk(clk), .rst(rst), .start(start),
         .busy(seq_busy),
-        .prog_len(prog_len), .pc_addr(pc_addr), .ins(imem[pc_addr]), .n_passes(csr[8][15:0]),
+        .prog_len(prog_len), .pc_addr(pc_addr), .ins(seq_ins), .n_passes(csr[8][15:0]),
         .csr_load(csr_load), .desc_addr(desc_addr), .conv_start(conv_start), .conv_done(conv_done),
         .pool_start(pool_start), .pool_done(pool_done), .buf_sel(buf_sel), .pool_active(pool_active),
         .unit_done(layer_done), .input_done(input_done), .compute_done(compute_done));
@@ -166,12 +181,14 @@ module lowbit_accel_top #(
         if (host_we) begin
             case (host_sel)
                 3'd0: csr[host_addr[$clog2(NCSR)-1:0]] <= hw[31:0];
-                3'd1: imem[host_addr[IMEM_AW-1:0]] <= hw[255:0];
-                3'd4: fm[host_addr[FLAT_W-1:0]] <= hw[FM_W-1:0];
+                3'd1: begin
+                    imem[host_addr[IMEM_AW-1:0]] <= hw[255:0];
+                    iseq[host_addr[IMEM_AW-1:0]] <= {hw[64 +: DESC_AW], hw[4:2]};
+                end
                 3'd5: dmem[host_addr[DESC_AW-1:0]] <= hw[NCSR*32-1:0];
                 3'd6: begin prog_len <= hw[15:0]; dq_len <= hw[31:16]; end
                 3'd7: dqmem[host_addr[DQ_AW-1:0]] <= hw[127:0];
-                default: ; // 2, 3: the weight and bias banks (below)
+                default: ; // 2, 3: the weight and bias banks, 4: the feature-map buffers (below)
             endcase
         end
     end
@@ -218,7 +235,7 @@ module lowbit_accel_top #(
         .h_in(csr[0][15:0]), .w_in(csr[1][15:0]), .w_out(csr[2][15:0]), .k_h(csr[3][7:0]), .k_w(csr[4][7:0]),
         .s_h(csr[5][7:0]), .s_w(csr[6][7:0]), .pad_left(csr[7][7:0]), .n_instr(csr[8][15:0]), .base(pc_addr),
         .next_base(csr[17][15:0]),
-        .imem_addr(ctrl_imem_addr), .imem_data(imem[ctrl_imem_addr]), .wmem_addr(wmem_addr),
+        .imem_addr(ctrl_imem_addr), .imem_data(ctrl_ins), .wmem_addr(wmem_addr),
         .bmem_addr(bmem_addr), .shift_en(shift_en), .bias_shift(bias_shift), .w_bank(rd_bank),
         .loaded0(loaded0), .loaded1(loaded1), .release_bank(release_bank), .fm_addr(fm_addr),
         .fm_bank(fm_bank), .load(load), .taps_next(taps_next),
@@ -246,7 +263,7 @@ module lowbit_accel_top #(
     wire [PI*OW-1:0]   pool_wr_data;
     wire               pool_wr_en;
     wire [31:0]        pool_cycles, pool_stream;
-    reg  [FM_W-1:0]    fm_word;
+    wire [FM_W-1:0]    fm_word;
     lowbit_pool_unit #(.PI(PI), .AW(AW), .OW(OW), .SW(32), .LB(LB), .BA_W(BA_W)) u_pool (.clk(clk), .rst(rst),
         .start(pool_start), .busy(pool_busy), .done(pool_done), .avg(csr[0][0]), .in_signed(csr[1][0]),
         .half_up(csr[2][0]), .k_h(csr[3][15:0]), .k_w(csr[4][15:0]), .s_h(csr[5][15:0]), .s_w(csr[6][15:0]),
@@ -262,7 +279,7 @@ module lowbit_accel_top #(
     assign stream_cycles = pool_active ? pool_stream : conv_stream;
     assign stall_cycles  = pool_active ? 32'd0 : conv_stall;
 
-    // ---- feature-map reads: one word per cycle from the input buffer (synchronous, block RAM) --------------------
+    // ---- feature-map reads: one word per cycle from the input buffer (synchronous, block RAM, below) -----------
     // the flat index of (buffer, bank, in-bank address); banks are < NB (the host's w5 bank field)
     function [FLAT_W-1:0] flat(input sel, input [31:0] bank, input [BA_W-1:0] a);
         /* verilator lint_off UNUSEDSIGNAL */ // 32-bit index arithmetic; FLAT_W <= 32
@@ -277,7 +294,6 @@ module lowbit_accel_top #(
     wire [31:0]     pool_wr_bank = {{(32-LB-BA_W){1'b0}}, pool_wr_addr} >> BA_W;
     wire [FLAT_W-1:0] rd_index = pool_active ? flat(buf_sel, pool_rd_bank, pool_rd_addr[BA_W-1:0])
                                              : flat(buf_sel, {24'b0, fm_bank}, fm_addr);
-    always @(posedge clk) fm_word <= fm[rd_index];
 
     // ---- DMA engine, weight and bias banks ---------------------------------------------------------------------
     wire               wb_we, bb_we, w_bank;
@@ -285,7 +301,7 @@ module lowbit_accel_top #(
     wire [FM_WPB-1:0]  dfm_we;
     wire [FM_WPB*FLAT_W-1:0] dfm_idx;
     wire [FM_WPB*FM_W-1:0]   dfm_wdata;
-    reg  [FM_WPB*FM_W-1:0]   dfm_rdata;
+    wire [FM_WPB*FM_W-1:0]   dfm_rdata;
     wire [RES_WPB*RES_AW-1:0] dres_idx;
     wire [DQ_AW-1:0]   dq_addr;
     reg  [RES_WPB*RES_W-1:0]  dres_rdata;
@@ -325,18 +341,17 @@ module lowbit_accel_top #(
         .dma_we(bb_we && w_bank), .dma_beat(w_beat), .dma_data(dram_rdata), .rd_addr(bmem_addr),
         .rd_data(bias_word1));
 
-    // the DMA's feature-map ports (load_input writes, store_output reads one beat of words per cycle: a second,
-    // beat-wide port of the buffer) and result-memory ports
+    // the DMA's result-memory ports (a wide store_output); port 0 is also the host's (when the program is not
+    // running), so that a result word per beat needs one read port
     genvar dj;
     generate
-        for (dj = 0; dj < FM_WPB; dj = dj + 1) begin : g_dfm
-            always @(posedge clk) begin
-                if (dfm_we[dj]) fm[dfm_idx[dj*FLAT_W +: FLAT_W]] <= dfm_wdata[dj*FM_W +: FM_W];
-                dfm_rdata[dj*FM_W +: FM_W] <= fm[dfm_idx[dj*FLAT_W +: FLAT_W]];
-            end
-        end
         for (dj = 0; dj < RES_WPB; dj = dj + 1) begin : g_dres
-            always @(posedge clk) dres_rdata[dj*RES_W +: RES_W] <= rmem[dres_idx[dj*RES_AW +: RES_AW]];
+            if (dj == 0) begin : g_host
+                always @(posedge clk)
+                    dres_rdata[0 +: RES_W] <= rmem[running ? dres_idx[0 +: RES_AW] : host_out_addr[RES_AW-1:0]];
+            end else begin : g_dma
+                always @(posedge clk) dres_rdata[dj*RES_W +: RES_W] <= rmem[dres_idx[dj*RES_AW +: RES_AW]];
+            end
         end
     endgenerate
 
@@ -355,6 +370,83 @@ module lowbit_accel_top #(
         .first_s1(first_s1), .last_s1(last_s1), .slots_s1(slots_s1), .out_count_s1(out_count_s1), .pa_s1(pa_s1),
         .oa_s1(oa_s1), .out_we(out_we), .out_addr(out_tag), .out_be(out_be), .out_data(out_data));
 
+    // ---- feature-map buffers: per buffer, bank and sub-bank one lowbit_fm_ram ----------------------------------
+    // A beat of the DMA is FM_WPB consecutive words of one bank; word a of a bank lives in sub-bank a % FM_WPB at
+    // a / FM_WPB, so the words of a beat fall into different sub-banks and every memory needs one write port and
+    // one read port. A unit read, a pool write, a conv bank write and a host access touch one word each, i.e. one
+    // sub-bank. Writers, one at a time in a program (priority: DMA load_input, pool, conv writer, host); readers:
+    // the host while the program is not running, the DMA (store_output) once the compute is done, else the
+    // conv controller or the pool unit. A reader's word is picked from the memories' outputs by the index it
+    // presented at the last edge, so every read keeps its one cycle of latency.
+    localparam integer NS     = FM_WPB;
+    localparam integer LS     = $clog2(NS);
+    localparam integer SUB_AW = BA_W > LS ? BA_W - LS : 1;
+    localparam integer SUB_D  = (FM_WORDS + NS - 1) / NS;
+    localparam integer NM     = 2 * NB * NS;       // memories
+    /* verilator lint_off UNUSEDSIGNAL */ // 32-bit index arithmetic
+    function [SUB_AW-1:0] sub_addr(input [BA_W-1:0] a);
+        reg [31:0] t;
+        begin
+            t = {{(32-BA_W){1'b0}}, a} >> LS;
+            sub_addr = t[SUB_AW-1:0];
+        end
+    endfunction
+    function [31:0] sub_of(input [BA_W-1:0] a);
+        sub_of = {{(32-BA_W){1'b0}}, a} & (NS - 1);
+    endfunction
+    function [31:0] bank_of(input [FLAT_W-1:0] f);
+        bank_of = ({{(32-FLAT_W){1'b0}}, f} >> BA_W) & (NB - 1);
+    endfunction
+    // the memory holding flat index f
+    function [31:0] mem_of(input [FLAT_W-1:0] f);
+        mem_of = ({31'b0, f[FLAT_W-1]} * NB + bank_of(f)) * NS + sub_of(f[BA_W-1:0]);
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [NM*FM_W-1:0] fm_rd;
+    function [FM_W-1:0] pick(input [FLAT_W-1:0] f);
+        pick = fm_rd[mem_of(f)*FM_W +: FM_W];
+    endfunction
+
+    // read addresses, one per sub-bank (shared by all buffers and banks: only the addressed word's memory matters)
+    wire             host_fm_we = host_we && host_sel == 3'd4;
+    wire [FLAT_W-1:0] host_fm_idx = host_addr[FLAT_W-1:0];
+    wire [FLAT_W-1:0] host_rd_idx = host_out_addr[FLAT_W-1:0];
+    wire [NS*SUB_AW-1:0] fm_ra;
+    genvar s;
+    generate
+        for (s = 0; s < NS; s = s + 1) begin : g_ra
+            integer j;
+            reg [SUB_AW-1:0] a;
+            always @* begin
+                a = sub_addr(rd_index[BA_W-1:0]);
+                if (!running) begin
+                    a = sub_addr(host_rd_idx[BA_W-1:0]);
+                end else if (compute_done) begin
+                    for (j = 0; j < FM_WPB; j = j + 1)
+                        if (sub_of(dfm_idx[j*FLAT_W +: BA_W]) == s) a = sub_addr(dfm_idx[j*FLAT_W +: BA_W]);
+                end
+            end
+            assign fm_ra[s*SUB_AW +: SUB_AW] = a;
+        end
+    endgenerate
+
+    // the readers' indexes of the last edge
+    reg [FLAT_W-1:0]        rd_index_q, host_rd_q;
+    reg [FM_WPB*FLAT_W-1:0] dfm_idx_q;
+    reg                     host_out_sel_q;
+    always @(posedge clk) begin
+        rd_index_q <= rd_index;
+        dfm_idx_q <= dfm_idx;
+        host_rd_q <= host_rd_idx;
+        host_out_sel_q <= host_out_sel;
+    end
+    assign fm_word = pick(rd_index_q);
+    generate
+        for (dj = 0; dj < FM_WPB; dj = dj + 1) begin : g_dfm
+            assign dfm_rdata[dj*FM_W +: FM_W] = pick(dfm_idx_q[dj*FLAT_W +: FLAT_W]);
+        end
+    endgenerate
+
     // ---- feature-map writes into the output buffer: conv batches over the banks, or pool words ----------------
     wire [NB-1:0]       bank_we;
     wire [NB*BA_W-1:0]  bank_addr;
@@ -363,31 +455,82 @@ module lowbit_accel_top #(
     lowbit_fm_writer #(.PO(PO), .PI(PI), .PES(PES), .AW(AW), .NB(NB), .LB(LB), .BA_W(BA_W), .RW(RW)) u_wr (
         .we(out_we), .out_tag(out_tag), .lane_en(out_be), .lane_data(out_data), .hw(csr[16][BA_W-1:0]),
         .bank_we(bank_we), .bank_addr(bank_addr), .bank_be(bank_be), .bank_data(bank_data));
+    assign out_write = out_we || pool_wr_en;
 
+    wire [FM_W-1:0] pool_fm_data;
     genvar b, l;
     generate
-        for (l = 0; l < PI; l = l + 1) begin : g_wlane
-            for (b = 0; b < NB; b = b + 1) begin : g_wbank
-                always @(posedge clk)
-                    if (bank_we[b] && bank_be[b*PI + l])
-                        fm[flat(~buf_sel, b, bank_addr[b*BA_W +: BA_W])][l*AW +: AW] <= bank_data[(b*PI + l)*AW +: AW];
+        for (l = 0; l < PI; l = l + 1) begin : g_pool_lane
+            assign pool_fm_data[l*AW +: AW] = pool_wr_data[l*OW +: AW];
+        end
+    endgenerate
+    wire pool_fm_we = pool_wr_en && !pool_wide;
+
+`ifndef SYNTHESIS
+    // simulation only: a flat copy of both buffers, written like the memories, for tb_top's per-layer dumps
+    /* verilator lint_off UNUSEDSIGNAL */
+    reg [FM_W-1:0] fm [0:(2 << (LB + BA_W))-1];
+    /* verilator lint_on UNUSEDSIGNAL */
+`endif
+    genvar x;
+    generate
+        for (x = 0; x < 2; x = x + 1) begin : g_fmbuf
+            for (b = 0; b < NB; b = b + 1) begin : g_fmbank
+                for (s = 0; s < NS; s = s + 1) begin : g_fmsub
+                    integer j;
+                    reg              we;
+                    reg [PI-1:0]     be;
+                    reg [SUB_AW-1:0] wa;
+                    reg [FM_W-1:0]   wd;
+                    wire             wr_buf = buf_sel == (x == 0);   // this buffer is the output, ~buf_sel
+                    always @* begin
+                        we = 1'b0;
+                        be = {PI{1'b0}};
+                        wa = {SUB_AW{1'b0}};
+                        wd = {FM_W{1'b0}};
+                        if (host_fm_we && host_fm_idx[FLAT_W-1] == x && bank_of(host_fm_idx) == b
+                                && sub_of(host_fm_idx[BA_W-1:0]) == s) begin
+                            we = 1'b1; be = {PI{1'b1}}; wa = sub_addr(host_fm_idx[BA_W-1:0]); wd = hw[FM_W-1:0];
+                        end
+                        if (wr_buf && bank_we[b] && sub_of(bank_addr[b*BA_W +: BA_W]) == s) begin
+                            we = 1'b1; be = bank_be[b*PI +: PI]; wa = sub_addr(bank_addr[b*BA_W +: BA_W]);
+                            wd = bank_data[b*PI*AW +: PI*AW];
+                        end
+                        if (wr_buf && pool_fm_we && pool_wr_bank == b && sub_of(pool_wr_addr[BA_W-1:0]) == s) begin
+                            we = 1'b1; be = {PI{1'b1}}; wa = sub_addr(pool_wr_addr[BA_W-1:0]); wd = pool_fm_data;
+                        end
+                        for (j = 0; j < FM_WPB; j = j + 1)
+                            if (dfm_we[j] && dfm_idx[j*FLAT_W + FLAT_W - 1] == x
+                                    && bank_of(dfm_idx[j*FLAT_W +: FLAT_W]) == b
+                                    && sub_of(dfm_idx[j*FLAT_W +: BA_W]) == s) begin
+                                we = 1'b1; be = {PI{1'b1}}; wa = sub_addr(dfm_idx[j*FLAT_W +: BA_W]);
+                                wd = dfm_wdata[j*FM_W +: FM_W];
+                            end
+                    end
+                    lowbit_fm_ram #(.PI(PI), .AW(AW), .DEPTH(SUB_D), .ADDR_W(SUB_AW)) u_ram (.clk(clk), .we(we),
+                        .be(be), .wa(wa), .wd(wd), .ra(fm_ra[s*SUB_AW +: SUB_AW]),
+                        .rd(fm_rd[((x*NB + b)*NS + s)*FM_W +: FM_W]));
+`ifndef SYNTHESIS
+                    /* verilator lint_off UNUSEDSIGNAL */ // 32-bit index arithmetic
+                    wire [31:0] sim_i = ((x*NB + b) << BA_W) + {{(32-SUB_AW){1'b0}}, wa} * NS + s;
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    for (l = 0; l < PI; l = l + 1) begin : g_sim_lane
+                        always @(posedge clk) if (we && be[l]) fm[sim_i[FLAT_W-1:0]][l*AW +: AW] <= wd[l*AW +: AW];
+                    end
+`endif
+                end
             end
-            always @(posedge clk)
-                if (pool_wr_en && !pool_wide)
-                    fm[flat(~buf_sel, pool_wr_bank, pool_wr_addr[BA_W-1:0])][l*AW +: AW] <= pool_wr_data[l*OW +: AW];
         end
     endgenerate
     always @(posedge clk) if (pool_wr_en && pool_wide) rmem[pool_wr_seq[RES_AW-1:0]] <= pool_wr_data;
-    assign out_write = out_we || pool_wr_en;
 
     // host reads: a feature-map word (lanes widened to OW bits, zero-extended) or a result word
-    integer hl;
-    reg [FM_W-1:0]  host_fm;
-    reg [PI*OW-1:0] host_fm_wide;
-    always @* begin
-        host_fm = fm[host_out_addr[FLAT_W-1:0]];
-        host_fm_wide = {(PI*OW){1'b0}};
-        for (hl = 0; hl < PI; hl = hl + 1) host_fm_wide[hl*OW +: AW] = host_fm[hl*AW +: AW];
-    end
-    always @(posedge clk) host_out_data <= host_out_sel ? rmem[host_out_addr[RES_AW-1:0]] : host_fm_wide;
+    wire [FM_W-1:0]  host_fm = pick(host_rd_q);
+    wire [PI*OW-1:0] host_fm_wide;
+    generate
+        for (l = 0; l < PI; l = l + 1) begin : g_host_lane
+            assign host_fm_wide[l*OW +: OW] = {{(OW-AW){1'b0}}, host_fm[l*AW +: AW]};
+        end
+    endgenerate
+    assign host_out_data = host_out_sel_q ? dres_rdata[0 +: RES_W] : host_fm_wide;
 endmodule

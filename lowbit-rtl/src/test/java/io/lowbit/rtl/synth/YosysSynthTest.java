@@ -64,4 +64,32 @@ class YosysSynthTest {
         assertEquals(YosysSynth.POOL_UNIT, r.top());
         assertTrue(r.luts() > 500 && r.dsps() >= 4 && r.bram36() == 0, r.summary());
     }
+
+    /**
+     * The whole accelerator ({@code lowbit_accel}: sequencer, DMA, controller, conv unit, writer, pool unit and
+     * every memory) of a small instance: PO = 1, PI = 4, 9 PEs, 3 requantizers (2 feature-map banks of 2 sub-banks
+     * per buffer), memories deep enough to be block RAM (4,096 feature-map words per buffer, 512 instructions,
+     * 4,096 weight words); about 2 minutes. Each group of large memories must map to block RAM, and {@code sta}
+     * gives a logic-only arrival time.
+     */
+    @Test
+    void smallAcceleratorSynthesizes() throws Exception {
+        RtlTools.require("yosys");
+        RtlParameters p = new RtlParameters("small-accel", 1, 4, 9, 8, 8, 2, 32, 3, 64, 512, 4096, 512, 4096, 64);
+        Path work = Files.createDirectories(Path.of("target", "synth", "accel").toAbsolutePath());
+        SynthReport r = YosysSynth.onPath().synthesizeAccelerator(p, true, work);
+        System.out.println("[YosysSynth accel] " + r.summary());
+        String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r);
+        Files.writeString(work.resolve("synth.json"), json);
+        assertEquals(r, new ObjectMapper().readValue(json, SynthReport.class));
+        assertEquals(YosysSynth.ACCELERATOR, r.top());
+        assertTrue(r.luts() > 1000 && r.flipFlops() > 500, r.summary());
+        // 2 buffers × 2 banks × 2 sub-banks of 1,024 32-bit words: one RAMB36 each
+        assertEquals(8.0, r.bramByMemory().getOrDefault("feature-map buffers", 0.0), r.summary());
+        assertTrue(r.bramByMemory().getOrDefault("instruction memory", 0.0) >= 3.5, r.summary());
+        assertTrue(r.bramByMemory().getOrDefault("weight banks", 0.0) > 0, r.summary());
+        assertEquals(r.bram36(), r.bramByMemory().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9,
+                r.summary());
+        assertTrue(r.logicArrivalNs() != null && r.logicArrivalNs() > 1, r.summary());
+    }
 }
