@@ -452,7 +452,7 @@ module lowbit_accel_top #(
     wire [NB*BA_W-1:0]  bank_addr;
     wire [NB*PI-1:0]    bank_be;
     wire [NB*PI*AW-1:0] bank_data;
-    lowbit_fm_writer #(.PO(PO), .PI(PI), .PES(PES), .AW(AW), .NB(NB), .LB(LB), .BA_W(BA_W), .RW(RW)) u_wr (
+    lowbit_fm_writer #(.PO(PO), .PI(PI), .PES(PES), .RQ(RQ), .AW(AW), .NB(NB), .LB(LB), .BA_W(BA_W), .RW(RW)) u_wr (
         .we(out_we), .out_tag(out_tag), .lane_en(out_be), .lane_data(out_data), .hw(csr[16][BA_W-1:0]),
         .bank_we(bank_we), .bank_addr(bank_addr), .bank_be(bank_be), .bank_data(bank_data));
     assign out_write = out_we || pool_wr_en;
