@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 /**
  * Synthesizes the conv unit ({@code lowbit_conv_unit}: RCAs, decoders, adder trees, psum banks, requantizers), the
  * pool unit or the whole accelerator ({@code lowbit_accel}) of a configuration with Yosys
- * {@code synth_xilinx -family xc7 -flatten -noiopad} (optionally {@code -nodsp}) and parses the resources. The whole conv unit of the 400-PE preset takes long (one 25-PE module with its 25 psum
- * banks and requantizers takes about 100 s); synthesize small {@code po × pi} instances and scale.
+ * {@code synth_xilinx -family xc7 -flatten -noiopad} (optionally {@code -nodsp}) and parses the resources. The
+ * paper preset takes minutes (conv unit about 220 s, whole accelerator about 260 s of Yosys on 2 cores,
+ * docs/rtl.md §4); tests synthesize small {@code po × pi} instances.
  */
 public final class YosysSynth {
 
