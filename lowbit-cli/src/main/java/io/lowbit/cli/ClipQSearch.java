@@ -66,6 +66,16 @@ record ClipQSearch(TrainConfig base, LabeledImages validation, Normalization nor
         return Math.min(dense, sparse) + (1 << b) * 8.0;
     }
 
+    /** Weight bits of a model with {@code settings} per layer, the other layers at the uniform p = 0.2, b = 2. */
+    static double modelBits(Map<String, Long> weights, Map<String, double[]> settings) {
+        double sum = 0;
+        for (Map.Entry<String, Long> e : weights.entrySet()) {
+            double[] t = settings.get(e.getKey());
+            sum += t == null ? bits(e.getValue(), 0.2, 2) : bits(e.getValue(), t[0], (int) t[1]);
+        }
+        return sum;
+    }
+
     /** Bits saved by layer {@code n} at {@code (p, b)} relative to the float32 network. */
     double bitBenefit(long n, double p, int b) {
         return (32.0 * n - bits(n, p, b)) / (32.0 * totalWeights);

@@ -62,6 +62,17 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the search in --run-dir")
     boolean resume;
 
+    @Option(names = "--plot", description = "Only draw the search in --run-dir (search.png, or --png), evaluating "
+            + "nothing")
+    boolean plot;
+
+    @Option(names = "--trained", paramLabel = "RUN_DIR", description = "With --plot: training runs to set beside the "
+            + "search (final test accuracy vs the compression of their exported model.lbq; a float run as a line)")
+    List<Path> trained;
+
+    @Option(names = "--png", paramLabel = "FILE", description = "Where --plot draws (default: RUN_DIR/search.png)")
+    Path png;
+
     @Option(names = "--layers", split = ",", description = "Layers to search, in order (default: all)")
     List<String> layers;
 
@@ -116,20 +127,41 @@ final class SearchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The saved search: its settings, then per layer the optimizer state and the chosen (p, b). */
+    /**
+     * The saved search: its settings, then per layer the optimizer state and the chosen (p, b), and every evaluation
+     * (null in a search.json written before they were recorded: {@link SearchEvaluation#reconstruct}).
+     */
     record SearchState(Map<String, Object> settings, List<String> layers, Map<String, Long> weights,
-            Map<String, BayesianOptimizer.State> optimizers, Map<String, double[]> chosen, long cyclesRef) {
+            Map<String, BayesianOptimizer.State> optimizers, Map<String, double[]> chosen, long cyclesRef,
+            List<SearchEvaluation> evaluations) {
     }
 
     @Override
     public Integer call() throws Exception {
         Path stateFile = runDir.resolve("search.json");
         SearchState state;
+        if (plot) {
+            if (!Files.isRegularFile(stateFile)) {
+                throw new IllegalArgumentException("nothing to plot: " + stateFile + " does not exist");
+            }
+            Path out = png != null ? png : runDir.resolve("search.png");
+            List<SearchChart.Trained> runs = new ArrayList<>();
+            for (Path t : trained == null ? List.<Path>of() : trained) {
+                runs.add(SearchChart.Trained.read(t));
+            }
+            SearchState saved = load(stateFile);
+            SearchChart.write(saved, evaluationsOf(saved), runs, out);
+            System.out.println("wrote " + out);
+            return 0;
+        }
+        if (trained != null || png != null) {
+            throw new IllegalArgumentException("--trained and --png go with --plot");
+        }
         if (resume) {
             if (!Files.isRegularFile(stateFile)) {
                 throw new IllegalArgumentException("cannot resume: " + stateFile + " does not exist");
             }
-            state = Json.MAPPER.readValue(stateFile.toFile(), SearchState.class);
+            state = load(stateFile);
             applySettings(state.settings());
         } else {
             if (init == null) {
@@ -170,7 +202,8 @@ final class SearchCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("no layer '" + l + "'; layers are " + weights.keySet());
                 }
             }
-            state = new SearchState(settings(), order, weights, new LinkedHashMap<>(), new LinkedHashMap<>(), 0);
+            state = new SearchState(settings(), order, weights, new LinkedHashMap<>(), new LinkedHashMap<>(), 0,
+                    new ArrayList<>());
         }
         SizeBudget budget = sizeBudget == null ? null : new SizeBudget(sizeBudget, state.weights());
         Files.createDirectories(runDir);
@@ -186,7 +219,7 @@ final class SearchCommand implements Callable<Integer> {
             ClipQSearch.Outcome ref = search.evaluate(ClipQSearch.spec(0.2, 2, Map.of()), 0, 0.2, 2,
                     runDir.resolve("evals").resolve("reference"));
             state = new SearchState(state.settings(), state.layers(), state.weights(), state.optimizers(),
-                    state.chosen(), ref.cycles());
+                    state.chosen(), ref.cycles(), state.evaluations());
             search = new ClipQSearch(base, validation, search.norm(), data.root(), totalWeights, accelConfig,
                     ref.cycles(), benefit, lambda);
             save(stateFile, state);
@@ -223,6 +256,11 @@ final class SearchCommand implements Callable<Integer> {
                         runDir.resolve("evals").resolve(layer + "-" + k));
                 bo.tell(point, o.objective());
                 state.optimizers().put(layer, bo.state());
+                if (state.evaluations() != null) {
+                    state.evaluations().add(new SearchEvaluation(layer, k, theta[0], (int) theta[1], o.error(),
+                            o.bitBenefit(), o.cycleBenefit(), o.cycles(),
+                            ClipQSearch.modelBits(state.weights(), perLayer)));
+                }
                 save(stateFile, state);
                 System.out.printf(Locale.ROOT, "%s %d/%d: p=%.3f b=%d → validation error %.2f%%, bits saved %.2f%%"
                         + "%s, objective %.4f (best %.4f) [%.0f s elapsed]%n", layer, k, iterations, theta[0],
@@ -232,6 +270,7 @@ final class SearchCommand implements Callable<Integer> {
             }
             state.chosen().put(layer, theta(bo.best().point()));
             save(stateFile, state);
+            drawIfRecorded(state);
         }
         String quant = ClipQSearch.spec(0.2, 2, state.chosen());
         if (budget != null) {
@@ -243,6 +282,27 @@ final class SearchCommand implements Callable<Integer> {
         System.out.println("searched per-layer settings (--quant for lowbit train):");
         System.out.println("  " + quant);
         return 0;
+    }
+
+    /** Reads search.json; evaluations a bits-benefit search saved before they were recorded are reconstructed. */
+    private static SearchState load(Path stateFile) throws java.io.IOException {
+        SearchState s = Json.MAPPER.readValue(stateFile.toFile(), SearchState.class);
+        if (s.evaluations() != null || !"bits".equals(s.settings().get("benefit"))) {
+            return s; // a null list of another benefit stays null: nothing recorded, nothing drawn
+        }
+        return new SearchState(s.settings(), s.layers(), s.weights(), s.optimizers(), s.chosen(), s.cyclesRef(),
+                new ArrayList<>(SearchEvaluation.reconstruct(s)));
+    }
+
+    private static List<SearchEvaluation> evaluationsOf(SearchState s) {
+        return s.evaluations() != null ? s.evaluations() : SearchEvaluation.reconstruct(s); // throws, saying why
+    }
+
+    /** search.png after each layer: the progress of a long search as a picture. */
+    private void drawIfRecorded(SearchState state) throws java.io.IOException {
+        if (state.evaluations() != null && !state.evaluations().isEmpty()) {
+            SearchChart.write(state, state.evaluations(), List.of(), runDir.resolve("search.png"));
+        }
     }
 
     /** Whether every layer of {@code quant} is CLIP-Q. */

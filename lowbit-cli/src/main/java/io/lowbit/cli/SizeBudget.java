@@ -47,12 +47,7 @@ record SizeBudget(double factor, Map<String, Long> weights) {
 
     /** Total bits of {@code chosen} (other layers uniform). */
     double bits(Map<String, double[]> chosen) {
-        double sum = 0;
-        for (Map.Entry<String, Long> e : weights.entrySet()) {
-            double[] t = chosen.get(e.getKey());
-            sum += t == null ? uniformBits(e.getValue()) : ClipQSearch.bits(e.getValue(), t[0], (int) t[1]);
-        }
-        return sum;
+        return ClipQSearch.modelBits(weights, chosen);
     }
 
     /** Whether {@code theta = (p, b)} of {@code layer} fits its allowance. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lowbit.core.model.file.IntegerModelFile;
+import io.lowbit.train.loop.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -438,6 +440,26 @@ class CliTest {
         assertEquals(2, state.get("optimizers").get("conv1").get("observations").size());
         assertEquals(2, state.get("optimizers").get("conv1").get("space").size(), "p and b (b ≤ 3)");
         assertEquals(1.0, state.get("settings").get("sizeBudget").asDouble());
+        // every evaluation is recorded; a search.json from before they were (bits benefit) reconstructs them exactly
+        assertEquals(4, state.get("evaluations").size());
+        assertTrue(Files.size(dir.resolve("search.png")) > 0, "search.png drawn after each layer");
+        var recorded = Json.MAPPER.readValue(dir.resolve("search.json").toFile(), SearchCommand.SearchState.class);
+        var old = new SearchCommand.SearchState(recorded.settings(), recorded.layers(), recorded.weights(),
+                recorded.optimizers(), recorded.chosen(), recorded.cyclesRef(), null);
+        List<SearchEvaluation> rebuilt = SearchEvaluation.reconstruct(old);
+        assertEquals(recorded.evaluations().size(), rebuilt.size());
+        for (int i = 0; i < rebuilt.size(); i++) {
+            SearchEvaluation want = recorded.evaluations().get(i);
+            SearchEvaluation got = rebuilt.get(i);
+            assertEquals(want.layer() + want.k() + want.b(), got.layer() + got.k() + got.b());
+            assertEquals(want.error(), got.error(), 1e-12);
+            assertEquals(want.weightBits(), got.weightBits(), 1e-6);
+        }
+        Path png = tmp.resolve("search-plot.png");
+        Run plotted = lowbit("search", "--plot", "--run-dir", dir.toString(), "--trained", fp.toString(), "--png",
+                png.toString());
+        assertEquals(0, plotted.code(), plotted.err());
+        assertTrue(Files.size(png) > 0);
         Run again = lowbit("search", "--resume", "--run-dir", dir.toString(), "--data-dir", data.toString());
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains(spec), again.out());
