@@ -41,7 +41,7 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
         int fmDepth, int resultDepth, boolean multiplierPes, int pack, int dmaBeatBytes) {
 
-    /** Instruction width of the controller. */
+    /** Width of an unpacked instruction, as the decoders read it (stored: {@link InstructionFormat#bits()}). */
     public static final int INSTRUCTION_BITS = 256;
     /** CSR words before the codebook entries (conv layers use 17, pools 21). */
     public static final int CSR_FIXED_WORDS = 24;
@@ -105,22 +105,69 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         int po = c.convModules();
         int pi = c.rcasPerModule();
         int indexBits = c.weightDecoder().indexBits();
-        long bankBits = 8L * c.buffers().weightBankBytes();
-        int wmem = (int) Math.max(2, 2 * bankBits / ((long) po * pi * indexBits)); // 2×: partial groups pad words
-        int bmem = Math.max(2, c.buffers().weightBankBytes() / (4 * po));
         int fm = ceilDiv(c.buffers().featureMapBytes(), pi);
         int beat = c.dma().bytesPerCycle();
         require(Integer.bitCount(beat) == 1, c.name() + ": the RTL's DRAM beats are a power of two bytes, not "
                 + beat + " (dma.bytesPerCycle)");
+        int wmem = weightBankWords(c.buffers().weightBankBytes(), po * pi * indexBits, 8 * beat);
+        int bmem = biasBankWords(c.buffers().weightBankBytes(), po * c.accumulatorBits(), 8 * beat);
         return new RtlParameters(c.name(), po, pi, c.pesPerRca(), c.activationBits(), c.weightBits(), indexBits,
-                c.accumulatorBits(), c.requantizersPerModule(), c.psumEntriesPerModule(), 4096, wmem, bmem, fm, 1024,
-                c.peStyle() == PeStyle.MULTIPLIER, c.productsPerDsp(), beat);
+                c.accumulatorBits(), c.requantizersPerModule(), c.psumEntriesPerModule(), DEFAULT_IMEM_DEPTH, wmem,
+                bmem, fm, 1024, c.peStyle() == PeStyle.MULTIPLIER, c.productsPerDsp(), beat);
+    }
+
+    /**
+     * Instructions of the configured instruction memory: 4,608 = 9 × 512, the full trained NIN's 4,343 compute
+     * instructions on the preset (4,316 conv passes with 16 KiB psum buffers, 12 layers, 12 swaps, 3 pools) with
+     * room to spare; a whole block-RAM row count (512 × 36-bit RAMB18 columns, docs/rtl.md §4). Programs that do not
+     * fit are rejected ({@code NetworkImages}); {@link #withInstructionDepth} sizes another.
+     */
+    public static final int DEFAULT_IMEM_DEPTH = 4608;
+
+    /**
+     * Words of a weight bank ({@code lowbit_dma_ram}): the configured {@code buffers.weightBankBytes} in words of
+     * {@code wordBits} indexes, each in its power-of-two DRAM slot, rounded up to whole rows of
+     * {@code max(slot, beat)} bits. A weight tile whose padded words (partial input or output groups) exceed it is
+     * rejected when the images are built ({@code NetworkImages}).
+     */
+    public static int weightBankWords(int bankBytes, int wordBits, int beatBits) {
+        int slot = slotBits(wordBits);
+        int perRow = Math.max(1, beatBits / slot);
+        long words = ceilDiv(8L * bankBytes, slot);
+        return (int) Math.max(2, ceilDiv(words, perRow) * perRow);
+    }
+
+    /**
+     * Rows of a bias bank: one 512-row block-RAM column (a RAMB18 is 512 × 36 bits at its widest, a RAMB36 512 × 72),
+     * the shallowest depth that still maps to block RAM, or the configured bank's bytes in bias words if fewer.
+     */
+    public static final int BIAS_BANK_ROWS = 512;
+
+    /**
+     * Words of a bias bank: {@code PO} biases of one kernel slot per word, in its power-of-two slot. A weight tile
+     * needs one word per kernel slot of each of its output groups (its output channels / {@code PO}, rounded up per
+     * group); {@link #BIAS_BANK_ROWS} rows hold {@code 512·PO} output channels per tile (2,048 for the preset; the
+     * full trained NIN's largest tile needs 50 words, a VGG7's 32), and the DMA moves only the tile's words, so a
+     * deeper bank would cost block RAM for nothing. At most the configured {@code buffers.weightBankBytes} in bias
+     * words (the compiler's weight tile holds a 4-byte bias per output channel). A tile with more bias words is
+     * rejected when the images are built ({@code NetworkImages}).
+     */
+    public static int biasBankWords(int bankBytes, int wordBits, int beatBits) {
+        int slot = slotBits(wordBits);
+        int perRow = Math.max(1, beatBits / slot);
+        int configured = Math.max(2, bankBytes / (wordBits / 8));
+        return Math.max(2, Math.min(configured, BIAS_BANK_ROWS * perRow));
     }
 
     /** The same datapath with other memory depths (synthesis of a small instance). */
     public RtlParameters withMemories(int psum, int imem, int wmem, int bmem, int fm, int out) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
                 requantizers, psum, imem, wmem, bmem, fm, out, multiplierPes, pack, dmaBeatBytes);
+    }
+
+    /** The same instance with another instruction-memory depth. */
+    public RtlParameters withInstructionDepth(int imem) {
+        return withMemories(psumEntries, imem, wmemDepth, bmemDepth, fmDepth, resultDepth);
     }
 
     /** The same instance with another parallelism (small synthesis runs). */
@@ -250,6 +297,10 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
     }
 
     static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }
 

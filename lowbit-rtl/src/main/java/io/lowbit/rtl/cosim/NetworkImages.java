@@ -52,6 +52,7 @@ public final class NetworkImages {
         this.program = new ProgramImages(p);
         this.dram = new DramImage(p);
         Map<String, List<Integer>> passTiles = new HashMap<>();
+        List<Instruction.LoadWeights> tileLoads = new ArrayList<>();
         int tileCount = 0;
         for (Instruction ins : compiled.instructions()) {
             if (ins instanceof Instruction.LoadRows lr) {
@@ -63,6 +64,7 @@ public final class NetworkImages {
                     throw new IllegalArgumentException(lw.layer() + ": load_weights of tile " + tileCount
                             + " into bank " + lw.bank() + "; the RTL alternates the two banks");
                 }
+                tileLoads.add(lw);
                 tileCount++;
             } else if (ins instanceof Instruction.ConvPass cp) {
                 if (tileCount == 0) {
@@ -124,6 +126,7 @@ public final class NetworkImages {
             }
         }
         program.waitForInput();
+        program.checkInstructions(p);
         // each conv layer's descriptor points at the next conv layer's first pass: its preload overlaps the layer
         for (int k = 0; k + 1 < convDescriptors.size(); k++) {
             program.setCsr(convDescriptors.get(k), LayerImages.NEXT_PASS_CSR, convFirstPasses.get(k + 1) + 1);
@@ -145,12 +148,7 @@ public final class NetworkImages {
             if (r == null) {
                 throw new IllegalArgumentException("weight tile " + t + " has no conv pass");
             }
-            int wn = r[1] - r[0];
-            int bn = r[3] - r[2];
-            if (wn > p.wmemDepth() || bn > p.bmemDepth()) {
-                throw new IllegalArgumentException("weight tile " + t + ": " + wn + " weight words, " + bn
-                        + " bias words exceed the bank (" + p.wmemDepth() + ", " + p.bmemDepth() + ")");
-            }
+            requireTileFits(p, tileLoads.get(t), t, r[1] - r[0], r[3] - r[2]);
             tileBase[t] = dram.append(wWords.subList(r[0], r[1]), p.weightWordBits());
             tileWeightBeats[t] = dram.size() - tileBase[t];
             dram.append(bWords.subList(r[2], r[3]), p.biasWordBits());
@@ -186,6 +184,27 @@ public final class NetworkImages {
                         outputBeats, last.wide() ? 0 : dram.mapGeometry(outPlane));
                 dmaInstructions.add(ins);
             }
+        }
+    }
+
+    /**
+     * Throws unless weight tile {@code t} ({@code weightWords} index words, its pass blocks padded to whole input and
+     * output groups, and {@code biasWords} bias words) fits a weight and a bias bank of {@code p}.
+     */
+    static void requireTileFits(RtlParameters p, Instruction.LoadWeights lw, int t, int weightWords,
+            int biasWords) {
+        String tile = lw.layer() + ": weight tile " + t + " (output channels " + lw.outStart() + ".."
+                + (lw.outStart() + lw.outCount() - 1) + ", " + lw.bytes() + " B as the compiler counts it)";
+        if (weightWords > p.wmemDepth()) {
+            throw new IllegalArgumentException(tile + " needs " + weightWords + " weight words of "
+                    + p.weightWordBits() + " bits in the RTL's layout (every pass block padded to whole groups of "
+                    + p.pi() + " input and " + p.po() + "·slots output channels), more than the weight bank's "
+                    + p.wmemDepth() + " (buffers.weightBankBytes; docs/rtl.md §1)");
+        }
+        if (biasWords > p.bmemDepth()) {
+            throw new IllegalArgumentException(tile + " needs " + biasWords + " bias words (one per kernel slot of"
+                    + " each output group), more than the bias bank's " + p.bmemDepth()
+                    + " (RtlParameters.biasBankWords; docs/rtl.md §1)");
         }
     }
 
@@ -279,15 +298,12 @@ public final class NetworkImages {
     }
 
     /**
-     * Parameters with the instruction memory this program needs (at least that of {@code base}, a power of two);
-     * the weight and bias banks keep the configured depth (the DMA loads one tile at a time).
+     * {@code base}, after checking that the program fits its instruction memory: the memories keep the configured
+     * depths (the DMA loads one weight tile at a time, each checked against the banks), so the co-simulated design
+     * is the synthesized one.
      */
     public RtlParameters sizedParameters(RtlParameters base) {
-        return base.withMemories(base.psumEntries(), Math.max(base.imemDepth(), pow2(program.imem.size())),
-                base.wmemDepth(), base.bmemDepth(), base.fmDepth(), base.resultDepth());
-    }
-
-    private static int pow2(int n) {
-        return Integer.highestOneBit(Math.max(2, n) - 1) << 1;
+        program.checkInstructions(base);
+        return base;
     }
 }

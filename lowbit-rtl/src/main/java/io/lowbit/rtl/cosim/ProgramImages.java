@@ -1,5 +1,6 @@
 package io.lowbit.rtl.cosim;
 
+import io.lowbit.rtl.InstructionFormat;
 import io.lowbit.rtl.RtlParameters;
 import io.lowbit.rtl.sim.HexImage;
 import java.math.BigInteger;
@@ -21,6 +22,7 @@ public final class ProgramImages {
     public static final int OP_SWAP_BUFFERS = 3;
 
     private final RtlParameters p;
+    private final InstructionFormat format;
     final HexImage desc;
     final HexImage imem;
     final HexImage wmem;
@@ -28,6 +30,7 @@ public final class ProgramImages {
 
     public ProgramImages(RtlParameters p) {
         this.p = p;
+        this.format = new InstructionFormat(p);
         desc = new HexImage(32 * p.csrWords());
         imem = new HexImage(RtlParameters.INSTRUCTION_BITS);
         wmem = new HexImage(p.weightWordBits());
@@ -45,8 +48,27 @@ public final class ProgramImages {
         instruction(new long[] {OP_LAYER << 2, 0, desc.size() - 1, 0, 0, 0, 0, 0});
     }
 
+    /** Appends an instruction ({@code w0 … w7}); throws unless its fields fit the stored word. */
     void instruction(long[] words) {
+        format.pack(words, "instruction " + imem.size());
         imem.addLanes(words, 32);
+    }
+
+    /**
+     * The instruction memory's image: each instruction in the {@link InstructionFormat} of {@code p}
+     * ({@code format.bits()} bits).
+     */
+    public HexImage storedInstructions() {
+        HexImage out = new HexImage(format.bits());
+        List<BigInteger> words = imem.words();
+        for (int n = 0; n < words.size(); n++) {
+            long[] w = new long[InstructionFormat.WORDS];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = words.get(n).shiftRight(32 * k).longValue() & 0xFFFFFFFFL;
+            }
+            out.set(n, format.pack(w, "instruction " + n));
+        }
+        return out;
     }
 
     /** Sets CSR word {@code word} of descriptor {@code descriptor}. */
@@ -72,17 +94,20 @@ public final class ProgramImages {
         return imem.size();
     }
 
-    /** Throws unless the images fit the memories of {@code p}. */
+    /** Throws unless the images fit the memories of {@code p} (a single layer preloaded into bank 0). */
     void checkDepths(RtlParameters p) {
-        require(imem.size() <= p.imemDepth(), "instructions " + imem.size() + " > " + p.imemDepth());
-        require(wmem.size() <= p.wmemDepth(), "weight words " + wmem.size() + " > " + p.wmemDepth());
-        require(bmem.size() <= p.bmemDepth(), "bias words " + bmem.size() + " > " + p.bmemDepth());
+        checkInstructions(p);
+        require(wmem.size() <= p.wmemDepth(), "the layer's " + wmem.size() + " weight words (its blocks padded to"
+                + " whole input and output groups) exceed weight bank 0's " + p.wmemDepth() + " words"
+                + " (buffers.weightBankBytes)");
+        require(bmem.size() <= p.bmemDepth(), "the layer's " + bmem.size() + " bias words exceed bias bank 0's "
+                + p.bmemDepth() + " words (RtlParameters.biasBankWords)");
     }
 
     /** Writes {@code desc.hex}, {@code imem.hex}, {@code wmem.hex}, {@code bmem.hex}. */
     public void write(Path dir) {
         desc.write(dir.resolve("desc.hex"));
-        imem.write(dir.resolve("imem.hex"));
+        storedInstructions().write(dir.resolve("imem.hex"));
         wmem.write(dir.resolve("wmem.hex"));
         bmem.write(dir.resolve("bmem.hex"));
     }
@@ -100,7 +125,8 @@ public final class ProgramImages {
 
     /** Throws unless the instructions fit {@code p} (a program with DMA: the weights are checked per tile). */
     void checkInstructions(RtlParameters p) {
-        require(imem.size() <= p.imemDepth(), "instructions " + imem.size() + " > " + p.imemDepth());
+        require(imem.size() <= p.imemDepth(), "the program has " + imem.size() + " instructions, more than the "
+                + p.imemDepth() + " the instruction memory holds (RtlParameters.imemDepth)");
     }
 
     static void require(boolean ok, String message) {

@@ -128,15 +128,63 @@ module lowbit_accel_top #(
     // after them) in the cycle they use the instruction, as from an asynchronous memory, and a block RAM clocked on
     // the inverted clock delivers it half a cycle later (no cycle changes; half a cycle for the address logic and
     // the RAM). Two readers would need two read ports, so the sequencer, which only decodes w0[4:2] and the
-    // descriptor address in w2, reads its own narrow copy (one RAMB36 per 4K instructions).
+    // descriptor address in w2, reads its own narrow copy.
+    // Stored words are IW bits: the fields of w0..w7 the decoders read, each as wide as this configuration needs
+    // (io.lowbit.rtl.InstructionFormat, same order and widths), packed; ctrl_ins is the 256-bit instruction the
+    // controller decodes, the fields zero-extended. w4 (input address) and w5[23:0] (output pixel base) keep their
+    // low BA_W bits only: the controller uses them modulo 2^BA_W (fm_addr, the tag's pixel).
+    localparam integer I_TW  = $clog2(PES + 1);
+    localparam integer I_ICW = $clog2(PI + 1) < 8 ? $clog2(PI + 1) : 8;
+    localparam integer I_OCW = $clog2(PO * PES + 1) < 16 ? $clog2(PO * PES + 1) : 16;
+    localparam integer I_WBW = (WMEM_AW > DESC_AW ? WMEM_AW : DESC_AW) < 16 ? (WMEM_AW > DESC_AW ? WMEM_AW : DESC_AW)
+                               : 16;
+    localparam integer I_BBW = BMEM_AW < 24 ? BMEM_AW : 24;
+    localparam integer I_RW  = PI > 1 ? $clog2(PI) : 1;
+    localparam integer O_T    = 6;
+    localparam integer O_SL   = O_T + I_TW;
+    localparam integer O_IC   = O_SL + I_TW;
+    localparam integer O_OC   = O_IC + I_ICW;
+    localparam integer O_DR   = O_OC + I_OCW;
+    localparam integer O_DC   = O_DR + 8;
+    localparam integer O_WB   = O_DC + 8;
+    localparam integer O_NEED = O_WB + I_WBW;
+    localparam integer O_BB   = O_NEED + 16;
+    localparam integer O_R0   = O_BB + I_BBW;
+    localparam integer O_IA   = O_R0 + I_RW;
+    localparam integer O_PB   = O_IA + BA_W;
+    localparam integer O_IB   = O_PB + BA_W;
+    localparam integer O_W6   = O_IB + LB;
+    localparam integer O_W7   = O_W6 + 32;
+    localparam integer IW     = O_W7 + 32;
+    function [255:0] unpack(input [IW-1:0] r);
+        begin
+            unpack = 256'b0;
+            unpack[0 +: 6]        = r[0 +: 6];
+            unpack[8 +: I_TW]     = r[O_T +: I_TW];
+            unpack[16 +: I_TW]    = r[O_SL +: I_TW];
+            unpack[24 +: I_ICW]   = r[O_IC +: I_ICW];
+            unpack[32 +: I_OCW]   = r[O_OC +: I_OCW];
+            unpack[48 +: 8]       = r[O_DR +: 8];
+            unpack[56 +: 8]       = r[O_DC +: 8];
+            unpack[64 +: I_WBW]   = r[O_WB +: I_WBW];
+            unpack[80 +: 16]      = r[O_NEED +: 16];
+            unpack[96 +: I_BBW]   = r[O_BB +: I_BBW];
+            unpack[120 +: I_RW]   = r[O_R0 +: I_RW];
+            unpack[128 +: BA_W]   = r[O_IA +: BA_W];
+            unpack[160 +: BA_W]   = r[O_PB +: BA_W];
+            unpack[184 +: LB]     = r[O_IB +: LB];
+            unpack[192 +: 64]     = r[O_W6 +: 64];
+        end
+    endfunction
     localparam integer SEQ_W = 3 + DESC_AW;
     wire [IMEM_AW-1:0] pc_addr, ctrl_imem_addr;
-    reg  [255:0]       imem [0:IMEM_DEPTH-1];
+    reg  [IW-1:0]      imem [0:IMEM_DEPTH-1];
     reg  [SEQ_W-1:0]   iseq [0:IMEM_DEPTH-1];
-    reg  [255:0]       ctrl_ins;
+    reg  [IW-1:0]      ctrl_raw;
     reg  [SEQ_W-1:0]   seq_f;
-    always @(negedge clk) ctrl_ins <= imem[ctrl_imem_addr];
+    always @(negedge clk) ctrl_raw <= imem[ctrl_imem_addr];
     always @(negedge clk) seq_f <= iseq[pc_addr];
+    wire [255:0] ctrl_ins = unpack(ctrl_raw);
     wire [255:0] seq_ins = ({{(256-DESC_AW){1'b0}}, seq_f[3 +: DESC_AW]} << 64) | {251'b0, seq_f[2:0], 2'b00};
 
     // ---- sequencer --------------------------------------------------------------------------------------------
@@ -182,8 +230,8 @@ module lowbit_accel_top #(
             case (host_sel)
                 3'd0: csr[host_addr[$clog2(NCSR)-1:0]] <= hw[31:0];
                 3'd1: begin
-                    imem[host_addr[IMEM_AW-1:0]] <= hw[255:0];
-                    iseq[host_addr[IMEM_AW-1:0]] <= {hw[64 +: DESC_AW], hw[4:2]};
+                    imem[host_addr[IMEM_AW-1:0]] <= hw[IW-1:0];
+                    iseq[host_addr[IMEM_AW-1:0]] <= {hw[O_WB +: DESC_AW], hw[4:2]};
                 end
                 3'd5: dmem[host_addr[DESC_AW-1:0]] <= hw[NCSR*32-1:0];
                 3'd6: begin prog_len <= hw[15:0]; dq_len <= hw[31:16]; end

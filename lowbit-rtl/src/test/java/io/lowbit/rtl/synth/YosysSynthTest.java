@@ -86,7 +86,8 @@ class YosysSynthTest {
         assertTrue(r.luts() > 1000 && r.flipFlops() > 500, r.summary());
         // 2 buffers × 2 banks × 2 sub-banks of 1,024 32-bit words: one RAMB36 each
         assertEquals(8.0, r.bramByMemory().getOrDefault("feature-map buffers", 0.0), r.summary());
-        assertTrue(r.bramByMemory().getOrDefault("instruction memory", 0.0) >= 3.5, r.summary());
+        // 512 stored instructions of 163 bits (InstructionFormat): 5 RAMB18, and the sequencer's 9-bit copy
+        assertTrue(r.bramByMemory().getOrDefault("instruction memory", 0.0) >= 2.5, r.summary());
         assertTrue(r.bramByMemory().getOrDefault("weight banks", 0.0) > 0, r.summary());
         assertEquals(r.bram36(), r.bramByMemory().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9,
                 r.summary());
