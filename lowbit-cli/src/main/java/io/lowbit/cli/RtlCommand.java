@@ -145,7 +145,7 @@ final class RtlCommand {
                     + "beside the XC7Z020's capacity and the paper's Table 5. The full 400-PE unit takes long; "
                     + "--po/--pi synthesize a smaller instance.",
             footer = {"", "Examples:", "  lowbit rtl synth --po 1 --pi 1 --nodsp --json-out synth.json",
-                    "  lowbit rtl synth --whole --nodsp --json-out synth-whole.json"})
+                    "  lowbit rtl synth --whole --json-out synth-whole.json"})
     static final class Synth implements Callable<Integer> {
 
         @Option(names = "--accel", defaultValue = "pynq-z2-clipq", paramLabel = "PRESET|FILE",
@@ -158,8 +158,10 @@ final class RtlCommand {
         @Option(names = "--pi", description = "RCAs per module of the synthesized instance (default: the configuration's)")
         Integer pi;
 
-        @Option(names = "--nodsp", description = "Multipliers in LUTs (synth_xilinx -nodsp) whatever the "
-                + "configuration's \"multipliers\" says (the paper preset already says lut)")
+        @Option(names = "--nodsp", description = "Every multiplier in LUTs (synth_xilinx -nodsp), also the pool "
+                + "unit's requantizer and the address products. Without it a \"multipliers\": \"lut\" configuration"
+                + " (the paper preset) has its PE / codebook products written as LUT logic in the Verilog and the"
+                + " rest may use DSP48E1s (as the paper's 5 DSPs)")
         boolean nodsp;
 
         @Option(names = "--whole", description = "Synthesize the whole accelerator (lowbit_accel: sequencer, DMA,"
@@ -181,13 +183,18 @@ final class RtlCommand {
                 p = p.withParallelism(po != null ? po : p.po(), pi != null ? pi : p.pi());
             }
             Path work = workDir != null ? workDir : Files.createTempDirectory("lowbit-synth");
-            boolean dsp = !nodsp && config.multipliers().usesDsp();
+            // DSP48E1s are allowed unless --nodsp; a "lut" configuration keeps its PE / codebook products out of
+            // them in the Verilog itself (RtlParameters.lutMultipliers), so only the other multipliers use DSPs
+            boolean dsp = !nodsp;
             if (!dsp) {
                 p = p.withMultipliers(p.multiplierPes(), 1); // a packed product only pays in a DSP slice
             }
-            System.out.printf(java.util.Locale.ROOT, "%s: %s PEs, %s multipliers%s%n", config.name(),
-                    p.multiplierPes() ? "multiplier" : "codebook-select", dsp ? "DSP" : "LUT",
-                    dsp && p.pack() > 1 ? " (" + p.pack() + " products per DSP48E1)" : "");
+            boolean peDsp = dsp && !p.lutMultipliers();
+            System.out.printf(java.util.Locale.ROOT, "%s: %s PEs, %s PE/codebook multipliers%s; pool requantizer and"
+                    + " address products in %s%n", config.name(),
+                    p.multiplierPes() ? "multiplier" : "codebook-select", peDsp ? "DSP" : "LUT",
+                    peDsp && p.pack() > 1 ? " (" + p.pack() + " products per DSP48E1)" : "",
+                    dsp ? "DSP48E1s" : "LUTs (-nodsp)");
             YosysSynth yosys = YosysSynth.onPath();
             SynthReport r = whole ? yosys.synthesizeAccelerator(p, dsp, work) : yosys.synthesizeConvUnit(p, dsp, work);
             System.out.println(r.summary());
@@ -198,8 +205,9 @@ final class RtlCommand {
                 out.put("accelerator", config.name());
                 out.put("synthesized", whole ? "whole accelerator (lowbit_accel)" : "conv unit (lowbit_conv_unit)");
                 out.put("peStyle", config.peStyle());
-                out.put("multipliers", dsp ? config.multipliers() : "lut");
-                out.put("productsPerDsp", dsp ? p.pack() : 1);
+                out.put("multipliers", peDsp ? config.multipliers() : "lut");
+                out.put("productsPerDsp", peDsp ? p.pack() : 1);
+                out.put("nodsp", !dsp);
                 out.put("report", r);
                 out.put("device", Map.of("part", "XC7Z020", "luts", 53_200, "flipFlops", 106_400, "dsps", 220,
                         "bram36", 140));

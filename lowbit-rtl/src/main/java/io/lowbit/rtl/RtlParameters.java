@@ -36,10 +36,14 @@ import io.lowbit.accel.dsp.DspSlice;
  *                        ({@code lowbit_shared_mul}, {@link io.lowbit.accel.dsp.DspPacking})
  * @param dmaBeatBytes    bytes of a DRAM beat, the configuration's DMA bytes per cycle (a power of two;
  *                        {@code lowbit_dma})
+ * @param lutMultipliers  the configuration's {@code multipliers: lut} (the paper): the PE / codebook products are
+ *                        written as LUT logic (Booth partial-product sums, {@code lowbit_shared_mul}) in the
+ *                        generated Verilog, so synthesis keeps them out of DSP48 slices even where it may use DSPs
+ *                        for the pool unit's requantizer and the address products; {@code pack} must be 1
  */
 public record RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
         int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
-        int fmDepth, int resultDepth, boolean multiplierPes, int pack, int dmaBeatBytes) {
+        int fmDepth, int resultDepth, boolean multiplierPes, int pack, int dmaBeatBytes, boolean lutMultipliers) {
 
     /** Width of an unpacked instruction, as the decoders read it (stored: {@link InstructionFormat#bits()}). */
     public static final int INSTRUCTION_BITS = 256;
@@ -73,6 +77,15 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         require(pack >= 1, "pack must be >= 1");
         require(dmaBeatBytes >= 1 && dmaBeatBytes <= 128 && Integer.bitCount(dmaBeatBytes) == 1,
                 "dmaBeatBytes must be a power of two in 1..128 (the DMA's bytes per cycle)");
+        require(!lutMultipliers || pack == 1, "LUT multipliers are not packed (pack = " + pack + ")");
+    }
+
+    /** DSP (or packed DSP) multipliers: {@code *} in the Verilog, as synthesis maps it. */
+    public RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
+            int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
+            int fmDepth, int resultDepth, boolean multiplierPes, int pack, int dmaBeatBytes) {
+        this(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, requantizers, psumEntries,
+                imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack, dmaBeatBytes, false);
     }
 
     /** A DRAM beat of {@link #DEFAULT_BEAT_BYTES}. */
@@ -113,7 +126,8 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         int bmem = biasBankWords(c.buffers().weightBankBytes(), po * c.accumulatorBits(), 8 * beat);
         return new RtlParameters(c.name(), po, pi, c.pesPerRca(), c.activationBits(), c.weightBits(), indexBits,
                 c.accumulatorBits(), c.requantizersPerModule(), c.psumEntriesPerModule(), DEFAULT_IMEM_DEPTH, wmem,
-                bmem, fm, 1024, c.peStyle() == PeStyle.MULTIPLIER, c.productsPerDsp(), beat);
+                bmem, fm, 1024, c.peStyle() == PeStyle.MULTIPLIER, c.productsPerDsp(), beat,
+                !c.multipliers().usesDsp());
     }
 
     /**
@@ -162,7 +176,7 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
     /** The same datapath with other memory depths (synthesis of a small instance). */
     public RtlParameters withMemories(int psum, int imem, int wmem, int bmem, int fm, int out) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
-                requantizers, psum, imem, wmem, bmem, fm, out, multiplierPes, pack, dmaBeatBytes);
+                requantizers, psum, imem, wmem, bmem, fm, out, multiplierPes, pack, dmaBeatBytes, lutMultipliers);
     }
 
     /** The same instance with another instruction-memory depth. */
@@ -174,21 +188,28 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
     public RtlParameters withParallelism(int newPo, int newPi) {
         return new RtlParameters(name, newPo, newPi, pes, activationBits, weightBits, indexBits, accumulatorBits,
                 requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack,
-                dmaBeatBytes);
+                dmaBeatBytes, lutMultipliers);
     }
 
     /** The same instance with another requantizer count (small synthesis runs). */
     public RtlParameters withRequantizers(int r) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, r,
                 psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack,
-                dmaBeatBytes);
+                dmaBeatBytes, lutMultipliers);
     }
 
-    /** The same instance with another PE style and packing. */
+    /** The same instance with another PE style and packing (packed products are DSP multipliers). */
     public RtlParameters withMultipliers(boolean newMultiplierPes, int newPack) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
                 requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, newMultiplierPes,
-                newPack, dmaBeatBytes);
+                newPack, dmaBeatBytes, lutMultipliers && newPack == 1);
+    }
+
+    /** The same instance with the PE / codebook products as LUT logic ({@code true}) or {@code *} (DSPs). */
+    public RtlParameters withLutMultipliers(boolean lut) {
+        return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
+                requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes,
+                lut ? 1 : pack, dmaBeatBytes, lut);
     }
 
     /**
@@ -212,6 +233,29 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
     /** Cycles from the last pixel's address (S0) to its output write, inclusive (docs/rtl.md). */
     public int drainCycles() {
         return adderTreeStages() + 4;
+    }
+
+    /**
+     * Bits of the pool unit's average-window sums ({@code lowbit_pool_unit} {@code SW}):
+     * {@code activationBits + 12}, enough for every window of up to 2,048 positions at any zero-point
+     * ({@code 2048·(2^AW − 1) < 2^(AW + 11)}); the spec allows int32 sums, so a larger window is rejected by
+     * {@link #checkPoolWindow} (20 bits for 8-bit codes).
+     */
+    public int poolSumBits() {
+        return activationBits + 12;
+    }
+
+    /**
+     * Rejects an average pool whose window sums may not fit the pool unit's {@link #poolSumBits()}-bit sums:
+     * {@code kernelArea · maxAbsTerm ≤ 2^(SW−1) − 1} must hold, {@code maxAbsTerm} the largest {@code |x − Z_in|}
+     * of the input type.
+     */
+    public void checkPoolWindow(String layer, long kernelArea, long maxAbsTerm) {
+        long limit = (1L << (poolSumBits() - 1)) - 1;
+        require(kernelArea * maxAbsTerm <= limit, layer + ": an average window of " + kernelArea + " positions with"
+                + " |x - Z_in| up to " + maxAbsTerm + " sums to " + kernelArea * maxAbsTerm + " in magnitude, more than"
+                + " the pool unit's " + poolSumBits() + "-bit window sums hold (" + limit + "; at most "
+                + limit / Math.max(1, maxAbsTerm) + " positions for this input type and zero-point)");
     }
 
     /** Cycles a window of {@code slots} kernels per module spends in the shared requantizers. */

@@ -16,12 +16,16 @@ class VerilogLintTest {
         assertEquals("", RtlTools.verilator().lint(rtl), "lint messages for PO=" + po + " PI=" + pi);
     }
 
-    /** Both PE styles, with and without packed multiplications (PACK products per DSP48 slice). */
+    /**
+     * Both PE styles, with and without packed multiplications (PACK products per DSP48 slice), with LUT (Booth) or
+     * {@code *} (DSP) multipliers.
+     */
     @ParameterizedTest
-    @CsvSource({"false, 2", "true, 1", "true, 2"})
-    void lintCleanForEveryPeStyleAndPacking(boolean multiplierPes, int pack) {
+    @CsvSource({"false, 2, false", "true, 1, true", "true, 2, false", "true, 1, false", "false, 1, false"})
+    void lintCleanForEveryPeStyleAndPacking(boolean multiplierPes, int pack, boolean lut) {
         RtlParameters p = RtlTools.preset().withParallelism(2, 3).withMultipliers(multiplierPes, pack);
-        GeneratedRtl rtl = RtlTools.generate(p, "lint-" + multiplierPes + "-" + pack);
+        p = lut ? p : p.withLutMultipliers(false);
+        GeneratedRtl rtl = RtlTools.generate(p, "lint-" + multiplierPes + "-" + pack + "-" + lut);
         assertEquals("", RtlTools.verilator().lint(rtl), "lint messages for " + p);
     }
 

@@ -62,6 +62,11 @@ public final class PoolImages {
             require(pool.rounding() == Rounding.ROUND_HALF_UP || pool.rounding() == Rounding.FLOOR, "rounding "
                     + pool.rounding() + " is not in the RTL (ROUND_HALF_UP, FLOOR)");
             var clamp = pool.output();
+            // the unit's window sums are poolSumBits wide (lowbit_pool_unit SW), narrower than the spec's int32
+            int zIn = input.zeroPoint(0);
+            long maxAbs = Math.max(Math.abs((long) input.type().max() - zIn),
+                    Math.abs((long) input.type().min() - zIn));
+            p.checkPoolWindow("average pool " + window.kernelH() + "x" + window.kernelW(), window.kernelArea(), maxAbs);
             constants(true, pool.rounding() == Rounding.ROUND_HALF_UP ? 1 : 0, input.zeroPoint(0),
                     clamp.zeroPoint(), clamp.lo(), clamp.hi(), pool.multiplier().multiplierQ31(),
                     pool.multiplier().totalRightShift());

@@ -17,9 +17,13 @@ import java.util.regex.Pattern;
 /**
  * Synthesizes the conv unit ({@code lowbit_conv_unit}: RCAs, decoders, adder trees, psum banks, requantizers), the
  * pool unit or the whole accelerator ({@code lowbit_accel}) of a configuration with Yosys
- * {@code synth_xilinx -family xc7 -flatten -noiopad} (optionally {@code -nodsp}) and parses the resources. The
- * paper preset takes minutes (conv unit about 220 s, whole accelerator about 260 s of Yosys on 2 cores,
- * docs/rtl.md §4); tests synthesize small {@code po × pi} instances.
+ * {@code synth_xilinx -family xc7 -flatten -noiopad} (optionally {@code -nodsp}) and parses the resources. With
+ * {@code dsp = true} every {@code *} of the Verilog may become DSP48E1s; a configuration with
+ * {@code multipliers: lut} ({@link RtlParameters#lutMultipliers()}) has its PE / codebook products written as LUT
+ * logic, so only the pool unit's requantizer products and the address products take DSPs, as the paper's design
+ * (Yosys 0.23 has no per-multiplier attribute that keeps a {@code *} out of a DSP). The paper preset takes minutes
+ * (conv unit about 220 s, whole accelerator 260 s to 16 min of Yosys on the shared 2 cores, docs/rtl.md §4);
+ * tests synthesize small {@code po × pi} instances.
  */
 public final class YosysSynth {
 
@@ -47,7 +51,8 @@ public final class YosysSynth {
                 + " -chparam PES " + p.pes() + " -chparam AW " + p.activationBits() + " -chparam WW "
                 + p.weightBits() + " -chparam IB " + p.indexBits() + " -chparam ACCW " + p.accumulatorBits()
                 + " -chparam RQ " + p.requantizers() + " -chparam PSUM_ENTRIES " + p.psumEntries()
-                + " -chparam MUL_PE " + (p.multiplierPes() ? 1 : 0) + " -chparam PACK " + p.pack();
+                + " -chparam MUL_PE " + (p.multiplierPes() ? 1 : 0) + " -chparam PACK " + p.pack()
+                + " -chparam LUT_MUL " + (p.lutMultipliers() ? 1 : 0);
         return synthesize(p, CONV_UNIT, CONV_UNIT_FILES, chparams, dsp, workDir);
     }
 

@@ -22,7 +22,7 @@ module tb_pool;
     wire [PI*OW-1:0] wr_data;
     wire busy, done, wr_en;
     wire [31:0] cycles, stream_cycles;
-    lowbit_pool_unit #(.PI(PI), .AW(AW), .OW(OW), .SW(32), .LB(0), .BA_W(FM_AW)) dut (.clk(clk), .rst(rst),
+    lowbit_pool_unit #(.PI(PI), .AW(AW), .OW(OW), .SW(`LOWBIT_POOL_SW), .LB(0), .BA_W(FM_AW)) dut (.clk(clk), .rst(rst),
         .start(start),
         .busy(busy), .done(done), .avg(csr[0][0]), .in_signed(csr[1][0]), .half_up(csr[2][0]),
         .k_h(csr[3][15:0]), .k_w(csr[4][15:0]), .s_h(csr[5][15:0]), .s_w(csr[6][15:0]), .pad_top(csr[7][15:0]),

@@ -24,7 +24,7 @@ module tb_rca;
     wire [PES*PW-1:0]    products;
     wire [PES*CW-1:0]    chain;
     wire [TW-1:0]        taps_q;
-    lowbit_level_products #(.PI(1), .DW(DW), .WW(WW), .IB(IB), .PW(PW)) u_prod (.x(x), .levels(levels),
+    lowbit_level_products #(.PI(1), .DW(DW), .WW(WW), .IB(IB), .PW(PW), .LUT(`LOWBIT_LUT_MUL)) u_prod (.x(x), .levels(levels),
         .prods(prods));
     lowbit_rca #(.PES(PES), .IB(IB), .PW(PW), .TW(TW)) dut (.clk(clk), .shift_en(shift_en),
         .shift_in(shift_in), .load(load), .taps(taps), .prods(prods), .products(products), .taps_q(taps_q));

@@ -23,7 +23,8 @@ module tb_shared_mul;
             end else begin : g_one
                 assign w = W0;
             end
-            lowbit_shared_mul #(.DW(DW), .WW(WW), .K(K), .PACK(K > 1 ? 1 : 0), .PW(PW)) dut (.x(x), .w(w),
+            lowbit_shared_mul #(.DW(DW), .WW(WW), .K(K), .PACK(K > 1 ? 1 : 0), .PW(PW),
+                .LUT(`LOWBIT_LUT_MUL)) dut (.x(x), .w(w),
                 .p(p[v*K*PW +: K*PW]));
         end
     endgenerate

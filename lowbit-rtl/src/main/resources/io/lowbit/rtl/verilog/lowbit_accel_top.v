@@ -36,6 +36,7 @@ module lowbit_accel_top #(
     parameter integer RQ           = 25,     // requantizers per conv module
     parameter integer MUL_PE       = 0,      // PE style: 0 codebook-select, 1 multiplier per PE
     parameter integer PACK         = 1,      // products per multiplication (packed DSP48 slices)
+    parameter integer LUT_MUL      = 0,      // PE / codebook products in LUT logic (multipliers: lut)
     parameter integer PSUM_ENTRIES = 4096,
     parameter integer IMEM_DEPTH   = 1024,
     parameter integer WMEM_DEPTH   = 4096,
@@ -47,6 +48,7 @@ module lowbit_accel_top #(
     parameter integer RES_DEPTH    = 1024,
     parameter integer HOST_W       = 896,    // >= the widest memory word: a descriptor, 32*(24 + 2^IB)
     parameter integer BEAT_W       = 64,     // DRAM beat: the DMA's bytes per cycle
+    parameter integer POOL_SW      = 20,     // pool unit's window-sum bits (the host checks average windows)
     parameter integer DQ_DEPTH     = 256,    // DMA queue entries
     parameter integer IMEM_AW      = $clog2(IMEM_DEPTH),
     parameter integer WMEM_AW      = $clog2(WMEM_DEPTH),
@@ -312,7 +314,7 @@ module lowbit_accel_top #(
     wire               pool_wr_en;
     wire [31:0]        pool_cycles, pool_stream;
     wire [FM_W-1:0]    fm_word;
-    lowbit_pool_unit #(.PI(PI), .AW(AW), .OW(OW), .SW(32), .LB(LB), .BA_W(BA_W)) u_pool (.clk(clk), .rst(rst),
+    lowbit_pool_unit #(.PI(PI), .AW(AW), .OW(OW), .SW(POOL_SW), .LB(LB), .BA_W(BA_W)) u_pool (.clk(clk), .rst(rst),
         .start(pool_start), .busy(pool_busy), .done(pool_done), .avg(csr[0][0]), .in_signed(csr[1][0]),
         .half_up(csr[2][0]), .k_h(csr[3][15:0]), .k_w(csr[4][15:0]), .s_h(csr[5][15:0]), .s_w(csr[6][15:0]),
         .pad_top(csr[7][15:0]), .pad_left(csr[8][15:0]), .h_in(csr[9][15:0]), .w_in(csr[10][15:0]),
@@ -408,7 +410,7 @@ module lowbit_accel_top #(
     wire [PO*PES-1:0]  out_be;
     wire [PO*PES*AW-1:0] out_data;
     lowbit_conv_unit #(.PO(PO), .PI(PI), .PES(PES), .AW(AW), .WW(WW), .IB(IB), .ACCW(ACCW), .RQ(RQ),
-        .MUL_PE(MUL_PE), .PACK(PACK),
+        .MUL_PE(MUL_PE), .PACK(PACK), .LUT_MUL(LUT_MUL),
         .PSUM_ENTRIES(PSUM_ENTRIES), .OUT_AW(TAG_W), .TW(TW), .PA_W(PA_W)) u_conv (
         .clk(clk), .codebook(codebook), .z_in(csr[9][AW+1:0]), .in_signed(csr[10][0]), .rq_shift(csr[11][4:0]),
         .rq_half_up(csr[12][0]), .rq_zero_point(csr[13][AW+1:0]), .rq_lo(csr[14][AW+1:0]),

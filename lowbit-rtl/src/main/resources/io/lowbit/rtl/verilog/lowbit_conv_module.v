@@ -19,6 +19,7 @@ module lowbit_conv_module #(
     parameter integer PW           = 16,   // product bits (lowbit_level_products)
     parameter integer MUL_PE       = 0,    // PE style (lowbit_rca): 0 codebook-select, 1 multiplier
     parameter integer PACK         = 1,    // multiplier PEs: products per multiplication
+    parameter integer LUT_MUL      = 0,    // multiplier PEs: 1 = LUT multipliers
     parameter integer ACCW         = 32,   // psum bits, > PW + $clog2(PI) + $clog2(PES)
     parameter integer TW           = 5,
     parameter integer RQ           = 25,   // requantizers
@@ -34,6 +35,7 @@ module lowbit_conv_module #(
     // S0
     input  wire                        load,
     input  wire [TW-1:0]               taps_next,
+    input  wire                        load_s1,    // load, one cycle later (S1)
     // S1
     input  wire                        pe_en,
     /* verilator lint_off UNUSEDSIGNAL */ // codebook-select RCAs use the products, multiplier RCAs x and levels
@@ -74,7 +76,7 @@ module lowbit_conv_module #(
     generate
         for (i = 0; i < PI; i = i + 1) begin : g_rca
             lowbit_rca #(.PES(PES), .IB(IB), .DW(AW + 1), .WW(WW), .PW(PW), .TW(TW), .MUL_PE(MUL_PE),
-                .PACK(PACK)) u_rca (
+                .PACK(PACK), .LUT(LUT_MUL)) u_rca (
                 .clk(clk), .shift_en(shift_en), .shift_in(shift_idx[i*IB +: IB]), .load(load),
                 .taps(taps_next), .prods(prods[i*NL*PW +: NL*PW]), .x(x[i*(AW+1) +: AW + 1]), .levels(levels),
                 .products(products[i*PES*PW +: PES*PW]), .taps_q(taps_all[i*TW +: TW]));
@@ -112,7 +114,11 @@ module lowbit_conv_module #(
     reg [TW-1:0] taps_p;    // T of the pixel in P
     always @(posedge clk) taps_p <= taps_c;
 
-    // ---- bias: shadow chain, active (S0) and psum-stage copies --------------------------------------------------
+    // ---- bias: shadow chain, active (S1) and psum-stage copies --------------------------------------------------
+    // The active copy is taken at the edge after load (load_s1), when the preload's last shift (which may share
+    // load's edge) has landed and the next pass's preload has not shifted yet (its first word is read in S0 and
+    // shifted at the end of S1, read here before it): no bypass mux (one LUT per bias bit) is needed, and the copy
+    // is still two or more cycles ahead of its first use in P = S0 + 2 + L.
     reg [ACCW-1:0] bias_shadow [0:PES-1];
     reg [ACCW-1:0] bias_a      [0:PES-1];
     reg [ACCW-1:0] bias_p      [0:PES-1];
@@ -122,10 +128,8 @@ module lowbit_conv_module #(
             bias_shadow[0] <= bias_in;
             for (k = 1; k < PES; k = k + 1) bias_shadow[k] <= bias_shadow[k-1];
         end
-        if (load) begin
-            // a shift on the same edge completes the preload: take the shifted values (bypass)
-            bias_a[0] <= bias_shift ? bias_in : bias_shadow[0];
-            for (k = 1; k < PES; k = k + 1) bias_a[k] <= bias_shift ? bias_shadow[k-1] : bias_shadow[k];
+        if (load_s1) begin
+            for (k = 0; k < PES; k = k + 1) bias_a[k] <= bias_shadow[k];
         end
         if (newpass_p) begin
             for (k = 0; k < PES; k = k + 1) bias_p[k] <= bias_a[k];

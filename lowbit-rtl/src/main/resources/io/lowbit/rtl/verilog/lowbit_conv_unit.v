@@ -14,6 +14,7 @@ module lowbit_conv_unit #(
     parameter integer RQ           = 25,    // requantizers per module
     parameter integer MUL_PE       = 0,     // PE style: 0 codebook-select (shared products), 1 multiplier/PE
     parameter integer PACK         = 1,     // products per multiplication (packed DSP48s, lowbit_shared_mul)
+    parameter integer LUT_MUL      = 0,     // 1: the products in LUT logic (multipliers: lut), 0: `*` (DSP48s)
     parameter integer PSUM_ENTRIES = 4096,
     parameter integer OUT_AW       = 16,
     parameter integer TW           = $clog2(PES + 1),    // bits of T and of slots
@@ -137,7 +138,8 @@ module lowbit_conv_unit #(
     wire [PI*(1<<IB)*PW-1:0] prods;
     generate
         if (MUL_PE == 0) begin : g_products
-            lowbit_level_products #(.PI(PI), .DW(DW), .WW(WW), .IB(IB), .PACK(PACK), .PW(PW)) u_prod (.x(x),
+            lowbit_level_products #(.PI(PI), .DW(DW), .WW(WW), .IB(IB), .PACK(PACK), .LUT(LUT_MUL),
+                .PW(PW)) u_prod (.x(x),
                 .levels(codebook), .prods(prods));
         end else begin : g_no_products
             assign prods = {(PI*(1<<IB)*PW){1'b0}};
@@ -149,9 +151,10 @@ module lowbit_conv_unit #(
         for (m = 0; m < PO; m = m + 1) begin : g_mod
             wire [RQ*AW-1:0] y;
             lowbit_conv_module #(.PI(PI), .PES(PES), .AW(AW), .IB(IB), .WW(WW), .PW(PW), .MUL_PE(MUL_PE),
-                .PACK(PACK), .ACCW(ACCW), .TW(TW), .RQ(RQ), .PSUM_ENTRIES(PSUM_ENTRIES), .PA_W(PA_W)) u_mod (
+                .PACK(PACK), .LUT_MUL(LUT_MUL), .ACCW(ACCW), .TW(TW), .RQ(RQ), .PSUM_ENTRIES(PSUM_ENTRIES), .PA_W(PA_W)) u_mod (
                 .clk(clk), .shift_en(shift_en), .shift_idx(w_index[m*PI*IB +: PI*IB]), .bias_shift(bias_shift),
-                .bias_in(bias_in[m*ACCW +: ACCW]), .load(load), .taps_next(taps_next), .pe_en(px_s1),
+                .bias_in(bias_in[m*ACCW +: ACCW]), .load(load), .taps_next(taps_next), .load_s1(load_s1),
+                .pe_en(px_s1),
                 .prods(prods), .x(x), .levels(codebook), .ps_raddr(pa_rd), .valid_p(valid_p), .first_p(first_p),
                 .newpass_p(newpass_p),
                 .slots_p(slots_p), .ps_waddr(pa_p), .hold_en(hold_en), .rq_batch(rq_k), .rq_shift(rq_shift),

@@ -3,7 +3,8 @@
 // and each PE selects its product by its b-bit index (lowbit_rca) instead of multiplying a decoded weight: PI·2^IB
 // multipliers for the whole conv unit (all modules see the same PI inputs) instead of PO·PI·PES. Exact: the same
 // product, chosen instead of recomputed. With PACK > 1 the levels of one input go PACK at a time through one
-// packed multiplication (lowbit_shared_mul): PI·ceil(2^IB / PACK) DSP slices.
+// packed multiplication (lowbit_shared_mul): PI·ceil(2^IB / PACK) DSP slices. LUT = 1: Booth sums in LUT logic
+// (lowbit_shared_mul), whether or not synthesis may use DSP48E1s elsewhere.
 // |x| <= 2^(DW-1) - 1 and |level| <= 2^(WW-1), so |x · level| < 2^(DW+WW-2): PW = DW + WW - 1 signed bits hold it.
 module lowbit_level_products #(
     parameter integer PI   = 4,
@@ -11,6 +12,7 @@ module lowbit_level_products #(
     parameter integer WW   = 8,
     parameter integer IB   = 2,
     parameter integer PACK = 1,           // products per multiplication (1: one multiplier per product)
+    parameter integer LUT  = 0,           // 1: LUT multipliers (PACK = 1)
     parameter integer PW   = DW + WW - 1
 ) (
     input  wire [PI*DW-1:0]          x,
@@ -32,7 +34,7 @@ module lowbit_level_products #(
         for (i = 0; i < PI; i = i + 1) begin : g_in
             wire [G*K*PW-1:0] all;
             for (g = 0; g < G; g = g + 1) begin : g_group
-                lowbit_shared_mul #(.DW(DW), .WW(WW), .K(K), .PACK(K > 1 ? 1 : 0), .PW(PW)) u_mul (
+                lowbit_shared_mul #(.DW(DW), .WW(WW), .K(K), .PACK(K > 1 ? 1 : 0), .PW(PW), .LUT(LUT)) u_mul (
                     .x(x[i*DW +: DW]), .w(padded[g*K*WW +: K*WW]), .p(all[g*K*PW +: K*PW]));
             end
             /* verilator lint_off UNUSEDSIGNAL */ // products of the zero padding

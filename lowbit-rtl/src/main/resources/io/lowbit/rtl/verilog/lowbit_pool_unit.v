@@ -11,17 +11,25 @@
 // ceil(C/PI)*H_out*W_out*kH*kW + POOL_STAGES with POOL_STAGES = 2, ScheduleTimer.poolStreamCycles):
 //   a    address issued (padding positions: no real address, flagged);
 //   a+1  the word arrives (synchronous read); compare (max) or add (avg) into the lane's running value;
-//   a+2  the window's last position: its output word is written (avg: requantized on the way, combinationally).
+//   a+2  the window's last position: its output word is written (avg: shifted and clamped on the way).
 // Max pool: padding is excluded (the running value starts below every code); avg: a padded position adds 0, the
 // divisor is kH*kW always (it is inside M), y = clamp(Z_out + round(sum*M0 / 2^shift), lo, hi), round =
 // ROUND_HALF_UP (or FLOOR), M0 in [2^30, 2^31 - 1], shift = 31 + n in [0, 62] (docs/integer-semantics.md §7-8).
+// The average is requantized by accumulating products, not sums: sum*M0 = sum over the window of (x - Z_in)*M0,
+// so each lane multiplies its new term by M0 in the compare/add cycle (a+1, a 10 x 31-bit product) and adds it to
+// a running product that starts at the rounding constant 2^(shift-1) (or 0); at a+2 only the shift and the clamp
+// remain (no multiplier, no wide rounding add in the write cycle). Exact: the same integer sum*M0 + half. With
+// window sums bounded by |sum| < 2^(SW-1) (the host checks kH*kW*max|x - Z_in|; SW = 20 holds every window up
+// to 2,048 positions of 8-bit codes), |sum*M0| < 2^(SW+30) = 2^(B-1), B = SW + 31, so the running product fits
+// AB = B + 1 bits, and a shift beyond B gives what a shift of B gives (0 or -1 for FLOOR from B - 1 on, 0 for
+// ROUND_HALF_UP from B on): the unit shifts by min(shift, B).
 // The constants are held by the host from start to done (like the accelerator's CSRs). `cycles` counts from the
 // first cycle after start to the last output write, inclusive; `stream_cycles` the cycles an address was issued.
 module lowbit_pool_unit #(
     parameter integer PI    = 4,
     parameter integer AW    = 8,     // input code width
     parameter integer OW    = AW,    // output code width: wider for a network's last pool (e.g. int16 logits)
-    parameter integer SW    = 32,    // window-sum width: int32, as the spec bounds kH*kW*max|x - Z_in|
+    parameter integer SW    = 20,    // window-sum bits: the host guarantees kH*kW*max|x - Z_in| < 2^(SW-1)
     parameter integer LB    = 0,     // log2 of the feature-map banks
     parameter integer BA_W  = 16,    // in-bank address bits
     parameter integer FM_AW = LB + BA_W  // flat feature-map address bits {bank, in-bank}
@@ -60,7 +68,9 @@ module lowbit_pool_unit #(
     output reg  [31:0]          cycles,
     output reg  [31:0]          stream_cycles
 );
-    localparam integer PW = SW + 33;   // sum*M0 plus the rounding constant: |sum*M0| < 2^(SW+31)
+    localparam integer B  = SW + 31;   // |sum*M0| < 2^(B-1)
+    localparam integer AB = B + 1;     // the running product sum*M0 + 2^(shift-1), shift <= B
+    localparam integer CW = OW + 3;    // lo - Z_out, hi - Z_out
     localparam integer GB = LB > 0 ? LB : 1;
     localparam [GB-1:0] LAST_BANK = (1 << LB) - 1;
 
@@ -148,34 +158,56 @@ module lowbit_pool_unit #(
         end
     end
 
-    localparam signed [SW-1:0] BELOW = -(1 <<< (AW + 1));   // below every AW-bit code, signed or not
+    // ---- the layer's requantizer constants, registered (the ports are held from start to done; the first use is
+    // at a+1 of the first position, two cycles after start) ------------------------------------------------------
+    reg        [5:0]    sh;        // min(shift, B)
+    reg signed [AB-1:0] half;      // 2^(sh-1) for ROUND_HALF_UP, else 0
+    reg signed [CW-1:0] lo_z, hi_z;// the clamp range less Z_out: clamp(q + Z_out) = clamp(q, lo_z, hi_z) + Z_out
+    wire       [5:0]    sh_next;
+    generate
+        if (B >= 62) begin : g_sh_all      // SW >= 31: every shift in [0, 62] is taken as is
+            assign sh_next = shift;
+        end else begin : g_sh_clamp
+            localparam [5:0] BS = B[5:0];
+            assign sh_next = shift > BS ? BS : shift;
+        end
+    endgenerate
+    always @(posedge clk) begin
+        sh   <= sh_next;
+        half <= (half_up && shift != 6'd0) ? {{(AB-1){1'b0}}, 1'b1} << (sh_next - 6'd1) : {AB{1'b0}};
+        lo_z <= {lo[OW+1], lo} - {z_out[OW+1], z_out};
+        hi_z <= {hi[OW+1], hi} - {z_out[OW+1], z_out};
+    end
+
+    localparam signed [AW+1:0] BELOW = -(1 <<< (AW + 1));   // below every AW-bit code, signed or not
+    wire signed [31:0] m0s = $signed({1'b0, m0});
     genvar l;
     generate
         for (l = 0; l < PI; l = l + 1) begin : g_lane
             wire        [AW-1:0]   code = rd_data[l*AW +: AW];
             wire signed [AW+1:0]   ext  = {{2{in_signed & code[AW-1]}}, code};
             wire signed [AW+1:0]   diff = ext - z_in;   // in [-2^AW + 1, 2^AW - 1]: exact in AW+2 bits
-            wire signed [SW-1:0]   xv   = avg ? (pad_b ? {SW{1'b0}} : {{(SW-AW-2){diff[AW+1]}}, diff})
-                                              : {{(SW-AW-2){ext[AW+1]}}, ext};
-            reg  signed [SW-1:0]   cur;                 // the lane's running max or sum
-            wire signed [SW-1:0]   base = first_b ? (avg ? {SW{1'b0}} : BELOW) : cur;
-            wire signed [SW-1:0]   nxt  = avg ? base + xv : (!pad_b && xv > base) ? xv : base;
-            always @(posedge clk) if (v_b) cur <= nxt;
+            // max: the lane's running maximum (AW+2 bits hold every code and BELOW)
+            reg  signed [AW+1:0]   mx;
+            wire signed [AW+1:0]   mbase = first_b ? BELOW : mx;
+            always @(posedge clk) if (v_b && !avg) mx <= (!pad_b && ext > mbase) ? ext : mbase;
+            // avg: the running product (x - Z_in)*M0 summed over the window, from the rounding constant
+            wire signed [AW+1:0]   xv   = pad_b ? {(AW+2){1'b0}} : diff;
+            wire signed [AW+33:0]  term = xv * m0s;      // |term| < 2^(AW+31)
+            reg  signed [AB-1:0]   acc;
+            wire signed [AB-1:0]   abase = first_b ? half : acc;
+            always @(posedge clk) if (v_b && avg) acc <= abase + {{(AB-AW-34){term[AW+33]}}, term};
 
-            // ---- output (cycle a+2): max as is; avg requantized by the multiplier (§7-8) ----------------------
-            wire signed [SW+31:0]  prod = cur * $signed({1'b0, m0});
-            wire signed [PW-1:0]   half = (half_up && shift != 6'd0) ? ({{(PW-1){1'b0}}, 1'b1} << (shift - 6'd1))
-                                                                      : {PW{1'b0}};
-            wire signed [PW-1:0]   t    = {prod[SW+31], prod} + half;
-            wire signed [PW-1:0]   q    = t >>> shift;
-            wire signed [PW-1:0]   v    = q + {{(PW-OW-2){z_out[OW+1]}}, z_out};
-            wire signed [PW-1:0]   lo_x = {{(PW-OW-2){lo[OW+1]}}, lo};
-            wire signed [PW-1:0]   hi_x = {{(PW-OW-2){hi[OW+1]}}, hi};
-            /* verilator lint_off UNUSEDSIGNAL */ // the clamp range and max's codes fit OW bits: the rest is sign
-            wire        [PW-1:0]   c    = (v > hi_x) ? hi_x : (v < lo_x) ? lo_x : v;
-            wire        [SW-1:0]   mx   = cur;
+            // ---- output (cycle a+2): max as is; avg shifted and clamped (§7-8) --------------------------------
+            wire signed [AB-1:0]   q    = acc >>> sh;
+            wire signed [AB-1:0]   lo_x = {{(AB-CW){lo_z[CW-1]}}, lo_z};
+            wire signed [AB-1:0]   hi_x = {{(AB-CW){hi_z[CW-1]}}, hi_z};
+            /* verilator lint_off UNUSEDSIGNAL */ // the clamped value fits OW bits: the rest is sign
+            wire        [AB-1:0]   cl   = (q > hi_x) ? hi_x : (q < lo_x) ? lo_x : q;
+            wire        [AW+OW+1:0] mxe = {{OW{mx[AW+1]}}, mx};    // the code, sign- or zero-extended
             /* verilator lint_on UNUSEDSIGNAL */
-            assign wr_data[l*OW +: OW] = avg ? c[OW-1:0] : mx[OW-1:0];   // max: the code, sign- or zero-extended
+            wire        [OW-1:0]   c    = cl[OW-1:0] + z_out[OW-1:0];  // in [lo, hi]: its low OW bits suffice
+            assign wr_data[l*OW +: OW] = avg ? c : mxe[OW-1:0];
         end
     endgenerate
 

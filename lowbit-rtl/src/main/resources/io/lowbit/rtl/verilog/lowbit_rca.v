@@ -16,7 +16,8 @@ module lowbit_rca #(
     parameter integer PW     = 16,    // product bits
     parameter integer TW     = 5,     // bits of T
     parameter integer MUL_PE = 0,
-    parameter integer PACK   = 1      // multiplier PEs: products per multiplication
+    parameter integer PACK   = 1,     // multiplier PEs: products per multiplication
+    parameter integer LUT    = 0      // multiplier PEs: 1 = LUT multipliers (lowbit_shared_mul)
 ) (
     input  wire                  clk,
     input  wire                  shift_en,
@@ -69,7 +70,7 @@ module lowbit_rca #(
             end
             wire [G*K*PW-1:0] all;
             for (g = 0; g < G; g = g + 1) begin : g_mul
-                lowbit_shared_mul #(.DW(DW), .WW(WW), .K(K), .PACK(K > 1 ? 1 : 0), .PW(PW)) u_mul (
+                lowbit_shared_mul #(.DW(DW), .WW(WW), .K(K), .PACK(K > 1 ? 1 : 0), .PW(PW), .LUT(LUT)) u_mul (
                     .x(x), .w(w[g*K*WW +: K*WW]), .p(all[g*K*PW +: K*PW]));
             end
             /* verilator lint_off UNUSEDSIGNAL */ // products of the zero padding

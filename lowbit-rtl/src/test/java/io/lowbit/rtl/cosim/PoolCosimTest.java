@@ -55,23 +55,34 @@ class PoolCosimTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1}x{2} stride {3}x{4} pad {5}, {6} channels {7}x{8}, {9}")
+    @ParameterizedTest(name = "{0} {1}x{2} stride {3}x{4} pad {5}, {6} channels {7}x{8}, {9}, shift {10}")
     @CsvSource({
-        "max, 3, 3, 2, 2, 1, 7, 9, 11, int8",      // overlapping windows, padding excluded, 7 channels: 2 groups
-        "max, 2, 3, 1, 3, 0, 5, 6, 10, uint8",     // stride 1 ≠ kernel, rectangular
-        "avg, 3, 3, 2, 2, 1, 6, 9, 7, uint8",      // padding contributes 0, the divisor is still 9
-        "avg, 2, 2, 3, 3, 0, 9, 8, 8, int8",       // stride > kernel
-        "avg, 5, 3, 1, 2, 2, 3, 5, 6, int8-floor", // FLOOR rounding
-        "global, 7, 5, 0, 0, 0, 10, 7, 5, uint8"   // global average pool of an odd map
+        "max, 3, 3, 2, 2, 1, 7, 9, 11, int8, -1",      // overlapping windows, padding excluded, 7 channels: 2 groups
+        "max, 2, 3, 1, 3, 0, 5, 6, 10, uint8, -1",     // stride 1 ≠ kernel, rectangular
+        "avg, 3, 3, 2, 2, 1, 6, 9, 7, uint8, -1",      // padding contributes 0, the divisor is still 9
+        "avg, 2, 2, 3, 3, 0, 9, 8, 8, int8, -1",       // stride > kernel
+        "avg, 5, 3, 1, 2, 2, 3, 5, 6, int8-floor, -1", // FLOOR rounding
+        "global, 7, 5, 0, 0, 0, 10, 7, 5, uint8, -1",  // global average pool of an odd map
+        // the requantizer's extreme shifts (M0·2^-shift, integer-semantics.md §7): the unit's running product
+        // sum·M0 + 2^(shift-1) is 52 bits and it shifts by min(shift, 51) (lowbit_pool_unit)
+        "global, 7, 5, 0, 0, 0, 6, 7, 5, int8, 62",    // the smallest multiplier: every output Z_out
+        "global, 7, 5, 0, 0, 0, 6, 7, 5, int8-floor, 62",  // FLOOR: 0 or -1 before Z_out
+        "global, 8, 8, 0, 0, 0, 5, 8, 8, int8-floor, 44",  // sum·M0 around 2^44: 0, -1 and small codes
+        "global, 8, 8, 0, 0, 0, 5, 8, 8, uint8, 44",
+        "avg, 3, 3, 1, 1, 1, 5, 6, 7, int8, 0",        // the largest multiplier: every output clamped
+        "avg, 2, 2, 2, 2, 0, 5, 6, 6, uint8-floor, 3"
     })
     void randomPoolIsBitExactAndTakesTheModelledCycles(String kind, int kh, int kw, int sh, int sw, int pad, int c,
-            int h, int w, String type) {
+            int h, int w, String type, int shift) {
         SplittableRandom rng = new SplittableRandom(31L * kh + 7L * kw + 131L * c + h * 17L + type.hashCode());
         IntType t = type.startsWith("int8") ? IntType.INT8 : IntType.UINT8;
         QuantizedType in = new QuantizedType(t, rng.nextInt(t.min(), t.max() + 1));
         Window window = kind.equals("global") ? Window.global(h, w) : new Window(kh, kw, sh, sw, pad, pad, pad, pad);
         Op op;
         double outScale = rng.nextDouble(0.02, 0.2); // S_in·[0.3, 3]: outputs spread, some clamped
+        if (shift >= 0) { // M = S_in / (k·S_out) = 1.5·2^(30 − shift): M0 = 3·2^29, total shift = shift
+            outScale = 1.0 / 16 / (window.kernelArea() * 1.5 * Math.pow(2, 30 - shift));
+        }
         if (kind.equals("max")) {
             op = new MaxPool(window);
         } else {
@@ -96,6 +107,9 @@ class PoolCosimTest {
         }
         PoolCosimResult r = cosim("synthetic").run(model, "pool", image);
         System.out.println("[PoolCosim] " + kind + " " + window + " " + type + ": " + r.summary());
+        if (op instanceof AvgPool ap && shift >= 0) {
+            assertEquals(shift, ap.pool().multiplier().totalRightShift(), "the requested shift");
+        }
         assertEquals(0, r.mismatches(), r.summary());
         assertTrue(r.cyclesAsModelled(), r.summary());
     }

@@ -10,27 +10,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Yosys synthesis of one conv module's worth of the preset (PO = 1, PI = 1: 25 PEs, 25 psum banks, the module's
- * shared requantizers), with DSP multipliers and with LUT multipliers ({@code -nodsp}); about a minute each.
+ * shared requantizers), with DSP multipliers, with Yosys's LUT multipliers ({@code -nodsp}) and with the preset's
+ * LUT multipliers written in the Verilog ({@code multipliers: lut}) while DSPs are allowed; about a minute each.
  */
 class YosysSynthTest {
 
-    @ParameterizedTest(name = "dsp = {0}")
-    @ValueSource(booleans = {true, false})
-    void smallConvUnitSynthesizes(boolean dsp) throws Exception {
+    @ParameterizedTest(name = "dsp = {0}, LUT multipliers in the Verilog = {1}")
+    @CsvSource({"true, false", "false, false", "true, true"})
+    void smallConvUnitSynthesizes(boolean dsp, boolean lutMultipliers) throws Exception {
         RtlTools.require("yosys");
-        RtlParameters p = RtlTools.preset().withParallelism(1, 1);
-        Path work = Files.createDirectories(Path.of("target", "synth", dsp ? "dsp" : "nodsp").toAbsolutePath());
+        RtlParameters p = RtlTools.preset().withParallelism(1, 1).withLutMultipliers(lutMultipliers);
+        Path work = Files.createDirectories(Path.of("target", "synth", (dsp ? "dsp" : "nodsp")
+                + (lutMultipliers ? "-lut" : "")).toAbsolutePath());
         SynthReport r = YosysSynth.onPath().synthesizeConvUnit(p, dsp, work);
         System.out.println("[YosysSynth] " + r.summary());
         String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r);
         Files.writeString(work.resolve("synth.json"), json);
         assertEquals(r, new ObjectMapper().readValue(json, SynthReport.class));
         // one multiplier per RCA input and codebook level (the PEs select products): 4 DSPs, or none with -nodsp
-        assertEquals(dsp ? p.pi() * p.codebookEntries() : 0, r.dsps(), r.summary());
+        // or with the products written as LUT logic (which Yosys must not turn back into DSP48E1s)
+        assertEquals(dsp && !lutMultipliers ? p.pi() * p.codebookEntries() : 0, r.dsps(), r.summary());
         assertTrue(r.luts() > 1000 && r.flipFlops() > 25 * 32, r.summary());
         assertTrue(r.bram36() > 0, "psum banks map to block RAM: " + r.summary());
     }
@@ -52,14 +56,16 @@ class YosysSynthTest {
     }
 
     /**
-     * The pool unit of the preset alone (PI = 4 lanes, int32 window sums): each lane's 32×31-bit requantizer
-     * multiplier takes DSP48E1s; about 20 s.
+     * The pool unit of the preset alone (PI = 4 lanes, the preset's 20-bit window sums): each lane's 10×31-bit
+     * product of its new term and M0 takes two DSP48E1s, the four constant products of the address walks one each;
+     * about 40 s.
      */
     @Test
     void poolUnitSynthesizes() throws Exception {
         RtlTools.require("yosys");
         Path work = Files.createDirectories(Path.of("target", "synth", "pool").toAbsolutePath());
-        SynthReport r = YosysSynth.onPath().synthesizePoolUnit(RtlTools.preset(), 32, true, work);
+        RtlParameters p = RtlTools.preset();
+        SynthReport r = YosysSynth.onPath().synthesizePoolUnit(p, p.poolSumBits(), true, work);
         System.out.println("[YosysSynth pool] " + r.summary());
         assertEquals(YosysSynth.POOL_UNIT, r.top());
         assertTrue(r.luts() > 500 && r.dsps() >= 4 && r.bram36() == 0, r.summary());
