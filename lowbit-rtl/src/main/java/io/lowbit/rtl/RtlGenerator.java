@@ -26,7 +26,8 @@ public final class RtlGenerator {
     public static final List<String> MODULES = List.of("lowbit_weight_decoder.v", "lowbit_shared_mul.v",
             "lowbit_level_products.v",
             "lowbit_pe.v", "lowbit_shift_requant.v", "lowbit_adder_tree.v", "lowbit_delay.v", "lowbit_rca.v",
-            "lowbit_chain.v", "lowbit_conv_module.v", "lowbit_conv_unit.v", "lowbit_controller.v", POOL_UNIT_FILE,
+            "lowbit_chain.v", "lowbit_conv_module.v", "lowbit_conv_unit.v", "lowbit_pass_loop.v",
+            "lowbit_controller.v", POOL_UNIT_FILE,
             "lowbit_fm_writer.v", "lowbit_fm_ram.v", "lowbit_sequencer.v", "lowbit_dma_ram.v", "lowbit_dma.v", "lowbit_accel_top.v");
     /** Simulation testbenches. */
     public static final List<String> TESTBENCHES = List.of("tb_requant.v", "tb_decoder.v", "tb_rca.v", "tb_top.v",

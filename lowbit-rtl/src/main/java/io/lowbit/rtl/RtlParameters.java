@@ -47,8 +47,8 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
 
     /** Width of an unpacked instruction, as the decoders read it (stored: {@link InstructionFormat#bits()}). */
     public static final int INSTRUCTION_BITS = 256;
-    /** CSR words before the codebook entries (conv layers use 17, pools 21). */
-    public static final int CSR_FIXED_WORDS = 24;
+    /** CSR words before the codebook entries (conv layers use 32: 18 .. 31 the pass loop; pools 21). */
+    public static final int CSR_FIXED_WORDS = 32;
     /** Entries of the DMA queue ({@code lowbit_accel_top} {@code DQ_DEPTH}). */
     public static final int DMA_QUEUE_DEPTH = 256;
     /** Layer descriptors the descriptor memory holds. */
@@ -131,12 +131,13 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
     }
 
     /**
-     * Instructions of the configured instruction memory: 4,608 = 9 × 512, the full trained NIN's 4,343 compute
-     * instructions on the preset (4,316 conv passes with 16 KiB psum buffers, 12 layers, 12 swaps, 3 pools) with
-     * room to spare; a whole block-RAM row count (512 × 36-bit RAMB18 columns, docs/rtl.md §4). Programs that do not
-     * fit are rejected ({@code NetworkImages}); {@link #withInstructionDepth} sizes another.
+     * Instructions of the configured instruction memory: 512, one 512-row block-RAM column (512 × 36-bit RAMB18s,
+     * docs/rtl.md §4). A conv layer is one instruction (its first pass; the others come from the pass loop,
+     * {@code lowbit_pass_loop}), so a program has about three instructions per layer whatever its pass count: the
+     * full trained NIN 36, a full-width VGG7 (its classifier a 4×4 convolution) 30. Programs that do not fit are rejected
+     * ({@code NetworkImages}); {@link #withInstructionDepth} sizes another.
      */
-    public static final int DEFAULT_IMEM_DEPTH = 4608;
+    public static final int DEFAULT_IMEM_DEPTH = 512;
 
     /**
      * Words of a weight bank ({@code lowbit_dma_ram}): the configured {@code buffers.weightBankBytes} in words of

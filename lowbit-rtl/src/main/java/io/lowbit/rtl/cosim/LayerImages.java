@@ -12,13 +12,15 @@ import io.lowbit.core.model.TensorInfo;
 import io.lowbit.rtl.RtlParameters;
 import io.lowbit.rtl.sim.HexImage;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One conv layer in the memory images of {@code lowbit_accel} ({@code docs/rtl.md} "Memory images"): appends its
- * descriptor (CSRs), its {@code layer} and {@code conv_pass} instructions, its weight indexes in preload order and
+ * descriptor (CSRs, with its {@link PassLoop}), its {@code layer} instruction and one {@code conv_pass} (the first
+ * pass; the loop generates the others, checked against the compiler's passes), its weight indexes in preload order and
  * its biases to a {@link ProgramImages}; and decodes its output map. Weight and bias blocks are laid out once per
  * (output group, input group, chunk) and shared by the row tiles' passes.
  */
@@ -106,12 +108,15 @@ public final class LayerImages {
         layout.requireFits(plan.layer() + " input", plan.input().channels(), plan.input().height()
                 * plan.input().width());
         layout.requireFits(plan.layer() + " output", plan.output().channels(), outputPlane());
-        program.layer(descriptor());
-        buildPasses();
+        List<long[]> words = buildPasses();
+        PassLoop loop = new PassLoop(p, plan, this.passes, this.tiles);
+        loop.verify(words, this.passes, this.tiles);
+        program.layer(descriptor(loop));
+        program.instruction(words.get(0));
     }
 
-    /** The CSRs of the layer ({@code lowbit_accel_top}: conv CSR words). */
-    private long[] descriptor() {
+    /** The CSRs of the layer ({@code lowbit_accel_top}: conv CSR words), with its pass loop's. */
+    private long[] descriptor(PassLoop loop) {
         var w = plan.window();
         var clamp = requantizer.output();
         long[] csr = new long[p.csrWords()];
@@ -120,6 +125,8 @@ public final class LayerImages {
             requantizer.rightShift(), requantizer.rounding() == Rounding.ROUND_HALF_UP ? 1 : 0, clamp.zeroPoint(),
             clamp.lo(), clamp.hi(), outputPlane()};
         System.arraycopy(fixed, 0, csr, 0, fixed.length);
+        long[] loopCsrs = loop.csrs();
+        System.arraycopy(loopCsrs, 0, csr, PassLoop.FIRST_CSR, loopCsrs.length);
         for (int e = 0; e < weights.levels().size(); e++) {
             csr[RtlParameters.CSR_FIXED_WORDS + e] = weights.levels().get(e);
         }
@@ -130,7 +137,9 @@ public final class LayerImages {
         return plan.output().height() * plan.output().width();
     }
 
-    private void buildPasses() {
+    /** Lays out the weight and bias blocks; returns every pass as an instruction ({@code w0 … w7}). */
+    private List<long[]> buildPasses() {
+        List<long[]> words = new ArrayList<>();
         HexImage wmem = program.wmem;
         HexImage bmem = program.bmem;
         RcaMapping m = plan.mapping();
@@ -215,11 +224,12 @@ public final class LayerImages {
                 wrel | ((long) need << 16), brel | ((long) r0 << 24), inAddr0,
                 pixBase | ((long) layout.bank(gIn) << 24),
                 (inRow0 & 0xFFFFL) | ((long) g0 << 16), cp.rows() | ((long) r << 16)};
-            program.instruction(w);
+            words.add(w);
         }
         if (tile >= 0) {
             sink.tile(tile, wTile, wmem.size(), bTile, bmem.size());
         }
+        return words;
     }
 
     /** Words per bank {@code tb_top} dumps to read the output map back. */

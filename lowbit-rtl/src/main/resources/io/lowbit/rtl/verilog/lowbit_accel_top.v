@@ -22,7 +22,8 @@
 // (the configuration's DMA bytes per cycle).
 // Conv CSR words: 0 H_in, 1 W_in, 2 W_out, 3 kH, 4 kW, 5 sH, 6 sW, 7 padLeft, 8 passes, 9 Z_in, 10 in_signed,
 //   11 shift, 12 half_up, 13 Z_out, 14 lo, 15 hi, 16 H_out*W_out, 17 the next conv layer's first pass address + 1
-//   (0: none; its preload overlaps this layer's last pass), CB + e: codebook entry e.
+//   (0: none; its preload overlaps this layer's last pass), 18 .. 31 the pass loop (lowbit_pass_loop),
+//   CB + e: codebook entry e.
 // Pool CSR words: 0 avg, 1 in_signed, 2 half_up, 3 kH, 4 kW, 5 sH, 6 sW, 7 padTop, 8 padLeft, 9 H, 10 W,
 //   11 H_out, 12 W_out, 13 groups, 14 Z_in, 15 Z_out, 16 lo, 17 hi, 18 M0, 19 shift, 20 wide.
 module lowbit_accel_top #(
@@ -46,7 +47,7 @@ module lowbit_accel_top #(
     parameter integer BA_W         = 13,     // in-bank address bits
     parameter integer FM_WORDS     = 1 << BA_W,  // words of a bank (the configured ones; <= 2^BA_W)
     parameter integer RES_DEPTH    = 1024,
-    parameter integer HOST_W       = 896,    // >= the widest memory word: a descriptor, 32*(24 + 2^IB)
+    parameter integer HOST_W       = 1152,   // >= the widest memory word: a descriptor, 32*(32 + 2^IB)
     parameter integer BEAT_W       = 64,     // DRAM beat: the DMA's bytes per cycle
     parameter integer POOL_SW      = 20,     // pool unit's window-sum bits (the host checks average windows)
     parameter integer DQ_DEPTH     = 256,    // DMA queue entries
@@ -97,7 +98,7 @@ module lowbit_accel_top #(
     localparam integer NB     = 1 << LB;
     localparam integer TW     = $clog2(PES + 1);
     localparam integer PA_W   = $clog2(PSUM_ENTRIES);
-    localparam integer CB     = 24;               // first codebook CSR
+    localparam integer CB     = 32;               // first codebook CSR
     localparam integer NCSR   = CB + (1 << IB);
     localparam integer WMEM_W = PO * PI * IB;
     localparam integer BMEM_W = PO * ACCW;
@@ -198,7 +199,7 @@ module lowbit_accel_top #(
     /* verilator lint_on UNUSEDSIGNAL */
     lowbit_sequencer #(.IMEM_AW(IMEM_AW), .DESC_AW(DESC_AW)) u_seq (.clk(clk), .rst(rst), .start(start),
         .busy(seq_busy),
-        .prog_len(prog_len), .pc_addr(pc_addr), .ins(seq_ins), .n_passes(csr[8][15:0]),
+        .prog_len(prog_len), .pc_addr(pc_addr), .ins(seq_ins),
         .csr_load(csr_load), .desc_addr(desc_addr), .conv_start(conv_start), .conv_done(conv_done),
         .pool_start(pool_start), .pool_done(pool_done), .buf_sel(buf_sel), .pool_active(pool_active),
         .unit_done(layer_done), .input_done(input_done), .compute_done(compute_done));
@@ -279,12 +280,18 @@ module lowbit_accel_top #(
     wire               ctrl_busy, pool_busy;
     /* verilator lint_on UNUSEDSIGNAL */
 
+    wire [14*32-1:0] loop_csr;
+    generate
+        for (k = 0; k < 14; k = k + 1) begin : g_loop_csr
+            assign loop_csr[k*32 +: 32] = csr[18 + k];
+        end
+    endgenerate
     lowbit_controller #(.TW(TW), .PA_W(PA_W), .IMEM_AW(IMEM_AW), .WMEM_AW(WMEM_AW),
-        .BMEM_AW(BMEM_AW), .FM_AW(BA_W), .RW(RW), .DRAIN(DRAIN), .PES(PES), .RQ(RQ)) u_ctrl (
+        .BMEM_AW(BMEM_AW), .FM_AW(BA_W), .RW(RW), .DRAIN(DRAIN), .PES(PES), .RQ(RQ), .PI(PI), .NB(NB)) u_ctrl (
         .clk(clk), .rst(rst), .start(conv_start), .busy(ctrl_busy), .done(conv_done),
         .h_in(csr[0][15:0]), .w_in(csr[1][15:0]), .w_out(csr[2][15:0]), .k_h(csr[3][7:0]), .k_w(csr[4][7:0]),
         .s_h(csr[5][7:0]), .s_w(csr[6][7:0]), .pad_left(csr[7][7:0]), .n_instr(csr[8][15:0]), .base(pc_addr),
-        .next_base(csr[17][15:0]),
+        .next_base(csr[17][15:0]), .loop_csr(loop_csr),
         .imem_addr(ctrl_imem_addr), .imem_data(ctrl_ins), .wmem_addr(wmem_addr),
         .bmem_addr(bmem_addr), .shift_en(shift_en), .bias_shift(bias_shift), .w_bank(rd_bank),
         .loaded0(loaded0), .loaded1(loaded1), .release_bank(release_bank), .fm_addr(fm_addr),

@@ -28,7 +28,8 @@
 //   w5: [23:0] output pixel base rowStart*W_out, [31:24] input bank (inStart/PI) % NB
 //   w6: [15:0] in_row0 = rowStart*sH - padTop, signed, [31:16] g0 = outStart / PI
 //   w7: [15:0] rows, [31:16] R
-// The passes are instructions base .. base + n_instr - 1 of the instruction memory (the sequencer's program).
+// The layer's first pass is the instruction at base (the sequencer's program); passes 1 .. n_instr - 1 come from
+// lowbit_pass_loop (the loop constants in CSR 18..31: pass k+1 from pass k), so a layer is one instruction.
 // Outputs carry the tag {r0, g0, pixel} to lowbit_fm_writer (the input-map layout, docs/rtl.md §2).
 module lowbit_controller #(
     parameter integer TW     = 5,
@@ -41,7 +42,9 @@ module lowbit_controller #(
     parameter integer OUT_AW = RW + 16 + FM_AW,   // output tag {r0, g0, pixel}
     parameter integer DRAIN  = 6,     // cycles from the last pixel's S0 to its output write, inclusive of the write
     parameter integer PES    = 25,    // slots of a pass are <= PES
-    parameter integer RQ     = 25     // requantizers per module
+    parameter integer RQ     = 25,    // requantizers per module
+    parameter integer PI     = 4,     // RCAs per module (input channels of a full input group)
+    parameter integer NB     = 8      // feature-map banks per buffer
 ) (
     input  wire                clk,
     input  wire                rst,
@@ -60,6 +63,7 @@ module lowbit_controller #(
     input  wire [15:0]         n_instr,
     input  wire [IMEM_AW-1:0]  base,         // the first pass's instruction address
     input  wire [15:0]         next_base,    // the next conv layer's first pass address + 1, 0: none
+    input  wire [14*32-1:0]    loop_csr,     // CSR 18..31: the pass loop (lowbit_pass_loop)
     // instruction memory (asynchronous read)
     output wire [IMEM_AW-1:0]  imem_addr,
     input  wire [255:0]        imem_data,
@@ -110,7 +114,6 @@ module lowbit_controller #(
     /* verilator lint_off UNUSEDSIGNAL */ // spare instruction bits
     wire [31:0] pw0 = pl_ins[31:0],    pw1 = pl_ins[63:32],   pw2 = pl_ins[95:64],   pw3 = pl_ins[127:96];
     wire [31:0] pw6 = pl_ins[223:192], pw7 = pl_ins[255:224], pw4 = pl_ins[159:128], pw5 = pl_ins[191:160];
-    wire [31:0] iw0 = imem_data[31:0];
     /* verilator lint_on UNUSEDSIGNAL */
     assign      w_bank   = pw0[4];
     wire        bank_ok  = (pw0[4] ? loaded1 : loaded0) >= pw2[31:16];
@@ -129,6 +132,13 @@ module lowbit_controller #(
     /* verilator lint_on UNUSEDSIGNAL */
     assign imem_addr = (state == IDLE && !pre_next) ? base
                      : to_next ? nb_addr[IMEM_AW-1:0] : base + next_idx[IMEM_AW-1:0];
+    // the next pass: a layer's first from the instruction memory (at the start, or the next layer's during the
+    // last pass), the others from the pass loop
+    wire [255:0] gen_ins;
+    wire [255:0] next_ins = ((state == IDLE && !pre_next) || to_next) ? imem_data : gen_ins;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [31:0] iw0 = next_ins[31:0];
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [15:0] k_of_next = {8'b0, iw0[23:16]} * {8'b0, iw0[15:8]};
     // the first pixel of requantizing pass pl_* ends a window (d = kH*kW - 1: the chunk is one tap, a 1x1 kernel)
     wire        pl_first_win = pw0[1] && pw1[23:16] == k_h - 8'd1 && pw1[31:24] == k_w - 8'd1;
@@ -180,6 +190,10 @@ module lowbit_controller #(
     // (a layer whose first pass was preloaded during the previous one may start streaming with its start)
     wire go        = ((state == RUN && !pre_next) || (state == IDLE && start && pre_next)) && free_next && pl_ready
                      && rq_ready;
+    lowbit_pass_loop #(.TW(TW), .PES(PES), .PI(PI), .NB(NB), .FM_AW(FM_AW), .RW(RW)) u_loop (.clk(clk),
+        .clear(state == IDLE && !go), .advance(go && !to_next), .k_w(k_w), .loop(loop_csr), .cur(pl_ins),
+        .nxt(gen_ins));
+
     // ceil(slots / RQ) of the next pass, without a divider
     reg [TW-1:0] q_of_next;
     integer b;
@@ -218,7 +232,7 @@ module lowbit_controller #(
                     pl_idx <= 16'd0;
                     pre_next <= 1'b0;
                     if (!pre_next) begin // else: the first pass is (being) preloaded already
-                        pl_ins <= imem_data;
+                        pl_ins <= next_ins;
                         pl_cnt <= 16'd0;
                         pl_k <= k_of_next;
                         pl_valid <= n_instr != 16'd0;
@@ -270,7 +284,7 @@ module lowbit_controller #(
                 y <= {{16{pw6[15]}}, pw6[15:0]}; x0 <= -$signed({24'b0, pad_left}); row_addr <= pw4;
                 oa_strip <= {8'b0, pw5[23:0]}; oa <= {8'b0, pw5[23:0]};
                 pl_idx <= next_idx;
-                pl_ins <= imem_data;
+                pl_ins <= next_ins;
                 pl_cnt <= 16'd0;
                 pl_k <= k_of_next;
                 pl_valid <= next_idx < n_instr || to_next;

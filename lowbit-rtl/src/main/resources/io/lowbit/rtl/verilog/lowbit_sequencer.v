@@ -3,8 +3,9 @@
 // concurrently. Opcode w0[3:2]:
 //   1 layer        : the layer descriptor at descriptor address w2 becomes the CSRs (1 cycle); with w0[4] (the
 //                    first layer of a program with DMA) it waits until load_input has completed
-//   0 conv_pass    : the first of the layer's n_instr (CSR 8) passes; the conv controller runs them all (from
-//                    base = this instruction) and the program continues after the last
+//   0 conv_pass    : the first of the layer's n_instr (CSR 8) passes; the conv controller runs them all (this
+//                    one from base = this instruction, the others from its pass loop) and the program continues
+//                    with the next instruction
 //   2 pool_pass    : the pool unit runs the layer described by the CSRs
 //   3 swap_buffers : the output feature-map buffer becomes the input buffer (ping-pong, 1 cycle)
 // The program ends at prog_len. Each instruction costs one fetch cycle; a conv or pool run costs its unit's own
@@ -24,7 +25,6 @@ module lowbit_sequencer #(
     /* verilator lint_off UNUSEDSIGNAL */ // the sequencer reads the opcode of w0 and w2
     input  wire [255:0]       ins,           // imem[pc_addr]
     /* verilator lint_on UNUSEDSIGNAL */
-    input  wire [15:0]        n_passes,      // CSR 8 of a conv layer
     output wire               csr_load,      // this edge: CSRs <= descriptor[desc_addr]
     output wire [DESC_AW-1:0] desc_addr,
     output wire               conv_start,
@@ -83,7 +83,7 @@ module lowbit_sequencer #(
                 CONV: begin
                     if (conv_done) begin
                         state <= FETCH;
-                        pc <= pc + n_passes;
+                        pc <= pc + 16'd1;
                         unit_done <= 1'b1;
                     end
                 end

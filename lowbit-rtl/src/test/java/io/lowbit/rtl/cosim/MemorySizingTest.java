@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The memories sized from the configuration (docs/rtl.md §4, "Block RAM per memory"): weight banks of the configured
  * bytes, bias banks of one block-RAM column, an instruction memory of {@link RtlParameters#DEFAULT_IMEM_DEPTH}
- * narrow words; and the images that do not fit them rejected when they are built, naming what and by how much.
+ * narrow words (a conv layer is one instruction, its pass loop); and the images that do not fit them rejected when they are built, naming what and by how much.
  */
 class MemorySizingTest {
 
@@ -41,7 +41,7 @@ class MemorySizingTest {
     void presetMemoriesAreTheConfiguredOnes() {
         assertEquals(6144, PRESET.wmemDepth());   // 24,576 B of 32-bit index words (rows of two: 3,072 × 64 bits)
         assertEquals(512, PRESET.bmemDepth());    // one 512-row column of 128-bit bias words (2,048 channels)
-        assertEquals(4608, PRESET.imemDepth());   // the full NIN's 4,343 instructions fit
+        assertEquals(512, PRESET.imemDepth());    // one instruction per conv layer (the pass loop): NIN needs 36
         // 6 flags + T, slots 5 + 5 + in_count 3 + out_count 7 + d 16 + weight base 13 + loads 16 + bias base 9
         // + r0 2 + input address 13 + pixel base 13 + input bank 3 + w6, w7 64
         assertEquals(175, new InstructionFormat(PRESET).bits());
@@ -88,10 +88,10 @@ class MemorySizingTest {
         Program program = new AcceleratorCompiler(AcceleratorConfigs.pynqZ2ClipQ()).compile(nin);
         Map<String, int[]> values = values(nin, Fixtures.cifarMiniTestImage(0));
         NetworkImages images = new NetworkImages(PRESET, program, nin, values);
-        assertEquals(1121, images.program().instructions());
+        assertEquals(36, images.program().instructions());
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new NetworkImages(PRESET.withInstructionDepth(1024), program, nin, values));
-        assertEquals("the program has 1121 instructions, more than the 1024 the instruction memory holds"
+                () -> new NetworkImages(PRESET.withInstructionDepth(32), program, nin, values));
+        assertEquals("the program has 36 instructions, more than the 32 the instruction memory holds"
                 + " (RtlParameters.imemDepth)", e.getMessage());
     }
 
