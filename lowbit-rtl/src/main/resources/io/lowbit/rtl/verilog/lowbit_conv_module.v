@@ -35,7 +35,9 @@ module lowbit_conv_module #(
     // S0
     input  wire                        load,
     input  wire [TW-1:0]               taps_next,
+    /* verilator lint_off UNUSEDSIGNAL */ // with PI = 1 (L = 0) newpass_rd is load_s1 and there is no active copy
     input  wire                        load_s1,    // load, one cycle later (S1)
+    /* verilator lint_on UNUSEDSIGNAL */
     // S1
     input  wire                        pe_en,
     /* verilator lint_off UNUSEDSIGNAL */ // codebook-select RCAs use the products, multiplier RCAs x and levels
@@ -46,8 +48,8 @@ module lowbit_conv_module #(
     // P-1 / P
     input  wire [PA_W-1:0]             ps_raddr,
     input  wire                        valid_p,
+    input  wire                        newpass_rd, // P-1: the pass's first pixel (load_s1, L cycles later)
     input  wire                        first_p,
-    input  wire                        newpass_p,
     input  wire [TW-1:0]               slots_p,
     input  wire [PA_W-1:0]             ps_waddr,
     input  wire                        hold_en,    // P: a window of a last pass; its sums go to the requantizers
@@ -72,7 +74,7 @@ module lowbit_conv_module #(
     // ---- RCAs: each PE position's product ---------------------------------------------------------------------
     wire [PI*PES*PW-1:0] products;
     wire [PI*TW-1:0]     taps_all;
-    genvar i, p, s, r;
+    genvar i, p, s, r, lv, q;
     generate
         for (i = 0; i < PI; i = i + 1) begin : g_rca
             lowbit_rca #(.PES(PES), .IB(IB), .DW(AW + 1), .WW(WW), .PW(PW), .TW(TW), .MUL_PE(MUL_PE),
@@ -117,10 +119,15 @@ module lowbit_conv_module #(
     // ---- bias: shadow chain, active (S1) and psum-stage copies --------------------------------------------------
     // The active copy is taken at the edge after load (load_s1), when the preload's last shift (which may share
     // load's edge) has landed and the next pass's preload has not shifted yet (its first word is read in S0 and
-    // shifted at the end of S1, read here before it): no bypass mux (one LUT per bias bit) is needed, and the copy
-    // is still two or more cycles ahead of its first use in P = S0 + 2 + L.
+    // shifted at the end of S1, read here before it): no bypass mux (one LUT per bias bit) is needed. The psum-stage
+    // copy bias_p is taken one stage early, at the edge that ends P-1 of the pass's first pixel (newpass_rd), so that
+    // in P it already holds the new pass's bias and the read-modify-write below selects between bias_p and the read
+    // sum only (no newpass select per slot and bit); the previous pass's pixels, all in P before that edge, still
+    // see the old copy. With L >= 1, P-1 = S0 + 1 + L comes at or after the cycle following the active copy's edge;
+    // with L = 0, P-1 is S1 and bias_p is taken from the shadow at load_s1's edge, as the active copy would be.
+    // Passes start at least floor(PES/2)+1 > 2 + L cycles apart (RtlParameters), so the active copy still holds
+    // this pass's bias then.
     reg [ACCW-1:0] bias_shadow [0:PES-1];
-    reg [ACCW-1:0] bias_a      [0:PES-1];
     reg [ACCW-1:0] bias_p      [0:PES-1];
     integer k;
     always @(posedge clk) begin
@@ -128,13 +135,26 @@ module lowbit_conv_module #(
             bias_shadow[0] <= bias_in;
             for (k = 1; k < PES; k = k + 1) bias_shadow[k] <= bias_shadow[k-1];
         end
-        if (load_s1) begin
-            for (k = 0; k < PES; k = k + 1) bias_a[k] <= bias_shadow[k];
-        end
-        if (newpass_p) begin
-            for (k = 0; k < PES; k = k + 1) bias_p[k] <= bias_a[k];
-        end
     end
+    generate
+        if (L == 0) begin : g_bias_s1
+            always @(posedge clk) begin
+                if (newpass_rd) begin
+                    for (k = 0; k < PES; k = k + 1) bias_p[k] <= bias_shadow[k];
+                end
+            end
+        end else begin : g_bias_a
+            reg [ACCW-1:0] bias_a [0:PES-1];
+            always @(posedge clk) begin
+                if (load_s1) begin
+                    for (k = 0; k < PES; k = k + 1) bias_a[k] <= bias_shadow[k];
+                end
+                if (newpass_rd) begin
+                    for (k = 0; k < PES; k = k + 1) bias_p[k] <= bias_a[k];
+                end
+            end
+        end
+    endgenerate
 
     // ---- per slot: segment end, psum bank, held sum -------------------------------------------------------------
     wire [PES*ACCW-1:0] held;
@@ -142,14 +162,27 @@ module lowbit_conv_module #(
         for (s = 0; s < PES; s = s + 1) begin : g_slot
             localparam integer DEPTH = PSUM_ENTRIES / (s + 1); // slot s exists only when slots > s: <= ENTRIES/(s+1)
             localparam integer BA_W  = $clog2(DEPTH);           // addresses of a valid write are < DEPTH
-            // slot s ends at position (s+1)*T-1; a T that leaves no slot s (slots <= s) writes nothing
-            reg [CW-1:0] e;
-            integer t;
-            always @* begin
-                e = chain[s*CW +: CW];
-                for (t = 2; t * (s + 1) <= PES; t = t + 1)
-                    if ({{(32-TW){1'b0}}, taps_p} == t) e = chain[((s+1)*t-1)*CW +: CW];
+            // slot s ends at position (s+1)*T-1, T = 1 .. NT; a T that leaves no slot s (slots <= s) writes nothing,
+            // so such a T may select any position. A binary mux tree on the low IW bits of T (an if-chain on T == t
+            // became a priority chain of one LUT per candidate and bit): leaf t is position (s+1)*t-1 for
+            // 1 <= t <= NT, else position s (T = 1; t = 0 or t > NT only occur for a T that leaves no slot s).
+            localparam integer NT = PES / (s + 1);
+            localparam integer IW = (NT > 1) ? $clog2(NT + 1) : 1;
+            // level lv (0: the root, IW: the leaves) of the tree: 2^lv nodes; node q of level lv < IW selects by
+            // T's bit IW-1-lv between nodes 2q and 2q+1 of level lv+1
+            for (lv = IW; lv >= 0; lv = lv - 1) begin : g_lv
+                wire [(1<<lv)*CW-1:0] v;
+                for (q = 0; q < (1 << lv); q = q + 1) begin : g_q
+                    if (lv == IW) begin : g_leaf
+                        localparam integer TT = (q >= 1 && q <= NT) ? q : 1;
+                        assign v[q*CW +: CW] = chain[((s+1)*TT-1)*CW +: CW];
+                    end else begin : g_mux
+                        assign v[q*CW +: CW] = taps_p[IW-1-lv] ? g_lv[lv+1].v[(2*q+1)*CW +: CW]
+                                                               : g_lv[lv+1].v[2*q*CW +: CW];
+                    end
+                end
             end
+            wire [CW-1:0] e = g_lv[0].v;
             wire [ACCW-1:0] tree = {{(ACCW-CW){e[CW-1]}}, e};
 
             reg  [ACCW-1:0] bank [0:DEPTH-1];
@@ -157,8 +190,11 @@ module lowbit_conv_module #(
             reg             byp;      // read and write of the same address on one edge: forward the write
             reg  [ACCW-1:0] byp_data;
             wire            we = valid_p && ({{(32-TW){1'b0}}, slots_p} > s);
-            wire [ACCW-1:0] base = first_p ? (newpass_p ? bias_a[s] : bias_p[s]) : (byp ? byp_data : rd);
-            wire [ACCW-1:0] sum_new = base + tree;
+            wire [ACCW-1:0] base = first_p ? bias_p[s] : (byp ? byp_data : rd);
+            // sum_new = tree + base (mod 2^ACCW), written tree - ~base - 1 so that Yosys puts tree, a plain net, on the
+            // carry chain's DI and the base select fits into each bit's adder LUT (one LUT6 per bit; base + tree
+            // puts base on DI, which then needs its own LUT per bit)
+            wire [ACCW-1:0] sum_new = tree - ~base - {{(ACCW-1){1'b0}}, 1'b1};
             reg  [ACCW-1:0] h;
             always @(posedge clk) begin
                 if (we) bank[ps_waddr[BA_W-1:0]] <= sum_new;
@@ -174,13 +210,24 @@ module lowbit_conv_module #(
     // ---- requantizers: requantizer r takes slot k*RQ + r in batch k ------------------------------------------------
     generate
         for (r = 0; r < RQ; r = r + 1) begin : g_rq
-            reg [ACCW-1:0] acc;
-            integer b;
-            always @* begin
-                acc = held[r*ACCW +: ACCW];
-                for (b = 1; b * RQ + r < PES; b = b + 1)
-                    if ({{(32-TW){1'b0}}, rq_batch} == b) acc = held[(b*RQ + r)*ACCW +: ACCW];
+            // batch b = 0 .. NB-1 (slot b*RQ + r < PES): a binary mux tree on the low BW bits of the batch number as
+            // for the segment ends (an if-chain maps less regularly). Leaves b >= NB take batch 0: a batch number
+            // >= NB (or whose low bits alias a leaf) means a slot that does not exist, whose lane is not written
+            localparam integer NB = (PES - r + RQ - 1) / RQ;
+            localparam integer BW = (NB > 1) ? $clog2(NB) : 1;
+            for (lv = BW; lv >= 0; lv = lv - 1) begin : g_lv
+                wire [(1<<lv)*ACCW-1:0] v;
+                for (q = 0; q < (1 << lv); q = q + 1) begin : g_q
+                    if (lv == BW) begin : g_leaf
+                        localparam integer BB = (q < NB) ? q : 0;
+                        assign v[q*ACCW +: ACCW] = held[(BB*RQ + r)*ACCW +: ACCW];
+                    end else begin : g_mux
+                        assign v[q*ACCW +: ACCW] = rq_batch[BW-1-lv] ? g_lv[lv+1].v[(2*q+1)*ACCW +: ACCW]
+                                                                     : g_lv[lv+1].v[2*q*ACCW +: ACCW];
+                    end
+                end
             end
+            wire [ACCW-1:0] acc = g_lv[0].v;
             wire [AW-1:0] yq;
             lowbit_shift_requant #(.ACCW(ACCW), .OW(AW)) u_rq (
                 .acc(acc), .shift(rq_shift), .half_up(rq_half_up), .zero_point(rq_zero_point), .lo(rq_lo),

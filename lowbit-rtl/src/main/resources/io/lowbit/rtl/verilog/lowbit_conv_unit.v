@@ -80,15 +80,16 @@ module lowbit_conv_unit #(
 
     // ---- tags: S1 -> P-1 (L cycles), P (L+1) --------------------------------------------------------------------
     wire [PA_W-1:0] pa_rd;
-    lowbit_delay #(.W(PA_W), .D(L)) u_d_ra (.clk(clk), .in(pa_s1), .out(pa_rd));
+    wire            newpass_rd;
+    lowbit_delay #(.W(PA_W + 1), .D(L)) u_d_ra (.clk(clk), .in({pa_s1, load_s1}), .out({pa_rd, newpass_rd}));
     wire [PA_W-1:0]   pa_p;
-    wire              valid_p, first_p, newpass_p, last_p;
+    wire              valid_p, first_p, last_p;
     wire [TW-1:0]     slots_p;
     wire [15:0]       count_p;
     wire [OUT_AW-1:0] oa_p;
-    lowbit_delay #(.W(PA_W + 4 + TW + 16 + OUT_AW), .D(L + 1)) u_d_p (.clk(clk),
-        .in({pa_s1, valid_s1, first_s1, load_s1, last_s1, slots_s1, out_count_s1, oa_s1}),
-        .out({pa_p, valid_p, first_p, newpass_p, last_p, slots_p, count_p, oa_p}));
+    lowbit_delay #(.W(PA_W + 3 + TW + 16 + OUT_AW), .D(L + 1)) u_d_p (.clk(clk),
+        .in({pa_s1, valid_s1, first_s1, last_s1, slots_s1, out_count_s1, oa_s1}),
+        .out({pa_p, valid_p, first_p, last_p, slots_p, count_p, oa_p}));
     // a window of a pass that requantizes: its new sums are final
     wire hold_en = valid_p && last_p;
 
@@ -155,8 +156,8 @@ module lowbit_conv_unit #(
                 .clk(clk), .shift_en(shift_en), .shift_idx(w_index[m*PI*IB +: PI*IB]), .bias_shift(bias_shift),
                 .bias_in(bias_in[m*ACCW +: ACCW]), .load(load), .taps_next(taps_next), .load_s1(load_s1),
                 .pe_en(px_s1),
-                .prods(prods), .x(x), .levels(codebook), .ps_raddr(pa_rd), .valid_p(valid_p), .first_p(first_p),
-                .newpass_p(newpass_p),
+                .prods(prods), .x(x), .levels(codebook), .ps_raddr(pa_rd), .newpass_rd(newpass_rd),
+                .valid_p(valid_p), .first_p(first_p),
                 .slots_p(slots_p), .ps_waddr(pa_p), .hold_en(hold_en), .rq_batch(rq_k), .rq_shift(rq_shift),
                 .rq_half_up(rq_half_up), .rq_zero_point(rq_zero_point), .rq_lo(rq_lo), .rq_hi(rq_hi), .y(y));
             for (s = 0; s < PES; s = s + 1) begin : g_lane
