@@ -2,6 +2,7 @@ package io.lowbit.cli;
 
 import io.lowbit.cli.onnx.OnnxRuntimeEngine;
 import io.lowbit.cli.onnx.OnnxRuntimeFloat;
+import io.lowbit.core.engine.ConvKernel;
 import io.lowbit.core.engine.EngineComparison;
 import io.lowbit.core.onnx.IntegerOnnxExport;
 import io.lowbit.core.engine.FastEngine;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Parameters;
  * {@code lowbit bench-engine}: integer inference speed of the fast engine (one thread, and batches over all threads)
  * against the reference engine and against ONNX Runtime running the model's exact integer ONNX form and its
  * dequantized float form (batch 1 on one thread, batch 64 on the batch threads), measured in one run, with every
- * integer output checked for equality.
+ * integer output checked for equality. The fast engine with its previous convolution kernel ({@link ConvKernel#AXPY})
+ * is timed in the same run too, for an A/B ratio.
  */
 @Command(name = "bench-engine", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure integer inference (images/s) of the reference engine and the fast engine (one thread, "
@@ -108,10 +110,15 @@ final class BenchEngineCommand implements Callable<Integer> {
         ReferenceEngine reference = new ReferenceEngine();
         FastEngine single = new FastEngine(1);
         FastEngine batch = threads > 0 ? new FastEngine(threads) : new FastEngine();
+        // the previous convolution kernel, timed in the same run: an A/B ratio the machine's load cannot skew much
+        FastEngine axpySingle = new FastEngine(1, ConvKernel.AXPY);
+        FastEngine axpyBatch = new FastEngine(batch.threads(), ConvKernel.AXPY);
         reference.run(model, inputs.get(0)); // warm-up: class loading and the JIT, not timed
         for (int k = 0; k < 3; k++) {
             single.runBatch(model, inputs.subList(0, Math.min(images, 8)));
             batch.runBatch(model, inputs.subList(0, Math.min(images, 8)));
+            axpySingle.runBatch(model, inputs.subList(0, Math.min(images, 8)));
+            axpyBatch.runBatch(model, inputs.subList(0, Math.min(images, 8)));
         }
 
         int[][][] outputs = new int[5][][];
@@ -121,8 +128,16 @@ final class BenchEngineCommand implements Callable<Integer> {
                 time("fast, one thread", single.name(), 1, images, () -> outputs[1] = single.runBatch(model, inputs)),
                 time("fast, batch", batch.name(), batch.threads(), images,
                         () -> outputs[2] = batch.runBatch(model, inputs))));
+        int[][][] axpyOutputs = new int[2][][];
+        List<Timing> axpyTimings = List.of(
+                time("fast axpy, one thread", axpySingle.name(), 1, images,
+                        () -> axpyOutputs[0] = axpySingle.runBatch(model, inputs)),
+                time("fast axpy, batch", axpyBatch.name(), axpyBatch.threads(), images,
+                        () -> axpyOutputs[1] = axpyBatch.runBatch(model, inputs)));
         requireEqual(reference, single, model, inputs, outputs[0], outputs[1]);
         requireEqual(single, batch, model, inputs, outputs[1], outputs[2]);
+        requireEqual(single, axpySingle, model, inputs, outputs[1], axpyOutputs[0]);
+        requireEqual(single, axpyBatch, model, inputs, outputs[1], axpyOutputs[1]);
         boolean onnx = !noOnnx;
         double qlinearAgreement = Double.NaN;
         if (onnx) {
@@ -162,6 +177,8 @@ final class BenchEngineCommand implements Callable<Integer> {
                 requireEqual(single, ortBatch, model, inputs, outputs[1], outputs[4]);
             }
         }
+        int axpyAt = timings.size();
+        timings.addAll(axpyTimings); // after the ONNX rows, so that the ratio indexes below stay as they were
         double referenceRate = timings.get(0).imagesPerSecond();
         System.out.printf("%-30s %7s %6s %7s %9s %12s%n", "run", "threads", "cores", "images", "img/s",
                 "vs reference");
@@ -170,7 +187,9 @@ final class BenchEngineCommand implements Callable<Integer> {
                     t.cpuSeconds() / t.seconds(), t.images(), t.imagesPerSecond(), t.imagesPerSecond() / referenceRate);
         }
         System.out.println("outputs identical: " + referenceImages + " images on all three, " + images
-                + " on both fast runs" + (onnx ? " and both onnxruntime integer runs" : ""));
+                + " on the four fast runs" + (onnx ? " and both onnxruntime integer runs" : ""));
+        System.out.printf(Locale.ROOT, "tiled over axpy convolutions: %.2fx one thread, %.2fx batch%n",
+                ratio(timings, 1, axpyAt), ratio(timings, 2, axpyAt + 1));
         if (onnx) {
             System.out.printf(Locale.ROOT, "fast engine vs onnxruntime: batch 1 %.2fx float, %.2fx int, %.2fx qlinear;"
                     + " batch %.2fx float, %.2fx int, %.2fx qlinear%n", ratio(timings, 1, 5), ratio(timings, 1, 3),
@@ -187,6 +206,8 @@ final class BenchEngineCommand implements Callable<Integer> {
             out.put("speedupSingleThread", timings.get(1).imagesPerSecond() / referenceRate);
             out.put("speedupBatch", timings.get(2).imagesPerSecond() / referenceRate);
             out.put("batchOverSingleThread", timings.get(2).imagesPerSecond() / timings.get(1).imagesPerSecond());
+            out.put("tiledOverAxpySingleThread", ratio(timings, 1, axpyAt));
+            out.put("tiledOverAxpyBatch", ratio(timings, 2, axpyAt + 1));
             if (onnx) {
                 out.put("fastOverOnnxruntimeFloatBatch1", ratio(timings, 1, 5));
                 out.put("fastOverOnnxruntimeIntBatch1", ratio(timings, 1, 3));

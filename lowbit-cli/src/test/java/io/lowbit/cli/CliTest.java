@@ -97,7 +97,10 @@ class CliTest {
         assertTrue(r.out().contains("outputs identical"), r.out());
         JsonNode result = new ObjectMapper().readTree(json.toFile());
         assertTrue(result.get("outputsIdentical").asBoolean());
-        assertEquals(9, result.get("timings").size()); // reference, fast ×2, onnxruntime int, float, qlinear ×2
+        // reference, fast ×2, onnxruntime int, float, qlinear ×2, fast with the axpy convolution ×2
+        assertEquals(11, result.get("timings").size());
+        assertEquals("fast-axpy", result.get("timings").get(9).get("engine").asText());
+        assertTrue(result.get("tiledOverAxpySingleThread").asDouble() > 0, result.toString());
         assertEquals("onnxruntime", result.get("timings").get(3).get("engine").asText());
         assertTrue(result.get("fastOverOnnxruntimeIntBatch64").asDouble() > 0, result.toString());
         assertEquals("reference", result.get("timings").get(0).get("engine").asText());

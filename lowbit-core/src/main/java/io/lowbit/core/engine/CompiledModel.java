@@ -19,7 +19,7 @@ final class CompiledModel {
     private final int[][] inputPositions;
     private final int outputPosition;
 
-    private CompiledModel(IntegerModel model) {
+    private CompiledModel(IntegerModel model, ConvKernel conv) {
         modelName = model.metadata().name();
         input = (Input) model.inputNode().op();
         nodes = model.nodes();
@@ -27,14 +27,14 @@ final class CompiledModel {
         inputPositions = new int[nodes.size()][];
         for (int i = 1; i < nodes.size(); i++) {
             Node node = nodes.get(i);
-            ops[i] = CompiledOp.of(node, model.inputInfos(node));
+            ops[i] = CompiledOp.of(node, model.inputInfos(node), conv);
             inputPositions[i] = node.inputs().stream().mapToInt(model::position).toArray();
         }
         outputPosition = model.position(model.outputId());
     }
 
-    static CompiledModel compile(IntegerModel model) {
-        return new CompiledModel(model);
+    static CompiledModel compile(IntegerModel model, ConvKernel conv) {
+        return new CompiledModel(model, conv);
     }
 
     /** The output node's values; {@code observer} sees every node in model order on the calling thread. */

@@ -24,12 +24,12 @@ interface CompiledOp {
      */
     int[] apply(int[][] inputs, Workers workers);
 
-    /** The compiled form of {@code node}, whose inputs are described by {@code inputs}. */
-    static CompiledOp of(Node node, List<TensorInfo> inputs) {
+    /** The compiled form of {@code node}, whose inputs are described by {@code inputs}; convolutions by {@code conv}. */
+    static CompiledOp of(Node node, List<TensorInfo> inputs, ConvKernel conv) {
         TensorInfo in = inputs.get(0);
         TensorInfo out = node.output();
         if (node.op() instanceof Conv2d op) {
-            return new FastConv2d(op, in, out);
+            return conv.compile(op, in, out);
         } else if (node.op() instanceof Linear op) {
             return new FastLinear(op, in);
         } else if (node.op() instanceof MaxPool op) {

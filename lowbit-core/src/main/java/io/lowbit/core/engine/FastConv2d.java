@@ -6,7 +6,10 @@ import io.lowbit.core.model.Window;
 import java.util.Arrays;
 
 /**
- * Convolution (§4, grouped and depthwise included) as loops the JIT vectorizes.
+ * Convolution (§4, grouped and depthwise included) as loops the JIT vectorizes, all in {@code int}: the <em>axpy</em>
+ * kernel. {@link TiledConv2d} is about three times faster on CLIP-Q NIN and VGG7 layers; this one stays for
+ * depthwise-like layers (few output channels per group, which a tile would mostly waste) and as
+ * {@link ConvKernel#AXPY}, the A/B baseline of {@code lowbit bench-engine}.
  *
  * <p>Each input channel is centred ({@code x − Z_in[c]}) once per image into a zero-padded plane, the <em>grid</em>
  * of {@code rows × Wp} positions ({@code Wp} = padded width); padding then costs nothing (padded positions hold

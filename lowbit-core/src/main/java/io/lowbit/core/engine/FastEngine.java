@@ -7,40 +7,57 @@ import java.util.Objects;
 /**
  * The integer engine for volume — accuracy over a test set, benchmarks, comparisons against the simulator —
  * bit-exact with {@link ReferenceEngine} on every node ({@code FastEngineTest} checks it node by node with
- * {@link EngineComparison}) and about 60 times faster on one thread for the NIN ({@code lowbit bench-engine},
+ * {@link EngineComparison}) and about 150 times faster on one thread for the NIN ({@code lowbit bench-engine},
  * bench/README.md).
  *
  * <p>Why it is fast: each model is compiled once ({@code CompiledModel}, cached by model identity): weights decoded
- * into plain arrays with zero weights dropped, output stages unpacked, and convolutions laid out so that their inner
- * loop is a contiguous multiply-accumulate the JIT vectorizes ({@code FastConv2d}); accumulators are {@code int},
- * exact because of the model's int32 accumulator bound (§5). {@link #run} splits each layer's output channels over
- * the engine's threads; {@link #runBatch} gives each thread whole images instead, with no hand-over between
- * layers.
+ * into plain arrays, output stages unpacked, and convolutions turned into register-blocked matrix-product tiles in
+ * {@code float} FMAs with the Java Vector API ({@code TiledConv2d}) — exact because a per-chunk bound from the actual
+ * weights keeps every partial sum an integer within {@code ±2^22}, with {@code int} tiles for chunks that could
+ * exceed it ({@code ExactChunks}); chunk sums are added in {@code int}, exact because of the model's int32 accumulator
+ * bound (§5). {@link #run} splits each layer's output channels over the engine's threads; {@link #runBatch} gives
+ * each thread whole images instead, with no hand-over between layers.
  *
- * <p>Plain Java: no incubator Vector API, no native code.
+ * <p>Needs {@code --add-modules jdk.incubator.vector} (JDK 17's incubating Vector API); {@link ConvKernel#AXPY}
+ * selects the previous plain-Java {@code int} convolution ({@code FastConv2d}).
  */
 public final class FastEngine implements IntegerEngine {
 
     private final Workers workers;
-    private final ModelCache cache = new ModelCache();
+    private final ConvKernel conv;
+    private final ModelCache cache;
 
     /** An engine using every available processor. */
     public FastEngine() {
         this(Runtime.getRuntime().availableProcessors());
     }
 
-    /** An engine using {@code threads} threads (the caller's included); 1 runs everything on the caller's thread. */
+    /**
+     * An engine using {@code threads} threads (the caller's included; 1 runs everything on the caller's thread) and
+     * the convolution kernel of {@link ConvKernel#fromSystemProperty}.
+     */
     public FastEngine(int threads) {
+        this(threads, ConvKernel.fromSystemProperty());
+    }
+
+    /** An engine using {@code threads} threads and convolution kernel {@code conv}. */
+    public FastEngine(int threads, ConvKernel conv) {
         this.workers = new Workers(threads);
+        this.conv = Objects.requireNonNull(conv, "conv");
+        this.cache = new ModelCache(conv);
     }
 
     @Override
     public String name() {
-        return "fast";
+        return conv == ConvKernel.TILED ? "fast" : "fast-axpy";
     }
 
     public int threads() {
         return workers.threads();
+    }
+
+    public ConvKernel convKernel() {
+        return conv;
     }
 
     @Override

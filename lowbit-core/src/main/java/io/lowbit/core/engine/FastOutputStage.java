@@ -19,6 +19,8 @@ import java.util.Arrays;
 final class FastOutputStage {
 
     private final boolean accumulator;
+    /** A shift stage (§9): every multiplier is 1, so a row needs no 64-bit product. */
+    private final boolean shiftOnly;
     private final long[] multiplier;
     private final int[] shift;
     private final OutputClamp clamp;
@@ -27,6 +29,7 @@ final class FastOutputStage {
     private FastOutputStage(boolean accumulator, long[] multiplier, int[] shift, OutputClamp clamp,
             Rounding rounding) {
         this.accumulator = accumulator;
+        this.shiftOnly = multiplier != null && Arrays.stream(multiplier).allMatch(m -> m == 1);
         this.multiplier = multiplier;
         this.shift = shift;
         this.clamp = clamp;
@@ -74,10 +77,18 @@ final class FastOutputStage {
      * the loop computes exactly what {@link #apply} does.
      */
     void applyRow(int[] sums, int n, int bias, int channel, int[] y, int to) {
+        applyRow(sums, 0, n, bias, channel, y, to);
+    }
+
+    /** {@link #applyRow(int[], int, int, int, int[], int)} on the sums {@code sums[from ..< from + n]}. */
+    void applyRow(int[] sums, int from, int n, int bias, int channel, int[] y, int to) {
         if (accumulator) {
             for (int q = 0; q < n; q++) {
-                y[to + q] = bias + sums[q];
+                y[to + q] = bias + sums[from + q];
             }
+        } else if (shiftOnly && shift[channel] > 0
+                && (rounding == Rounding.FLOOR || rounding == Rounding.ROUND_HALF_UP)) {
+            shiftRow(sums, from, n, bias, shift[channel], rounding == Rounding.ROUND_HALF_UP ? 1 : 0, y, to);
         } else if (rounding == Rounding.FLOOR || rounding == Rounding.ROUND_HALF_UP) {
             long m = multiplier[channel];
             int s = shift[channel];
@@ -86,13 +97,31 @@ final class FastOutputStage {
             long lo = clamp.lo();
             long hi = clamp.hi();
             for (int q = 0; q < n; q++) {
-                long v = z + (((bias + sums[q]) * m + half) >> s);
+                long v = z + (((bias + sums[from + q]) * m + half) >> s);
                 y[to + q] = (int) Math.min(hi, Math.max(lo, v));
             }
         } else {
             for (int q = 0; q < n; q++) {
-                y[to + q] = apply(bias + sums[q], channel);
+                y[to + q] = apply(bias + sums[from + q], channel);
             }
+        }
+    }
+
+    /**
+     * {@link #applyRow} of a shift stage with {@code s ≥ 1}, in {@code int} so that the loop vectorizes (the 64-bit
+     * form does not on JDK 17): with {@code acc = q·2^s + r}, {@code 0 ≤ r < 2^s}, {@code (acc + 2^(s−1)) >> s} is
+     * {@code q} plus 1 exactly when {@code r ≥ 2^(s−1)}, i.e. when bit {@code s − 1} of {@code r} (= of {@code acc})
+     * is set: {@code (acc >> s) + ((acc >> (s − 1)) & 1)}, with no addition that could overflow. {@code |acc >> s| ≤
+     * 2^30} and the zero-point is a code of at most 16 bits, so {@code Z_out + v} fits too; then the clamp.
+     */
+    private void shiftRow(int[] sums, int from, int n, int bias, int s, int halfUp, int[] y, int to) {
+        int z = clamp.zeroPoint();
+        int lo = clamp.lo();
+        int hi = clamp.hi();
+        for (int q = 0; q < n; q++) {
+            int acc = bias + sums[from + q];
+            int v = z + (acc >> s) + ((acc >> (s - 1)) & halfUp);
+            y[to + q] = Math.min(hi, Math.max(lo, v));
         }
     }
 }

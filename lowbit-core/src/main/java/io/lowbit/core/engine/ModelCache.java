@@ -20,13 +20,19 @@ final class ModelCache {
 
     /** Most recently used first. */
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final ConvKernel conv;
+
+    /** A cache compiling convolutions with {@code conv}. */
+    ModelCache(ConvKernel conv) {
+        this.conv = conv;
+    }
 
     CompiledModel get(IntegerModel model) {
         CompiledModel hit = find(model);
         if (hit != null) {
             return hit;
         }
-        CompiledModel compiled = CompiledModel.compile(model); // outside the lock: compiling takes milliseconds
+        CompiledModel compiled = CompiledModel.compile(model, conv); // outside the lock: compiling takes milliseconds
         synchronized (this) {
             hit = find(model);
             if (hit != null) {
