@@ -231,7 +231,10 @@ final class DseCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "synthesizing %s (%s PEs, %s multipliers) with Yosys in %s ...%n", p.name(),
                 p.config().peStyle().name().toLowerCase(Locale.ROOT), p.config().multipliers().name()
                         .toLowerCase(Locale.ROOT), work);
-        SynthReport r = YosysSynth.onPath().synthesizeConvUnit(RtlParameters.of(p.config()), p.dsp(), work);
+        // DSP48E1s allowed, as `lowbit rtl synth` without --nodsp and as the calibration samples were synthesized:
+        // a "lut" point writes its codebook products as LUT (Booth) logic in the Verilog (RtlParameters.lutMultipliers)
+        // and the conv unit has no other multiplier, so it maps to no DSP without -nodsp
+        SynthReport r = YosysSynth.onPath().synthesizeConvUnit(RtlParameters.of(p.config()), true, work);
         // LUT RAM cells (RAM64M/RAM32M) take 4 LUTs each, shift registers one
         Resources measured = new Resources(r.luts() + 4 * r.lutrams() + r.srls(), r.flipFlops(), r.dsps(),
                 r.bram36());

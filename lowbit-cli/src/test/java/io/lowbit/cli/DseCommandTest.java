@@ -17,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code lowbit dse} on the trained NIN fixture over tiny spaces; Yosys only on a one-module, one-RCA design. */
 class DseCommandTest {
 
+    /** Estimate vs Yosys on the synthesized design, LUTs and flip-flops (the calibration's own test allows 10 %). */
+    static final double TOLERANCE = 0.10;
+
     @TempDir
     Path tmp;
 
@@ -97,11 +100,12 @@ class DseCommandTest {
         assertTrue(s.get("fitsDevice").asBoolean());
         assertEquals(4, s.get("measured").get("dsps").asLong());
         assertEquals(s.get("estimate").get("bram36").asDouble(), s.get("measured").get("bram36").asDouble(), 0);
-        // the LUT coefficients were fitted to the conv unit before the RTL trims of 2026-12-02 (Booth LUT products,
-        // leaner requantizers, the per-slot psum path): until they are refitted the model overestimates, which keeps
-        // the DSE's budget check conservative (docs/accelerator.md §6) — never optimistic, at most 2× here
+        // the model against Yosys on a design it was not fitted to (a hold-out of ResourceModelCalibrationTest,
+        // "dse-test-1x1x9"; docs/accelerator.md §6): 1,761 vs 1,697 LUT (+3.8 %), 1,567 vs 1,527 FF (+2.6 %) at the
+        // refit of 2026-12-02
         double lutError = s.get("lutError").asDouble();
-        assertTrue(lutError >= 0 && lutError < 1.0, s.toString());
+        double ffError = s.get("ffError").asDouble();
+        assertTrue(Math.abs(lutError) < TOLERANCE && Math.abs(ffError) < TOLERANCE, s.toString());
         assertTrue(r.out().contains("measured"), r.out());
     }
 }

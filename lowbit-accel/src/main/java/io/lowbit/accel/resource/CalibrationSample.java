@@ -17,15 +17,20 @@ import io.lowbit.accel.config.PeStyle;
  * @param pes                PEs per RCA
  * @param requantizers       requantizers per module
  * @param psumBytesPerModule psum buffer of a module
- * @param dsp                DSP multipliers ({@code false}: {@code -nodsp})
- * @param peStyle            PE style; codebook-select when absent (every fitted sample)
- * @param multipliers        multiplier mapping when it is not {@code dsp}'s plain one (packed DSPs); else absent
+ * @param dsp                the configuration's multipliers are DSP slices ({@code "multipliers": "dsp"}); {@code false}:
+ *                           {@code "lut"}, whose codebook products the RTL writes as LUT (Booth) logic
  * @param measured           Yosys {@code stat}: LUT (LUT1..6 + LUT RAM + SRL), FF, DSP, BRAM36
  * @param seconds            Yosys wall time
  * @param command            the command that produced it
+ * @param peStyle            PE style; codebook-select when absent (every fitted sample)
+ * @param multipliers        multiplier mapping when it is not {@code dsp}'s plain one (packed DSPs); else absent
+ * @param nodsp              synthesized with {@code -nodsp} (every multiplier in LUTs); {@code false} (the default
+ *                           flow, as {@code lowbit rtl synth} and {@code lowbit dse --synth-best} run it): DSP48E1s
+ *                           allowed, so only {@code dsp} configurations use them in the conv unit
  */
 public record CalibrationSample(String id, int po, int pi, int pes, int requantizers, int psumBytesPerModule,
-        boolean dsp, Resources measured, double seconds, String command, PeStyle peStyle, Multipliers multipliers) {
+        boolean dsp, Resources measured, double seconds, String command, PeStyle peStyle, Multipliers multipliers,
+        boolean nodsp) {
 
     public AcceleratorConfig config() {
         AcceleratorConfig p = AcceleratorConfigs.pynqZ2ClipQ();

@@ -6,7 +6,8 @@ import java.util.List;
  * Estimated resources of one configuration.
  *
  * @param accelerator    configuration name
- * @param dspMultipliers whether the codebook multipliers are DSP slices ({@code false}: LUTs, Yosys {@code -nodsp})
+ * @param dspMultipliers whether the codebook multipliers are DSP slices ({@code false}: LUTs, written as Booth logic in
+ *                       the RTL)
  * @param convUnit       the conv unit by component: what {@code lowbit rtl synth} synthesizes, so what the model is
  *                       calibrated against
  * @param convUnitTotal  sum of {@link #convUnit}

@@ -11,13 +11,22 @@ import java.util.List;
 
 /**
  * Resources of a configuration's conv unit as a sum of per-component terms, each a structural count (how many
- * multipliers, PE positions, kernel slots, requantizers, modules) times a coefficient fitted to Yosys runs
- * ({@link ResourceFit}, samples in {@code bench/results/resource-calibration.json}). Block RAMs and DSPs are counted,
- * not fitted: the psum banks' depths are known (slot {@code s} of a module holds {@code entries/(s+1)} sums, one
- * 18 Kb block per 512 entries of up to 36 bits, as Yosys maps them; banks of at most 64 entries are LUT RAM) and each
- * codebook product is one DSP when DSPs are used. Counts are scaled by the bit widths relative to the calibrated
- * 8-bit datapath, so other widths are an extrapolation. The "module control" feature came out 0 in the fit (the
- * per-slot and per-PE terms absorb it); it stays so that a refit with other samples can use it.
+ * multipliers, PE positions, tree adders, kernel slots, segment-end mux inputs, requantizers, modules) times a
+ * coefficient fitted to Yosys runs ({@link ResourceFit}, samples in {@code bench/results/resource-calibration.json}).
+ * Block RAMs and DSPs are counted, not fitted: the psum banks' depths are known (slot {@code s} of a module holds
+ * {@code entries/(s+1)} sums, one 18 Kb block per 512 entries of up to 36 bits, as Yosys maps them; banks of at most
+ * 64 entries are LUT RAM) and each codebook product is one DSP when DSPs are used. Counts are scaled by the bit widths
+ * relative to the calibrated 8-bit datapath, so other widths are an extrapolation.
+ *
+ * <p>The terms follow the RTL of 2026-12-02 (docs/rtl.md §4): the adder tree over a module's {@code Pi} RCAs is its
+ * own term ({@code Pi − 1} adders per PE position for LUTs, its pipeline registers for flip-flops), because with
+ * {@code Pi = 1} it has no adder and no register stage; a pipelined tree ({@code Pi > 1}) also needs a second bias
+ * copy per slot ({@code bias_a}, {@code ACCW} flip-flops, no logic); and a slot's segment-end mux grows with its
+ * {@code ⌊PES/(s+1)⌋} candidate positions, so the per-slot logic is superlinear in {@code PES} (binary mux trees since
+ * the per-slot psum path was trimmed). A term that has no LUTs (the bias copy) or no flip-flops (the segment-end
+ * muxes) has a zero feature there. The "module control" feature came out 0 LUTs and 2.8 flip-flops (the per-slot
+ * terms absorb it; the bias copy came out 29 flip-flops per slot for its 32 bits); it stays so that a refit with
+ * other samples can use it.
  *
  * @param lut LUT coefficient per feature ({@link #FEATURES})
  * @param ff  flip-flop coefficient per feature
@@ -25,17 +34,18 @@ import java.util.List;
 public record ResourceModel(double[] lut, double[] ff) {
 
     /** Feature names, in coefficient order. */
-    public static final List<String> FEATURES = List.of("codebook products", "PE array (product selects, adder trees)",
-            "kernel slots (chain stage, psum read-modify-write, bias)", "requantizers", "module control",
-            "unit control");
+    public static final List<String> FEATURES = List.of("codebook products", "product selects",
+            "adder trees (over the RCAs)", "bias staging (pipelined trees)",
+            "kernel slots (chain stage, psum read-modify-write, bias, held sums)", "segment ends (slot muxes)",
+            "requantizers", "module control", "unit control");
 
     /**
      * Coefficients fitted by {@link ResourceFit#fit} to the samples of {@code bench/results/resource-calibration.json}
      * (checked by {@code ResourceModelCalibrationTest}).
      */
     public static final ResourceModel CALIBRATED = new ResourceModel(
-            new double[] {154.2405, 38.9221, 229.3598, 118.3206, 0.0000, 306.6413},
-            new double[] {0.1223, 23.6758, 160.3384, 8.2727, 0.0000, 175.2498});
+            new double[] {139.4398, 17.7801, 19.0897, 0.0000, 53.8211, 33.1855, 180.0804, 0.0000, 471.5852},
+            new double[] {0.0000, 15.4947, 8.4286, 29.1943, 136.1805, 0.0000, 12.7340, 2.8153, 186.3066});
 
     public ResourceModel {
         lut = lut.clone();
@@ -82,12 +92,39 @@ public record ResourceModel(double[] lut, double[] ff) {
         return new ResourceEstimate(c.name(), c.multipliers().usesDsp(), terms, total, outsideBuffers(c), calibrated);
     }
 
-    /** Structural counts behind the features: multipliers, PE positions, slots, requantizers, modules, 1. */
+    /**
+     * Structural counts behind the features: multipliers, PE positions, tree adders ({@code Pi − 1} per position of a
+     * module), PE positions behind a pipelined tree ({@code Pi > 1}), slots, segment-end mux inputs beyond the first
+     * per slot ({@code Σ_s ⌊PES/(s+1)⌋ − PES} per module), requantizers, modules, 1.
+     */
     static long[] counts(AcceleratorConfig c) {
         long po = c.convModules();
         long pi = c.rcasPerModule();
         long pes = c.pesPerRca();
-        return new long[] {c.multiplierCount(), po * pi * pes, po * pes, po * c.requantizersPerModule(), po, 1};
+        return new long[] {c.multiplierCount(), po * pi * pes, po * pes * (pi - 1), pi > 1 ? po * pes : 0, po * pes,
+            po * (segmentCandidates(c.pesPerRca()) - pes), po * c.requantizersPerModule(), po, 1};
+    }
+
+    /** Candidate positions of all slots' segment ends in a module: slot {@code s} ends at ⌊PES/(s+1)⌋ of them. */
+    static long segmentCandidates(int pes) {
+        long n = 0;
+        for (int s = 0; s < pes; s++) {
+            n += pes / (s + 1);
+        }
+        return n;
+    }
+
+    /**
+     * Registers of the pipelined adder tree over {@code pi} inputs ({@code lowbit_adder_tree}): level {@code l} holds
+     * {@code ⌈pi/2^l⌉} values, {@code ⌈log2 pi⌉} levels; none for {@code pi = 1}.
+     */
+    static long treeRegisters(long pi) {
+        long n = 0;
+        for (long width = pi; width > 1; ) {
+            width = (width + 1) / 2;
+            n += width;
+        }
+        return n;
     }
 
     /** LUT features: the counts scaled by the widths that set each component's LUTs. */
@@ -99,9 +136,11 @@ public record ResourceModel(double[] lut, double[] ff) {
         double selectBits = c.peStyle() == PeStyle.CODEBOOK_SELECT ? c.activationBits() + c.weightBits()
                 : c.weightBits();
         double select = selectBits / 16.0 * (levels(c) - 1) / 3.0;
+        double sum = (c.activationBits() + c.weightBits()) / 16.0; // 16-bit products into the tree
         double acc = c.accumulatorBits() / 32.0;
-        return new double[] {c.multipliers().usesDsp() ? 0 : n[0] * product, n[1] * select, n[2] * acc,
-            n[3] * (c.accumulatorBits() + 1) / 33.0, n[4], n[5]};
+        return new double[] {c.multipliers().usesDsp() ? 0 : n[0] * product, n[1] * select, n[2] * sum,
+            0, // the bias copy is registers with a load enable
+            n[4] * acc, n[5] * acc, n[6] * (c.accumulatorBits() + 1) / 33.0, n[7], n[8]};
     }
 
     /** Flip-flop features: the counts scaled by the widths of the registers of each component. */
@@ -109,8 +148,10 @@ public record ResourceModel(double[] lut, double[] ff) {
         long[] n = counts(c);
         double product = (c.activationBits() + c.weightBits()) / 16.0;
         double acc = c.accumulatorBits() / 32.0;
-        return new double[] {n[0] * product, n[1] * product, n[2] * acc, n[3] * (c.accumulatorBits() + 1) / 33.0,
-            n[4], n[5]};
+        long trees = (long) c.convModules() * c.pesPerRca() * treeRegisters(c.rcasPerModule());
+        return new double[] {n[0] * product, n[1] * product, trees * product, n[3] * acc, n[4] * acc,
+            0, // the segment-end muxes are combinational
+            n[6] * (c.accumulatorBits() + 1) / 33.0, n[7], n[8]};
     }
 
     /** The features of a sample as fitted: LUT features then flip-flop features. */

@@ -20,19 +20,27 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * The resource model against the Yosys samples it was fitted to ({@code bench/results/resource-calibration.json}):
- * the stored coefficients are what {@link ResourceFit} gives for the samples, and every sample's LUTs and
- * flip-flops are reproduced within 10 %, its DSPs and block RAMs exactly.
+ * The resource model against the Yosys samples it was fitted to ({@code bench/results/resource-calibration.json},
+ * synthesized from the RTL of 2026-12-02): the stored coefficients are what {@link ResourceFit} gives for the samples,
+ * every sample's LUTs and flip-flops are reproduced within 5 % (worst at the refit: LUT +2.6 %, 2×2×9; FF −1.4 %,
+ * 1×2×25), every hold-out's within 10 % (worst: the multiplier-PE {@code dsp-packed} preset, LUT +9.5 %, whose
+ * counted packing correction is too high; the other hold-outs within 3.8 %), and DSPs and block RAMs exactly.
  */
 class ResourceModelCalibrationTest {
 
-    static final double TOLERANCE = 0.10;
+    /** Samples the coefficients were fitted to. */
+    static final double TOLERANCE = 0.05;
+    /** Syntheses not fitted. */
+    static final double HOLDOUT_TOLERANCE = 0.10;
 
     static List<CalibrationSample> samples() throws IOException {
         return read("samples");
     }
 
-    /** Syntheses the model was not fitted to (a shallow-psum design, the DSE's best point). */
+    /**
+     * Syntheses the model was not fitted to (a shallow-psum design, the DSE's best points, packed DSPs and multiplier
+     * PEs, sample A with {@code -nodsp}, {@code DseCommandTest}'s design).
+     */
     static List<CalibrationSample> holdout() throws IOException {
         return read("holdout");
     }
@@ -61,26 +69,28 @@ class ResourceModelCalibrationTest {
     }
 
     @Test
-    void everySampleIsReproducedWithinTenPercent() throws IOException {
-        check("calibration samples", samples());
+    void everySampleIsReproducedWithinFivePercent() throws IOException {
+        check("calibration samples", samples(), TOLERANCE);
     }
 
     @Test
     void theHoldoutSynthesesAreReproducedWithinTenPercent() throws IOException {
         List<CalibrationSample> h = holdout();
         assertTrue(h.size() >= 2);
-        check("hold-out syntheses", h);
+        check("hold-out syntheses", h, HOLDOUT_TOLERANCE);
     }
 
-    private static void check(String what, List<CalibrationSample> list) {
+    private static void check(String what, List<CalibrationSample> list, double tolerance) {
         StringBuilder table = new StringBuilder();
         double worst = 0;
         for (CalibrationSample s : list) {
             ResourceEstimate e = ResourceModel.CALIBRATED.estimate(s.config());
             double[] err = ResourceFit.relativeError(ResourceModel.CALIBRATED, s);
-            table.append(String.format(Locale.ROOT, "%-8s %dx%dx%d R%d %s: LUT %d vs %d (%+.1f %%), FF %d vs %d "
+            String multipliers = s.config().multipliers().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + (s.nodsp() ? " -nodsp" : "");
+            table.append(String.format(Locale.ROOT, "%-24s %dx%dx%d R%d %s: LUT %d vs %d (%+.1f %%), FF %d vs %d "
                     + "(%+.1f %%), DSP %d vs %d, BRAM36 %.1f vs %.1f%n", s.id(), s.po(), s.pi(), s.pes(),
-                    s.requantizers(), s.dsp() ? "dsp" : "lut", e.convUnitTotal().luts(), s.measured().luts(),
+                    s.requantizers(), multipliers, e.convUnitTotal().luts(), s.measured().luts(),
                     100 * err[0], e.convUnitTotal().flipFlops(), s.measured().flipFlops(), 100 * err[1],
                     e.convUnitTotal().dsps(), s.measured().dsps(), e.convUnitTotal().bram36(), s.measured().bram36()));
             worst = Math.max(worst, Math.max(Math.abs(err[0]), Math.abs(err[1])));
@@ -89,7 +99,7 @@ class ResourceModelCalibrationTest {
         }
         System.out.print("[ResourceModel] " + what + " (estimate vs Yosys):\n" + table);
         System.out.printf(Locale.ROOT, "[ResourceModel] worst relative error %.1f %%%n", 100 * worst);
-        assertTrue(worst <= TOLERANCE, "worst error " + worst + " over " + TOLERANCE + ":\n" + table);
+        assertTrue(worst <= tolerance, "worst error " + worst + " over " + tolerance + ":\n" + table);
     }
 
     @Test
