@@ -80,10 +80,11 @@ public final class RtlGenerator {
         define(s, "IMEM_DEPTH", p.imemDepth());
         define(s, "WMEM_DEPTH", p.wmemDepth());
         define(s, "BMEM_DEPTH", p.bmemDepth());
-        define(s, "FM_DEPTH", p.fmDepth());
+        define(s, "FM_DEPTH", Math.max(p.fmDepth(), p.fmDepth1()));
         define(s, "FM_LB", p.fmBankBits());
         define(s, "FM_BA_W", p.fmBankAddressBits());
-        define(s, "FM_WORDS", p.fmBankWords());
+        define(s, "FM_WORDS", p.fmBankWords(0));
+        define(s, "FM_WORDS1", p.fmBankWords(1));
         define(s, "DESC_DEPTH", RtlParameters.DESCRIPTOR_DEPTH);
         define(s, "RES_DEPTH", p.resultDepth());
         define(s, "HOST_W", p.hostWidth());
@@ -120,7 +121,8 @@ public final class RtlGenerator {
                 + "        .PSUM_ENTRIES(`LOWBIT_PSUM_ENTRIES),\n"
                 + "        .IMEM_DEPTH(`LOWBIT_IMEM_DEPTH), .WMEM_DEPTH(`LOWBIT_WMEM_DEPTH),\n"
                 + "        .BMEM_DEPTH(`LOWBIT_BMEM_DEPTH), .DESC_DEPTH(`LOWBIT_DESC_DEPTH), .LB(`LOWBIT_FM_LB),\n"
-                + "        .BA_W(`LOWBIT_FM_BA_W), .FM_WORDS(`LOWBIT_FM_WORDS), .RES_DEPTH(`LOWBIT_RES_DEPTH),\n"
+                + "        .BA_W(`LOWBIT_FM_BA_W), .FM_WORDS(`LOWBIT_FM_WORDS), .FM_WORDS1(`LOWBIT_FM_WORDS1),\n"
+                + "        .RES_DEPTH(`LOWBIT_RES_DEPTH),\n"
                 + "        .HOST_W(`LOWBIT_HOST_W), .POOL_SW(`LOWBIT_POOL_SW),\n"
                 + "        .BEAT_W(`LOWBIT_BEAT_W)) u_top (\n"
                 + "        .clk(clk), .rst(rst), .start(start), .busy(busy), .done(done), .host_we(host_we),\n"

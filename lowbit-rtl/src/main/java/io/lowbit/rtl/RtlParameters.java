@@ -26,8 +26,8 @@ import io.lowbit.accel.dsp.DspSlice;
  * @param imemDepth       instructions
  * @param wmemDepth       weight-index words ({@code po·pi} indexes each)
  * @param bmemDepth       bias words ({@code po} biases each)
- * @param fmDepth         words of each of the two feature-map buffers ({@code pi} codes each), spread over
- *                        {@link #fmBanks()} banks
+ * @param fmDepth         words of feature-map buffer 0 ({@code pi} codes each), spread over {@link #fmBanks()}
+ *                        banks
  * @param resultDepth     words of the result memory ({@code pi} codes of {@code 2·activationBits} bits each: the
  *                        output of a network whose last layer is a pool with wide outputs, e.g. NIN's int16 gap)
  * @param multiplierPes   the paper's PE style: every PE multiplies by its decoded weight ({@code false}: PEs select
@@ -40,10 +40,12 @@ import io.lowbit.accel.dsp.DspSlice;
  *                        written as LUT logic (Booth partial-product sums, {@code lowbit_shared_mul}) in the
  *                        generated Verilog, so synthesis keeps them out of DSP48 slices even where it may use DSPs
  *                        for the pool unit's requantizer and the address products; {@code pack} must be 1
+ * @param fmDepth1        words of feature-map buffer 1 (the configuration's {@code buffers.featureMapBytes1})
  */
 public record RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
         int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
-        int fmDepth, int resultDepth, boolean multiplierPes, int pack, int dmaBeatBytes, boolean lutMultipliers) {
+        int fmDepth, int resultDepth, boolean multiplierPes, int pack, int dmaBeatBytes, boolean lutMultipliers,
+        int fmDepth1) {
 
     /** Width of an unpacked instruction, as the decoders read it (stored: {@link InstructionFormat#bits()}). */
     public static final int INSTRUCTION_BITS = 256;
@@ -78,6 +80,16 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         require(dmaBeatBytes >= 1 && dmaBeatBytes <= 128 && Integer.bitCount(dmaBeatBytes) == 1,
                 "dmaBeatBytes must be a power of two in 1..128 (the DMA's bytes per cycle)");
         require(!lutMultipliers || pack == 1, "LUT multipliers are not packed (pack = " + pack + ")");
+        require(fmDepth1 >= 2, "fmDepth1 must be >= 2");
+    }
+
+    /** Two feature-map buffers of {@code fmDepth} words. */
+    public RtlParameters(String name, int po, int pi, int pes, int activationBits, int weightBits, int indexBits,
+            int accumulatorBits, int requantizers, int psumEntries, int imemDepth, int wmemDepth, int bmemDepth,
+            int fmDepth, int resultDepth, boolean multiplierPes, int pack, int dmaBeatBytes, boolean lutMultipliers) {
+        this(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, requantizers, psumEntries,
+                imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack, dmaBeatBytes,
+                lutMultipliers, fmDepth);
     }
 
     /** DSP (or packed DSP) multipliers: {@code *} in the Verilog, as synthesis maps it. */
@@ -118,7 +130,8 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         int po = c.convModules();
         int pi = c.rcasPerModule();
         int indexBits = c.weightDecoder().indexBits();
-        int fm = ceilDiv(c.buffers().featureMapBytes(), pi);
+        int fm = ceilDiv(c.buffers().featureMapBytes(0), pi);
+        int fm1 = ceilDiv(c.buffers().featureMapBytes(1), pi);
         int beat = c.dma().bytesPerCycle();
         require(Integer.bitCount(beat) == 1, c.name() + ": the RTL's DRAM beats are a power of two bytes, not "
                 + beat + " (dma.bytesPerCycle)");
@@ -127,7 +140,7 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         return new RtlParameters(c.name(), po, pi, c.pesPerRca(), c.activationBits(), c.weightBits(), indexBits,
                 c.accumulatorBits(), c.requantizersPerModule(), c.psumEntriesPerModule(), DEFAULT_IMEM_DEPTH, wmem,
                 bmem, fm, 1024, c.peStyle() == PeStyle.MULTIPLIER, c.productsPerDsp(), beat,
-                !c.multipliers().usesDsp());
+                !c.multipliers().usesDsp(), fm1);
     }
 
     /**
@@ -174,43 +187,45 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         return Math.max(2, Math.min(configured, BIAS_BANK_ROWS * perRow));
     }
 
-    /** The same datapath with other memory depths (synthesis of a small instance). */
+    /** The same datapath with other memory depths (synthesis of a small instance; two equal buffers). */
     public RtlParameters withMemories(int psum, int imem, int wmem, int bmem, int fm, int out) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
-                requantizers, psum, imem, wmem, bmem, fm, out, multiplierPes, pack, dmaBeatBytes, lutMultipliers);
+                requantizers, psum, imem, wmem, bmem, fm, out, multiplierPes, pack, dmaBeatBytes, lutMultipliers, fm);
     }
 
     /** The same instance with another instruction-memory depth. */
     public RtlParameters withInstructionDepth(int imem) {
-        return withMemories(psumEntries, imem, wmemDepth, bmemDepth, fmDepth, resultDepth);
+        return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
+                requantizers, psumEntries, imem, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack,
+                dmaBeatBytes, lutMultipliers, fmDepth1);
     }
 
     /** The same instance with another parallelism (small synthesis runs). */
     public RtlParameters withParallelism(int newPo, int newPi) {
         return new RtlParameters(name, newPo, newPi, pes, activationBits, weightBits, indexBits, accumulatorBits,
                 requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack,
-                dmaBeatBytes, lutMultipliers);
+                dmaBeatBytes, lutMultipliers, fmDepth1);
     }
 
     /** The same instance with another requantizer count (small synthesis runs). */
     public RtlParameters withRequantizers(int r) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits, r,
                 psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes, pack,
-                dmaBeatBytes, lutMultipliers);
+                dmaBeatBytes, lutMultipliers, fmDepth1);
     }
 
     /** The same instance with another PE style and packing (packed products are DSP multipliers). */
     public RtlParameters withMultipliers(boolean newMultiplierPes, int newPack) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
                 requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, newMultiplierPes,
-                newPack, dmaBeatBytes, lutMultipliers && newPack == 1);
+                newPack, dmaBeatBytes, lutMultipliers && newPack == 1, fmDepth1);
     }
 
     /** The same instance with the PE / codebook products as LUT logic ({@code true}) or {@code *} (DSPs). */
     public RtlParameters withLutMultipliers(boolean lut) {
         return new RtlParameters(name, po, pi, pes, activationBits, weightBits, indexBits, accumulatorBits,
                 requantizers, psumEntries, imemDepth, wmemDepth, bmemDepth, fmDepth, resultDepth, multiplierPes,
-                lut ? 1 : pack, dmaBeatBytes, lut);
+                lut ? 1 : pack, dmaBeatBytes, lut, fmDepth1);
     }
 
     /**
@@ -313,9 +328,9 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
         return adderTreeStages(groups);
     }
 
-    /** In-bank address bits: a bank holds {@code ⌈fmDepth/banks⌉} words, rounded up to a power of two. */
+    /** In-bank address bits: a bank of the larger buffer holds {@code ⌈fmDepth/banks⌉} words, rounded up to a power of two. */
     public int fmBankAddressBits() {
-        return addressBits(ceilDiv(fmDepth, fmBanks()));
+        return addressBits(ceilDiv(Math.max(fmDepth, fmDepth1), fmBanks()));
     }
 
     /** Words of one bank. */
@@ -329,6 +344,11 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
      */
     public int fmBankWords() {
         return ceilDiv(fmDepth, fmBanks());
+    }
+
+    /** Words a bank of feature-map buffer {@code buffer} (0 or 1) holds. */
+    public int fmBankWords(int buffer) {
+        return ceilDiv(buffer % 2 == 0 ? fmDepth : fmDepth1, fmBanks());
     }
 
     /** Width of the host write port: the widest memory word (instructions, weights, biases, descriptors). */

@@ -20,14 +20,16 @@ class RtlGeneratorTest {
         assertEquals(4, p.po());
         assertEquals(4, p.pi());
         assertEquals(25, p.pes());
-        assertEquals(4096, p.psumEntries());
+        assertEquals(1024, p.psumEntries());     // 4,096 B of 32-bit partial sums per module
         assertEquals(32, p.weightWordBits());   // 16 two-bit indexes per preload word
         assertEquals(8, p.fmBanks());           // a batch: 5 requantizers × 4 modules = 20 channels, ≤ 6 groups
-        assertEquals(8192, p.fmBankDepth());     // ⌈49,152 / 8⌉ = 6,144 words, rounded up
-        assertEquals(6144, p.fmBankWords());     // what a bank's memories hold (the configured 48 BRAM36)
+        assertEquals(8192, p.fmBankDepth());     // ⌈49,152 / 8⌉ = 6,144 words (the larger buffer), rounded up
+        assertEquals(4096, p.fmBankWords(0));    // what a bank's memories hold: buffer 0, 32 BRAM36
+        assertEquals(6144, p.fmBankWords(1));    // buffer 1, 48 BRAM36
         assertEquals(64, p.resultWordBits());    // 4 lanes of 16 bits
         assertEquals(6, p.drainCycles());        // ⌈log2 4⌉ + 4
-        assertEquals(49152, p.fmDepth());        // 196,608 B of 4-channel words
+        assertEquals(32768, p.fmDepth());        // buffer 0: 131,072 B of 4-channel words
+        assertEquals(49152, p.fmDepth1());       // buffer 1: 196,608 B
     }
 
     @Test
@@ -37,7 +39,7 @@ class RtlGeneratorTest {
         assertEquals(x.hash(), y.hash());
         assertEquals(RtlGenerator.MODULES.size() + 2, x.sources().size());
         String params = Files.readString(a.resolve(RtlGenerator.PARAMS_FILE));
-        assertTrue(params.contains("`define LOWBIT_PO 4") && params.contains("`define LOWBIT_PSUM_ENTRIES 4096"),
+        assertTrue(params.contains("`define LOWBIT_PO 4") && params.contains("`define LOWBIT_PSUM_ENTRIES 1024"),
                 params);
         assertTrue(Files.readString(x.top()).contains("module lowbit_accel ("));
         GeneratedRtl z = RtlGenerator.generate(RtlTools.preset().withParallelism(1, 2), a.resolve("small"));

@@ -52,7 +52,7 @@ public final class AcceleratorCompiler {
         List<LayerPlan> layers = new ArrayList<>();
         List<Instruction> program = new ArrayList<>();
         // a DRAM-resident input is fetched by the first layer's row tiles instead
-        program.add(new Instruction.LoadInput(inDram(inputBytes) ? 0 : inputBytes));
+        program.add(new Instruction.LoadInput(inDram(inputBytes, 0) ? 0 : inputBytes));
         int[] weightTile = {0};
         for (int i = 1; i < nodes.size(); i++) {
             Node node = nodes.get(i);
@@ -61,9 +61,9 @@ public final class AcceleratorCompiler {
             requireSequential(node, prev);
             LayerPlan plan;
             if (node.op() instanceof WeightedOp op) {
-                plan = weighted(node, op, prev.output(), isOutput, program, weightTile);
+                plan = weighted(node, op, prev.output(), isOutput, program, weightTile, i);
             } else if (node.op() instanceof MaxPool || node.op() instanceof AvgPool) {
-                plan = pool(node, prev.output(), isOutput);
+                plan = pool(node, prev.output(), isOutput, i);
                 program.add(new Instruction.PoolPass(node.id()));
             } else {
                 throw new UnsupportedLayerException(node.id(), unsupportedOp(node.op().kind()));
@@ -95,8 +95,9 @@ public final class AcceleratorCompiler {
         }
     }
 
+    /** Layer {@code index} (from 1) reads feature-map buffer {@code (index − 1) mod 2} and writes the other one. */
     private LayerPlan weighted(Node node, WeightedOp op, TensorInfo in, boolean isOutput, List<Instruction> program,
-            int[] weightTile) {
+            int[] weightTile, int index) {
         String id = node.id();
         boolean linear = op instanceof Linear;
         Shape inShape = in.shape().isFeatureMap() ? in.shape() : Shape.chw(in.shape().elementCount(), 1, 1);
@@ -113,8 +114,8 @@ public final class AcceleratorCompiler {
         }
         long inBytes = bufferBytes(in);
         long outBytes = bufferBytes(out);
-        boolean inDram = inDram(inBytes);
-        boolean outDram = inDram(outBytes);
+        boolean inDram = inDram(inBytes, index - 1);
+        boolean outDram = inDram(outBytes, index);
 
         RcaMapping mapping = RcaMapping.of(window.kernelH(), window.kernelW(), config.pesPerRca());
         long paddedWidth = (long) inShape.width() + window.padLeft() + window.padRight();
@@ -131,7 +132,7 @@ public final class AcceleratorCompiler {
         int perPassOut = config.convModules() * mapping.slots();
         int outGroups = ceilDiv(outPerGroup, perPassOut);
         int inGroups = ceilDiv(inPerGroup, config.rcasPerModule());
-        int tileRows = tileRows(id, mapping, window, in, inShape, out, outH, outW, inDram, outDram);
+        int tileRows = tileRows(id, mapping, window, in, inShape, out, outH, outW, inDram, outDram, index);
         List<List<OutputGroup>> tiles = weightTiles(id, op, groups, outGroups, outPerGroup, perPassOut, inPerGroup,
                 mapping.taps());
 
@@ -187,25 +188,26 @@ public final class AcceleratorCompiler {
      * DRAM-resident input or output is staged through half a feature-map buffer (double buffering).
      */
     private int tileRows(String id, RcaMapping mapping, Window window, TensorInfo in, Shape inShape, TensorInfo out,
-            int outH, int outW, boolean inDram, boolean outDram) {
+            int outH, int outW, boolean inDram, boolean outDram, int index) {
         int rows = Math.min(outH, config.psumEntriesPerModule() / (mapping.slots() * outW));
         if (rows < 1) {
             throw new UnsupportedLayerException(id, "one output row needs " + (long) mapping.slots() * outW
                     + " partial sums per conv module (" + mapping.slots() + " kernels × " + outW + " columns), more"
                     + " than the " + config.psumEntriesPerModule() + " the psum buffer holds");
         }
-        long half = config.buffers().featureMapBytes() / 2;
+        long inHalf = config.buffers().featureMapBytes(index - 1) / 2;
+        long outHalf = config.buffers().featureMapBytes(index) / 2;
         if (inDram) {
-            long inRows = half / (wordBytes(in) * inShape.width());
+            long inRows = inHalf / (wordBytes(in) * inShape.width());
             rows = (int) Math.min(rows, inRows < window.kernelH() ? 0
                     : (inRows - window.kernelH()) / window.strideH() + 1);
         }
         if (outDram) {
-            rows = (int) Math.min(rows, half / (wordBytes(out) * outW));
+            rows = (int) Math.min(rows, outHalf / (wordBytes(out) * outW));
         }
         if (rows < 1) {
             throw new UnsupportedLayerException(id, "one output row with its " + window.kernelH() + " input rows does"
-                    + " not fit half of the " + config.buffers().featureMapBytes() + " B feature-map buffer (row"
+                    + " not fit half of the " + (inDram ? inHalf : outHalf) * 2 + " B feature-map buffer (row"
                     + " tiling through DRAM)");
         }
         return rows;
@@ -240,7 +242,7 @@ public final class AcceleratorCompiler {
         return tiles;
     }
 
-    private LayerPlan pool(Node node, TensorInfo in, boolean isOutput) {
+    private LayerPlan pool(Node node, TensorInfo in, boolean isOutput, int index) {
         String id = node.id();
         requireActivation(id, "input", in.type());
         if (!isOutput) {
@@ -249,10 +251,12 @@ public final class AcceleratorCompiler {
         Window window = node.op() instanceof MaxPool mp ? mp.window() : ((AvgPool) node.op()).window();
         long inBytes = bufferBytes(in);
         long outBytes = bufferBytes(node.output());
-        if (inDram(inBytes) || inDram(outBytes)) {
+        if (inDram(inBytes, index - 1) || inDram(outBytes, index)) {
+            int buffer = inDram(inBytes, index - 1) ? index - 1 : index;
             throw new UnsupportedLayerException(id, "a pool of a feature map larger than the "
-                    + config.buffers().featureMapBytes() + " B feature-map buffer (" + Math.max(inBytes, outBytes)
-                    + " B): row tiling through DRAM is implemented for convolutions only");
+                    + config.buffers().featureMapBytes(buffer) + " B feature-map buffer " + buffer % 2 + " ("
+                    + (buffer == index ? outBytes : inBytes) + " B): row tiling through DRAM is implemented for"
+                    + " convolutions only");
         }
         Shape outShape = node.output().shape();
         return new LayerPlan(id, node.op().kind(), in.shape(), outShape, window, 1, null, outShape.height(), 0, 0,
@@ -334,8 +338,9 @@ public final class AcceleratorCompiler {
         return new Instruction.LoadRows(id, job, job % 2, first, rows, wordBytes(in) * rows * inShape.width());
     }
 
-    private boolean inDram(long bytes) {
-        return bytes > config.buffers().featureMapBytes();
+    /** A map of {@code bytes} in feature-map buffer {@code buffer mod 2} is too large for it: it lives in DRAM. */
+    private boolean inDram(long bytes, int buffer) {
+        return bytes > config.buffers().featureMapBytes(buffer);
     }
 
     /** Channels of 8-bit codes per 32-bit buffer word (paper: 4 channels per word). */

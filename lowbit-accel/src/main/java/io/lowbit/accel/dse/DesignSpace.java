@@ -68,7 +68,8 @@ public record DesignSpace(List<Integer> modules, List<Integer> rcas, List<Intege
                                         BufferSizes b = base.buffers();
                                         try {
                                             out.add(base.withDatapath(name, po, pi, pe, r, new BufferSizes(
-                                                    b.featureMapBytes(), psum, b.weightBankBytes()), flow, lineWidth)
+                                                    b.featureMapBytes(), psum, b.weightBankBytes(),
+                                                    b.featureMapBytes1()), flow, lineWidth)
                                                     .withMultipliers(name, style, mul));
                                         } catch (InvalidConfigException e) {
                                             // not a valid configuration (a psum buffer below one entry, packing

@@ -36,7 +36,8 @@ public record CalibrationSample(String id, int po, int pi, int pes, int requanti
         AcceleratorConfig p = AcceleratorConfigs.pynqZ2ClipQ();
         BufferSizes b = p.buffers();
         return p.withDatapath("calib-" + id, po, pi, pes, requantizers,
-                new BufferSizes(b.featureMapBytes(), psumBytesPerModule, b.weightBankBytes()), Dataflow.STRIP, 0)
+                new BufferSizes(b.featureMapBytes(), psumBytesPerModule, b.weightBankBytes(), b.featureMapBytes1()),
+                Dataflow.STRIP, 0)
                 .withMultipliers("calib-" + id, peStyle != null ? peStyle : PeStyle.CODEBOOK_SELECT,
                         multipliers != null ? multipliers : dsp ? Multipliers.DSP : Multipliers.LUT);
     }

@@ -82,7 +82,7 @@ class AcceleratorConfigTest {
         assertMessage(good.replace("\"indexBits\" : 2", "\"indexBits\" : 9"), "weightDecoder.indexBits = 9");
         assertMessage(good.replace("\"shift\"", "\"divider\""), "requantizer");
         assertMessage(good.replace("111.0", "-1"), "clockMHz");
-        assertMessage(good.replace("\"featureMapBytes\" : 196608", "\"featureMapBytes\" : 1"),
+        assertMessage(good.replace("\"featureMapBytes\" : 131072", "\"featureMapBytes\" : 1"),
                 "buffers.featureMapBytes = 1");
         assertMessage(good.substring(0, good.length() / 2), "cfg.json");
         assertMessage("[]", "cfg.json");

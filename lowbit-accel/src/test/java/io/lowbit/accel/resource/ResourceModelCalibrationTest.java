@@ -111,8 +111,8 @@ class ResourceModelCalibrationTest {
         assertEquals(lut.convUnit().stream().mapToLong(t -> t.resources().luts()).sum(), lut.convUnitTotal().luts());
         assertEquals(16, dsp.convUnitTotal().dsps()); // PI · 2^b codebook products
         assertTrue(dsp.convUnitTotal().luts() < lut.convUnitTotal().luts());
-        assertEquals(82.0, lut.convUnitTotal().bram36(), 1e-9); // the synthesized psum banks
-        assertEquals(2 * 48 + 2 * 6, lut.buffers().bram36(), 1e-9); // feature maps and weight banks
+        assertEquals(32.0, lut.convUnitTotal().bram36(), 1e-9); // the synthesized psum banks (4 KiB per module)
+        assertEquals(32 + 48 + 2 * 6, lut.buffers().bram36(), 1e-9); // feature maps (unequal buffers), weight banks
         assertTrue(lut.calibrated());
         var lineBuffer = AcceleratorConfigs.preset("pynq-z2-clipq-linebuffer");
         assertEquals(Dataflow.LINE_BUFFER, lineBuffer.dataflow());

@@ -132,7 +132,9 @@ class CycleSimulatorTest {
         assertEquals(2L * 1024, pixels);
         assertEquals(4 * (pixels - last.size()), conv2.stallCycles());
         assertEquals(2L * 24 * 1024, conv2.streamCycles()); // the stream itself is unchanged
-        assertEquals(1 + 2 + 1 + 2 + 4, conv2.drainCycles()); // taps + tree + psum + requantize + 4 more batches
+        // taps + tree + psum + requantize + 4 more batches, then the last store_rows: the preset's 131,072 B buffer 0
+        // does not hold conv2's 160×32×32 output, which goes through DRAM one output row (5,120 B) at a time
+        assertEquals(1 + 2 + 1 + 2 + 4 + (64 + 160 * 32 / 8), conv2.drainCycles());
         // 3×3 (2 slots per module) never waits
         assertEquals(0, sim.timing().layer("conv4").stallCycles());
     }
@@ -141,11 +143,12 @@ class CycleSimulatorTest {
     void streamCyclesFollowTheStripSchedule() {
         IntegerModel nin = TestNets.nin(1.0, 3);
         Timing t = new CycleSimulator(AcceleratorConfigs.pynqZ2ClipQ(), nin).timing();
-        // conv1: 3→96, 3×3 on 32×32: 2 kernels/RCA × 4 modules = 8 channels per pass, 12 passes, each streaming
-        // 32 strips × 3 columns × 34 rows (rows 0..31 with the 3-row window and 1-pixel padding).
+        // conv1: 3→96, 3×3 on 32×32: 2 kernels/RCA × 4 modules = 8 channels per pass, 12 output groups in 2 row
+        // tiles of 16 rows (4 KiB psum buffers: 1,024 partial sums = 2 slots × 16 rows × 32 columns), each pass
+        // streaming 32 strips × 3 columns × 18 rows (16 output rows with the 3-row window: 2 halo or padding rows).
         LayerTiming conv1 = t.layer("conv1");
-        assertEquals(12, conv1.passes());
-        assertEquals(12L * 32 * 3 * 34, conv1.streamCycles());
+        assertEquals(24, conv1.passes());
+        assertEquals(24L * 32 * 3 * 18, conv1.streamCycles());
         // conv2: 96→160, 1×1: 100 channels per pass → 2 groups × 24 input groups, 1024 pixels each, in row tiles
         LayerTiming conv2 = t.layer("conv2");
         assertEquals(2L * 24 * 1024, conv2.streamCycles());

@@ -10,8 +10,10 @@ import java.util.List;
  * The DRAM of a program run with DMA ({@code dram.hex}, beats of the configuration's DMA bytes per cycle) and the
  * DMA queue that moves it ({@code dq.hex}, {@code lowbit_dma}; docs/rtl.md §2). Words travel in slots of the next
  * power of two bits ({@link RtlParameters#slotBits}): a beat holds whole words, or a word spans whole beats, so
- * the DMA writes a beat into a bank without re-packing. A feature map is its channel groups one after the other,
- * each group's {@code H·W} words padded to whole beats.
+ * the DMA writes a beat into a bank without re-packing. A feature map moved whole ({@code load_input},
+ * {@code store_output}) is its channel groups one after the other, each group's {@code H·W} words padded to whole
+ * beats; a map in DRAM moved by row tiles ({@code load_rows}, {@code store_rows}) is row-major: row {@code y}, then
+ * group {@code g}, each line of {@code W} words padded to whole beats, so that a row tile is one burst.
  */
 public final class DramImage {
 
@@ -19,6 +21,12 @@ public final class DramImage {
     public static final int OP_LOAD_INPUT = 0;
     public static final int OP_LOAD_WEIGHTS = 1;
     public static final int OP_STORE_OUTPUT = 2;
+    public static final int OP_LOAD_ROWS = 3;
+    public static final int OP_STORE_ROWS = 4;
+    /** Queue entry bits ({@code lowbit_dma}: six 32-bit words). */
+    public static final int ENTRY_BITS = 192;
+    /** {@code d4} of a whole map: more lines per row than any map has (one row of whole-group lines). */
+    public static final int WHOLE_MAP_LINES = 0xFFFF;
 
     /** One queue entry: what it moves, in beats. */
     public record Transfer(String what, int op, long beats) {
@@ -26,7 +34,7 @@ public final class DramImage {
 
     private final RtlParameters p;
     private final HexImage dram;
-    private final HexImage queue = new HexImage(128);
+    private final HexImage queue = new HexImage(ENTRY_BITS);
     private final List<Transfer> transfers = new ArrayList<>();
 
     public DramImage(RtlParameters p) {
@@ -77,13 +85,18 @@ public final class DramImage {
         return base;
     }
 
-    /** Appends a queue entry ({@code lowbit_dma}: {@code d0 .. d3}). */
+    /** Appends a queue entry ({@code lowbit_dma}: {@code d0 .. d3}; {@code d4}, {@code d5} as for a whole map). */
     public void entry(String what, int op, long d0, long address, long beats, long d3) {
+        entry(what, op, d0, address, beats, d3, WHOLE_MAP_LINES | ((d3 >>> 16) << 16), 0);
+    }
+
+    /** Appends a queue entry ({@code lowbit_dma}: {@code d0 .. d5}). */
+    public void entry(String what, int op, long d0, long address, long beats, long d3, long d4, long d5) {
         require(queue.size() < RtlParameters.DMA_QUEUE_DEPTH, what + ": more than " + RtlParameters.DMA_QUEUE_DEPTH
                 + " DMA transfers (the DMA queue)");
         require(beats >= 1 && beats < (1L << 31) && address + beats <= DRAM_BEATS, what + ": " + beats
                 + " beats at " + address + " do not fit the " + DRAM_BEATS + "-beat DRAM model");
-        queue.addLanes(new long[] {d0 | op, address, beats, d3}, 32);
+        queue.addLanes(new long[] {d0 | op, address, beats, d3, d4, d5}, 32);
         transfers.add(new Transfer(what, op, beats));
     }
 
@@ -92,6 +105,39 @@ public final class DramImage {
         long groupBeats = beats(plane, p.fmWordBits());
         require(plane < (1 << 16) && groupBeats < (1 << 16), "a map plane of " + plane + " words");
         return groupBeats | ((long) plane << 16);
+    }
+
+    /** Beats of one line of a row-major map in DRAM: {@code width} words padded to whole beats. */
+    public long lineBeats(int width) {
+        return beats(width, p.fmWordBits());
+    }
+
+    /** Beats of a row-major {@code C·H·W} map in DRAM ({@code load_rows}, {@code store_rows}). */
+    public long rowMajorBeats(int channels, int height, int width) {
+        return (long) height * new FeatureMapLayout(p).groups(channels) * lineBeats(width);
+    }
+
+    /** The {@code C·H·W} map from the DRAM dump {@code beats}, row-major from beat {@code base} on. */
+    public int[] decodeRowMajorMap(List<BigInteger> beats, int base, int channels, int height, int width,
+            int codeBits, boolean signed) {
+        int slot = RtlParameters.slotBits(p.fmWordBits());
+        int perBeat = p.dmaBeatBits() / slot;
+        int groups = new FeatureMapLayout(p).groups(channels);
+        long line = lineBeats(width);
+        int plane = height * width;
+        int[] out = new int[channels * plane];
+        for (int c = 0; c < channels; c++) {
+            int g = c / p.pi();
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    BigInteger b = beats.get((int) (base + ((long) y * groups + g) * line + x / perBeat));
+                    BigInteger word = b.shiftRight(x % perBeat * slot);
+                    int lane = HexImage.lane(word, c % p.pi(), p.activationBits(), false);
+                    out[c * plane + y * width + x] = HexImage.lane(BigInteger.valueOf(lane), 0, codeBits, signed);
+                }
+            }
+        }
+        return out;
     }
 
     /** Appends a {@code C·H·W} map of codes in the DRAM map format; returns its first beat. */

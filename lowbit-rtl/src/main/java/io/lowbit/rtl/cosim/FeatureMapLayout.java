@@ -37,11 +37,16 @@ public final class FeatureMapLayout {
         return (groups(channels) + p.fmBanks() - 1) / p.fmBanks() * plane;
     }
 
-    /** Throws unless a map of {@code channels} × {@code plane} pixels fits one buffer. */
+    /** Throws unless a map of {@code channels} × {@code plane} pixels fits buffer 0. */
     public void requireFits(String what, int channels, int plane) {
-        if (bankWords(channels, plane) > p.fmBankWords()) { // the memories' depth, not the index stride
+        requireFits(what, channels, plane, 0);
+    }
+
+    /** Throws unless a map of {@code channels} × {@code plane} pixels fits buffer {@code buffer}. */
+    public void requireFits(String what, int channels, int plane, int buffer) {
+        if (bankWords(channels, plane) > p.fmBankWords(buffer)) { // the memories' depth, not the index stride
             throw new IllegalArgumentException(what + ": " + bankWords(channels, plane) + " words per bank > "
-                    + p.fmBankWords() + " (" + p.fmBanks() + " banks)");
+                    + p.fmBankWords(buffer) + " (" + p.fmBanks() + " banks of buffer " + buffer % 2 + ")");
         }
     }
 

@@ -62,8 +62,9 @@ public final class LayerCosim {
                     + " (and pools, PoolCosim)");
         }
         if (plan.inputInDram() || plan.outputInDram()) {
-            throw new IllegalArgumentException(layerId + ": its feature maps do not fit the buffers; the RTL"
-                    + " co-simulates layers whose maps are on chip (DRAM row tiling: simulator only, docs/rtl.md)");
+            throw new IllegalArgumentException(layerId + ": its feature maps do not fit the buffers; a layer run"
+                    + " alone has them on chip (maps in DRAM are staged by the DMA: run the whole network with"
+                    + " --network, docs/rtl.md §1)");
         }
         Node inNode = model.node(node.input());
         Map<String, int[]> values = new HashMap<>();

@@ -42,7 +42,7 @@ public record LayerCosimResult(String layer, int elements, int mismatches, Strin
                 && rtl.stall() == simulator.stallCycles() + firstPreload
                 && rtl.drain() == expectedRtlDrain
                 && simulator.drainCycles() - rtl.drain() == simulatorDrainExcess
-                && rtl.lastWrite() + 1 == rtl.cycles();
+                && rtl.lastWrite() + 1 + rtl.storeWait() == rtl.cycles();
     }
 
     @Override
@@ -50,7 +50,8 @@ public record LayerCosimResult(String layer, int elements, int mismatches, Strin
         return String.format("%s: %d outputs, %d mismatches%s; %d passes; RTL %d cycles (%sstream %d, stall %d, drain"
                 + " %d) vs simulator %d (stream %d, stall %d, drain %d); first preload %d; build %d ms, run %d ms",
                 layer, elements, mismatches, firstMismatch.isEmpty() ? "" : " (first: " + firstMismatch + ")", passes,
-                rtl.cycles(), rtl.weightWait() > 0 ? "weight wait " + rtl.weightWait() + ", " : "", rtl.stream(),
+                rtl.cycles(), (rtl.weightWait() > 0 ? "DMA wait " + rtl.weightWait() + ", " : "")
+                        + (rtl.storeWait() > 0 ? "store wait " + rtl.storeWait() + ", " : ""), rtl.stream(),
                 rtl.stall(), rtl.drain(), simulator.cycles(), simulator.streamCycles(),
                 simulator.stallCycles(), simulator.drainCycles(), firstPreload, buildMillis, runMillis);
     }

@@ -44,6 +44,7 @@ public final class LayerImages {
     private final ProgramImages program;
     private final List<Integer> tiles;
     private final TileSink sink;
+    private final DramStaging staging;
 
     /**
      * Where the weight tiles of a program with DMA go ({@link NetworkImages}): the words {@code [wStart, wEnd)} of
@@ -57,18 +58,26 @@ public final class LayerImages {
     /** Appends the layer to {@code program}; its weights and biases are preloaded into bank 0 by the host. */
     public LayerImages(RtlParameters p, LayerPlan plan, Conv2d op, TensorInfo input, TensorInfo output,
             List<Instruction.ConvPass> passes, ProgramImages program) {
-        this(p, plan, op, input, output, passes, program, null, null);
+        this(p, plan, op, input, output, passes, program, null, null, null, 0);
     }
 
     /**
      * Appends the layer to {@code program}, its passes reading the weight tiles {@code tiles} (per pass, the
      * compiler's {@code load_weights} order) from the DMA's banks: tile {@code t} is in bank {@code t mod 2}, a pass
      * waits for the bank's {@code t/2 + 1}-th load, the last pass of a tile releases the bank, and the weight and
-     * bias bases are relative to the tile ({@code sink} learns each tile's words).
+     * bias bases are relative to the tile ({@code sink} learns each tile's words); {@code staging}: how its maps in
+     * DRAM are staged ({@code null}: both maps on chip); it reads feature-map buffer {@code inputBuffer} and writes
+     * the other one.
      */
     public LayerImages(RtlParameters p, LayerPlan plan, Conv2d op, TensorInfo input, TensorInfo output,
-            List<Instruction.ConvPass> passes, ProgramImages program, List<Integer> tiles, TileSink sink) {
+            List<Instruction.ConvPass> passes, ProgramImages program, List<Integer> tiles, TileSink sink,
+            DramStaging staging, int inputBuffer) {
         this.p = p;
+        this.staging = staging;
+        if (staging == null && (plan.inputInDram() || plan.outputInDram())) {
+            throw new IllegalArgumentException(plan.layer() + ": its feature maps do not fit the buffers; a layer"
+                    + " run alone (without DMA) cannot stage them from DRAM");
+        }
         this.tiles = tiles == null ? null : List.copyOf(tiles);
         this.sink = sink;
         if (tiles != null && tiles.size() != passes.size()) {
@@ -105,11 +114,15 @@ public final class LayerImages {
         }
         this.layout = new FeatureMapLayout(p);
         this.program = program;
-        layout.requireFits(plan.layer() + " input", plan.input().channels(), plan.input().height()
-                * plan.input().width());
-        layout.requireFits(plan.layer() + " output", plan.output().channels(), outputPlane());
+        if (!stagedIn()) {
+            layout.requireFits(plan.layer() + " input", plan.input().channels(), plan.input().height()
+                    * plan.input().width(), inputBuffer);
+        }
+        if (!stagedOut()) {
+            layout.requireFits(plan.layer() + " output", plan.output().channels(), outputPlane(), inputBuffer + 1);
+        }
         List<long[]> words = buildPasses();
-        PassLoop loop = new PassLoop(p, plan, this.passes, this.tiles);
+        PassLoop loop = new PassLoop(p, plan, this.passes, this.tiles, staging);
         loop.verify(words, this.passes, this.tiles);
         program.layer(descriptor(loop));
         program.instruction(words.get(0));
@@ -123,14 +136,34 @@ public final class LayerImages {
         long[] fixed = {plan.input().height(), plan.input().width(), plan.output().width(), w.kernelH(), w.kernelW(),
             w.strideH(), w.strideW(), w.padLeft(), passes.size(), input.zeroPoint(0), input.type().signed() ? 1 : 0,
             requantizer.rightShift(), requantizer.rounding() == Rounding.ROUND_HALF_UP ? 1 : 0, clamp.zeroPoint(),
-            clamp.lo(), clamp.hi(), outputPlane()};
+            clamp.lo(), clamp.hi(), stagedOut() ? staging.outPlane() : outputPlane()};
         System.arraycopy(fixed, 0, csr, 0, fixed.length);
+        if (staging != null) { // the DMA counts the controller waits for (lowbit_controller)
+            require(staging.rowsBase() + staging.jobs() <= 0xFFFF && staging.storeBase() + staging.jobs() <= 0xFFFF,
+                    plan.layer() + ": more than 65,535 load_rows or store_rows");
+            csr[ROWS_BASE_CSR] |= (long) staging.rowsBase() << 16;
+            csr[STORE_BASE_CSR] |= (long) staging.storeBase() << 16;
+            csr[STORE_END_CSR] |= (long) (staging.storeBase() + (stagedOut() ? staging.jobs() : 0)) << 16;
+        }
         long[] loopCsrs = loop.csrs();
         System.arraycopy(loopCsrs, 0, csr, PassLoop.FIRST_CSR, loopCsrs.length);
         for (int e = 0; e < weights.levels().size(); e++) {
             csr[RtlParameters.CSR_FIXED_WORDS + e] = weights.levels().get(e);
         }
         return csr;
+    }
+
+    /** Conv CSR words whose bits 31:16 hold the counts of a layer with maps in DRAM ({@code lowbit_controller}). */
+    static final int ROWS_BASE_CSR = 3;
+    static final int STORE_BASE_CSR = 4;
+    static final int STORE_END_CSR = 5;
+
+    private boolean stagedIn() {
+        return staging != null && staging.input();
+    }
+
+    private boolean stagedOut() {
+        return staging != null && staging.output();
     }
 
     private int outputPlane() {
@@ -151,8 +184,20 @@ public final class LayerImages {
         int tile = -1;
         int wTile = 0;
         int bTile = 0;
+        int job = -1;
+        String jobKey = "";
         for (int n = 0; n < passes.size(); n++) {
             Instruction.ConvPass cp = passes.get(n);
+            // row tile of the layer over its weight tiles (the compiler's job; its half of a staged map)
+            String jk = (tiles == null ? 0 : tiles.get(n)) + "/" + cp.rowStart();
+            if (!jk.equals(jobKey)) {
+                job++;
+                jobKey = jk;
+            }
+            if (stagedIn() && cp.inputSlot() != job % 2) {
+                throw new IllegalArgumentException(plan.layer() + ": pass " + n + " reads input half "
+                        + cp.inputSlot() + ", the RTL stages row tile " + job + " in half " + job % 2);
+            }
             if (tiles != null && tiles.get(n) != tile) {
                 if (tile >= 0) {
                     sink.tile(tile, wTile, wmem.size(), bTile, bmem.size());
@@ -206,8 +251,10 @@ public final class LayerImages {
             int wIn = plan.input().width();
             int inRow0 = cp.rowStart() * win.strideH() - win.padTop();
             int gIn = cp.inStart() / p.pi();
-            long inAddr0 = layout.inBankAddress(gIn, (long) inRow0 * wIn, (long) hIn * wIn);
-            long pixBase = (long) cp.rowStart() * plan.output().width();
+            long inAddr0 = stagedIn()
+                    ? staging.slotBase(job % 2) + (long) (gIn / p.fmBanks()) * staging.inPlane()
+                    : layout.inBankAddress(gIn, (long) inRow0 * wIn, (long) hIn * wIn);
+            long pixBase = stagedOut() ? staging.slotBase(job % 2) : (long) cp.rowStart() * plan.output().width();
             int g0 = cp.outStart() / p.pi();
             int r0 = cp.outStart() % p.pi();
             int r = (cp.rows() - 1) * win.strideH() + m.kernelH();
@@ -216,12 +263,12 @@ public final class LayerImages {
             int bank = tiles == null ? 0 : tile % 2;
             int need = tiles == null ? 0 : tile / 2 + 1;
             require(wrel < (1 << 16) && brel < (1 << 24) && need <= 0xFFFF && pixBase < (1 << 24) && g0 <= 0xFFFF
-                    && Math.abs(inRow0) < (1 << 15), "conv_pass fields out of range");
+                    && Math.abs(inRow0) < (1 << 15) && job <= 0xFFFF, "conv_pass fields out of range");
             long[] w = {
                 (cp.first() ? 1 : 0) | (cp.last() ? 2 : 0) | (ProgramImages.OP_CONV_PASS << 2) | (bank << 4)
                     | (release ? 1 << 5 : 0) | (t << 8) | (slots << 16) | ((long) cp.inCount() << 24),
                 cp.outCount() | ((d / m.kernelW()) << 16) | ((long) (d % m.kernelW()) << 24),
-                wrel | ((long) need << 16), brel | ((long) r0 << 24), inAddr0,
+                wrel | ((long) need << 16), brel | ((long) r0 << 24), (inAddr0 & 0xFFFFL) | ((long) job << 16),
                 pixBase | ((long) layout.bank(gIn) << 24),
                 (inRow0 & 0xFFFFL) | ((long) g0 << 16), cp.rows() | ((long) r << 16)};
             words.add(w);

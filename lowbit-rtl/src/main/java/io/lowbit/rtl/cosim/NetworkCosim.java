@@ -77,8 +77,7 @@ public final class NetworkCosim {
             List<String> args = new ArrayList<>(images.program().programPlusargs());
             args.addAll(List.of("+n_dq=" + dram.queue().size(), "+n_dram=" + dram.size(), "+dram_latency="
                     + config.dma().latencyCycles(), "+dump_layers=1", "+out_bank_words=" + images.bankWords(),
-                    "+out_sel=1", "+n_out=0", "+out_dram=" + images.outputBase(), "+n_out_dram="
-                    + images.outputBeats()));
+                    "+out_sel=1", "+n_out=0", "+out_dram=0", "+n_out_dram=" + dram.size()));
             ExternalTool.Run run = Verilator.run(exe, dir, args, 7200);
             List<RtlCycles> counters = RtlCycles.readLayers(dir.resolve("cycles.txt"));
             if (counters.size() != units.size()) {
@@ -92,19 +91,27 @@ public final class NetworkCosim {
             wholeRtlBytes.layers().forEach(l -> wholeLayers.put(l.layer(), l));
             boolean waitsAsModelled = true;
             boolean firstConv = true;
+            boolean previousStored = false;
             long fromSimulator = 0;
             LayerCosim convModel = new LayerCosim(config, verilator, workRoot);
             PoolCosim poolModel = new PoolCosim(config, verilator, workRoot);
             List<CosimResult> layers = new ArrayList<>();
             long modelled = 0;
+            // the whole DRAM after the run: the network output and every map stored by store_rows
+            List<java.math.BigInteger> dramOut = HexImage.read(dir.resolve("dramout.hex"));
+            List<java.math.BigInteger> outBeats = dramOut.subList(images.outputBase(), dramOut.size());
             for (int k = 0; k < units.size(); k++) {
                 NetworkImages.Unit u = units.get(k);
                 LayerPlan plan = u.plan();
                 Node node = model.node(u.layer());
                 int plane = plan.output().height() * plan.output().width();
                 int[] actual = u.wide()
-                        ? u.pool().decodeOutput(dram.decodeWords(HexImage.read(dir.resolve("dramout.hex")),
-                                u.pool().outputWords(), p.resultWordBits()))
+                        ? u.pool().decodeOutput(dram.decodeWords(outBeats, u.pool().outputWords(),
+                                p.resultWordBits()))
+                        : u.outputInDram()
+                        ? dram.decodeRowMajorMap(dramOut, images.dramMap(u.layer()), plan.output().channels(),
+                                plan.output().height(), plan.output().width(), p.activationBits(),
+                                node.output().type().signed())
                         : layout.decode(HexImage.read(dir.resolve("layer" + k + ".hex")), images.bankWords(),
                                 plan.output().channels(), plane, p.activationBits(), node.output().type().signed());
                 Mismatch m = Mismatch.of(actual, values.get(u.layer()), plan.output().height(),
@@ -112,27 +119,46 @@ public final class NetworkCosim {
                 RtlCycles c = counters.get(k);
                 if (u.isConv()) {
                     LayerTiming sim = convModel.standaloneTiming(program, plan, u.passes());
+                    // the simulator's DMA waits: stalls beyond the layer alone (at its start: its weights or its
+                    // first input rows), and a staged output's store tail (the layer ends when its last store does)
+                    LayerTiming whole = wholeLayers.get(u.layer());
+                    long waitSim = whole.stallCycles() - sim.stallCycles();
+                    long tailSim = whole.drainCycles() - sim.drainCycles();
                     // the first conv layer's first preload is exposed; every later one's overlaps the previous conv
-                    // layer's last pass, as in the simulator
-                    long exposed = firstConv ? u.conv().firstPreloadCycles() : 0;
-                    firstConv = false;
+                    // layer's last pass, as in the simulator, unless the layer waits for the DMA at its start (its
+                    // weights loaded after the previous layer's stores, docs/rtl.md §3): then the preload follows
+                    // the load, in both
+                    long exposed = firstConv || (waitSim > 0 && c.weightWait() > 0)
+                            ? u.conv().firstPreloadCycles() : 0;
                     LayerCosimResult r = new LayerCosimResult(u.layer(), m.elements(), m.count(), m.first(),
                             u.passes().size(), c, sim, exposed, base.drainCycles()
                             + u.conv().lastPassRequantizerTail(), u.conv().lastPassTaps() - 1, 0, 0);
                     modelled += sim.streamCycles() + sim.stallCycles() + r.firstPreload() + r.expectedRtlDrain()
-                            + c.weightWait();
-                    // against the whole program: the RTL drains T - 1 earlier and, when the layer waits for its
-                    // weights (the first conv layer), fetches and preloads inside the wait (docs/rtl.md §3)
-                    long waitSim = wholeLayers.get(u.layer()).cycles() - sim.cycles();
+                            + c.weightWait() + c.storeWait();
+                    // against the whole program: the RTL drains T - 1 earlier and, when the layer waits for the DMA
+                    // at its start (its weights, or its first input rows), fetches and preloads inside the wait:
+                    // the first layer's two fetches, a later layer's also the previous unit's done and the swap,
+                    // and the done cycle of a previous layer that ended with a store (docs/rtl.md §3); a staged
+                    // output's layer sees its last store complete one cycle after the store's last beat
+                    long hidden = FIRST_FETCH_CYCLES + (firstConv ? 0 : HANDOVER_CYCLES)
+                            + (previousStored ? STORE_DONE_CYCLES : 0);
                     long delta = r.firstPreload() - r.simulatorDrainExcess();
                     if (waitSim > 0) {
-                        delta -= u.conv().firstPreloadCycles() + FIRST_FETCH_CYCLES;
+                        delta -= u.conv().firstPreloadCycles() + hidden;
                         waitsAsModelled &= r.firstPreload() > 0
-                                && c.weightWait() == waitSim - r.firstPreload() - FIRST_FETCH_CYCLES;
+                                && c.weightWait() == waitSim - r.firstPreload() - hidden;
                     } else {
                         waitsAsModelled &= c.weightWait() == 0;
                     }
+                    if (u.outputInDram()) {
+                        delta += STORE_DONE_CYCLES;
+                        waitsAsModelled &= c.storeWait() == tailSim + STORE_DONE_CYCLES;
+                    } else {
+                        waitsAsModelled &= c.storeWait() == 0 && tailSim == 0;
+                    }
+                    previousStored = u.outputInDram();
                     fromSimulator += delta;
+                    firstConv = false;
                     layers.add(r);
                 } else {
                     PoolCosimResult r = new PoolCosimResult(u.layer(), node.op().kind(), m.elements(), m.count(),
@@ -140,6 +166,7 @@ public final class NetworkCosim {
                             p.pi() == ScheduleTimer.CHANNELS_PER_WORD, 0, 0);
                     modelled += r.modelledCycles();
                     waitsAsModelled &= wholeLayers.get(u.layer()).cycles() == r.modelledCycles();
+                    previousStored = false;
                     layers.add(r);
                 }
             }
@@ -160,7 +187,6 @@ public final class NetworkCosim {
             }
             long inputCycles = dma.get(0).rtlCycles();
             long storeCycles = dma.get(dma.size() - 1).rtlCycles();
-            List<java.math.BigInteger> outBeats = HexImage.read(dir.resolve("dramout.hex"));
             int[] expected = values.get(last.layer());
             int[] actual = last.wide()
                     ? last.pool().decodeOutput(dram.decodeWords(outBeats, last.pool().outputWords(),
@@ -187,11 +213,27 @@ public final class NetworkCosim {
      */
     static final int FIRST_FETCH_CYCLES = 2;
 
+    /**
+     * Sequencer cycles between a conv layer's done and the next layer's fetches: the cycle it sees the done and the
+     * {@code swap_buffers}; inside the next layer's wait when that layer waits for the DMA at its start.
+     */
+    static final int HANDOVER_CYCLES = 2;
+
+    /**
+     * A layer whose output is in DRAM ends when its last {@code store_rows} does; the controller sees the DMA's count
+     * of completed stores one cycle after the store's last beat, where the simulator's layer ends.
+     */
+    static final int STORE_DONE_CYCLES = 1;
+
     private static long compilerBytes(Instruction ins) {
         if (ins instanceof Instruction.LoadInput li) {
             return li.bytes();
         } else if (ins instanceof Instruction.LoadWeights lw) {
             return lw.bytes();
+        } else if (ins instanceof Instruction.LoadRows lr) {
+            return lr.bytes();
+        } else if (ins instanceof Instruction.StoreRows sr) {
+            return sr.bytes();
         }
         return ((Instruction.StoreOutput) ins).bytes();
     }

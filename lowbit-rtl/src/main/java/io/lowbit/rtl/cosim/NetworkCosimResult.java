@@ -21,10 +21,12 @@ import java.util.List;
  * @param simulatorCycles {@code ScheduleTimer} on the whole compiled program (the compiler's byte counts)
  * @param simulatorRtlBytesCycles {@code ScheduleTimer} on the whole program with the RTL's byte counts
  * @param expectedFromSimulator {@code simulatorRtlBytesCycles + sequencerCycles + Σ} per conv layer
- *                       {@code slots·T(first) − (T(last) − 1)}, minus {@code slots·T(first) + 2} for a layer that
- *                       waits for its weights (docs/rtl.md §3, "Cycle relation")
- * @param waitsAsModelled every conv layer's weight wait is the simulator's minus its first preload and the two
- *                       fetches (0 when the simulator does not wait), and every pool is not delayed
+ *                       {@code exposed first preload − (T(last) − 1)}, minus {@code slots·T(first) +} the sequencer
+ *                       cycles inside the wait for a layer that waits for the DMA at its start, plus 1 for a layer
+ *                       whose output is stored by {@code store_rows} (docs/rtl.md §3, "Cycle relation")
+ * @param waitsAsModelled every conv layer's DMA wait is the simulator's minus its first preload and the sequencer
+ *                       cycles inside it (0 when the simulator does not wait), a staged output's store wait the
+ *                       simulator's store tail + 1, and every pool is not delayed
  * @param buildMillis    Verilator build time (0 when cached)
  * @param runMillis      simulation time
  */

@@ -19,15 +19,22 @@ import java.util.Set;
  * A whole compiled network in the memory images of {@code lowbit_accel} ({@code docs/rtl.md} §2): per layer its
  * descriptor and {@code layer} instruction, then its {@code conv_pass}es or its {@code pool_pass}, and the
  * program's {@code swap_buffers}; and the DRAM with the DMA queue ({@link DramImage}): the program's
- * {@code load_input} (the network input), {@code load_weights} (each weight tile's indexes and biases) and
- * {@code store_output} (the network output, to an area after them), in program order. {@code load_rows} and
- * {@code store_rows} (feature maps in DRAM) are rejected.
+ * {@code load_input} (the network input), {@code load_weights} (each weight tile's indexes and biases),
+ * {@code load_rows} and {@code store_rows} (a feature map larger than a buffer: its row tiles between a row-major
+ * area in DRAM and a half of a buffer, {@link DramStaging}) and {@code store_output} (the network output, to an area
+ * after them), in program order. Not in the RTL (rejected by name): a network input or output in DRAM, and
+ * {@code store_rows} of a layer in more than one weight tile (each tile's channels of a row tile are not one burst).
  */
 public final class NetworkImages {
 
     /** A conv layer or pool in program order, with the images that describe it. */
     public record Unit(String layer, LayerPlan plan, LayerImages conv, PoolImages pool,
-            List<Instruction.ConvPass> passes, boolean wide) {
+            List<Instruction.ConvPass> passes, boolean wide, DramStaging staging) {
+
+        /** The layer's output is in DRAM (read back from there, not from its buffer). */
+        public boolean outputInDram() {
+            return staging != null && staging.output();
+        }
 
         public boolean isConv() {
             return conv != null;
@@ -43,6 +50,8 @@ public final class NetworkImages {
     private final long outputBeats;
     private int swaps;
     private int layerInstructions;
+    /** First beat of each layer's output map in DRAM (row-major), by layer. */
+    private final Map<String, Integer> dramMaps = new HashMap<>();
 
     /**
      * @param values the integer engine's codes of every node on the image (the input map, and the pools' inputs)
@@ -53,13 +62,25 @@ public final class NetworkImages {
         this.dram = new DramImage(p);
         Map<String, List<Integer>> passTiles = new HashMap<>();
         List<Instruction.LoadWeights> tileLoads = new ArrayList<>();
+        Map<String, Integer> rowsBase = new HashMap<>();
+        Map<String, Integer> storeBase = new HashMap<>();
+        Map<String, Integer> layerTiles = new HashMap<>();
         int tileCount = 0;
+        int loads = 0;
+        int stores = 0;
         for (Instruction ins : compiled.instructions()) {
-            if (ins instanceof Instruction.LoadRows lr) {
-                throw dramMaps("load_rows", lr.layer());
+            if (ins instanceof Instruction.LoadInput li && li.bytes() == 0) {
+                throw new IllegalArgumentException("load_input of 0 bytes: the network input is larger than a"
+                        + " feature-map buffer and is fetched by load_rows; a network input in DRAM is not in the RTL");
+            } else if (ins instanceof Instruction.StoreOutput so && so.bytes() == 0) {
+                throw new IllegalArgumentException("store_output of 0 bytes: the network output is larger than a"
+                        + " feature-map buffer and stored by store_rows; a network output in DRAM is not in the RTL");
+            } else if (ins instanceof Instruction.LoadRows lr) {
+                rowsBase.putIfAbsent(lr.layer(), loads++);
             } else if (ins instanceof Instruction.StoreRows sr) {
-                throw dramMaps("store_rows", sr.layer());
+                storeBase.putIfAbsent(sr.layer(), stores++);
             } else if (ins instanceof Instruction.LoadWeights lw) {
+                layerTiles.merge(lw.layer(), 1, Integer::sum);
                 if (lw.bank() != tileCount % 2) {
                     throw new IllegalArgumentException(lw.layer() + ": load_weights of tile " + tileCount
                             + " into bank " + lw.bank() + "; the RTL alternates the two banks");
@@ -73,14 +94,21 @@ public final class NetworkImages {
                 passTiles.computeIfAbsent(cp.layer(), k -> new ArrayList<>()).add(tileCount - 1);
             }
         }
+        for (String layer : storeBase.keySet()) {
+            if (layerTiles.getOrDefault(layer, 0) > 1) {
+                throw new IllegalArgumentException("store_rows (" + layer + "): a layer in " + layerTiles.get(layer)
+                        + " weight tiles stores each tile's channels of a row tile apart, which is not one burst of"
+                        + " the row-major map in DRAM; not in the RTL");
+            }
+        }
         Map<Integer, int[]> tileWords = new HashMap<>();
+        Map<String, Integer> inputBuffer = new HashMap<>();
         List<Integer> convDescriptors = new ArrayList<>();
         List<Integer> convFirstPasses = new ArrayList<>();
         Set<String> done = new LinkedHashSet<>();
         for (Instruction ins : compiled.instructions()) {
             if (ins instanceof Instruction.ConvPass cp && done.add(cp.layer())) {
                 LayerPlan plan = compiled.layer(cp.layer());
-                requireOnChip(plan);
                 Node node = model.node(cp.layer());
                 if (!(node.op() instanceof Conv2d op)) {
                     throw new IllegalArgumentException(cp.layer() + ": conv passes of a " + node.op().kind());
@@ -90,9 +118,15 @@ public final class NetworkImages {
                 Node in = model.node(node.input());
                 convDescriptors.add(program.descriptors());
                 convFirstPasses.add(program.instructions() + 1); // after its layer instruction
+                DramStaging staging = plan.inputInDram() || plan.outputInDram()
+                        ? DramStaging.of(p, plan, passes.get(0).rows(), jobs(passes, passTiles.get(cp.layer())),
+                                rowsBase.getOrDefault(cp.layer(), loads), storeBase.getOrDefault(cp.layer(), stores),
+                                swaps % 2)
+                        : null;
                 units.add(new Unit(cp.layer(), plan, new LayerImages(p, plan, op, in.output(), node.output(), passes,
                         program, passTiles.get(cp.layer()), (t, w0, w1, b0, b1) -> tileWords.put(t,
-                                new int[] {w0, w1, b0, b1})), null, passes, false));
+                                new int[] {w0, w1, b0, b1}), staging, swaps % 2), null, passes, false, staging));
+                inputBuffer.put(cp.layer(), swaps % 2);
                 layerInstructions++;
             } else if (ins instanceof Instruction.PoolPass pp) {
                 LayerPlan plan = compiled.layer(pp.layer());
@@ -107,10 +141,12 @@ public final class NetworkImages {
                 System.arraycopy(constants, 0, csr, 0, constants.length);
                 csr[POOL_WIDE_CSR] = wide ? 1 : 0;
                 new FeatureMapLayout(p).requireFits(pp.layer() + " input", plan.input().channels(),
-                        plan.input().height() * plan.input().width());
+                        plan.input().height() * plan.input().width(), swaps % 2);
+                new FeatureMapLayout(p).requireFits(pp.layer() + " output", plan.output().channels(),
+                        plan.output().height() * plan.output().width(), swaps + 1);
                 program.layer(csr);
                 program.instruction(new long[] {ProgramImages.OP_POOL_PASS << 2, 0, 0, 0, 0, 0, 0, 0});
-                units.add(new Unit(pp.layer(), plan, null, pool, List.of(), wide));
+                units.add(new Unit(pp.layer(), plan, null, pool, List.of(), wide, null));
                 layerInstructions++;
             } else if (ins instanceof Instruction.SwapBuffers) {
                 program.instruction(new long[] {ProgramImages.OP_SWAP_BUFFERS << 2, 0, 0, 0, 0, 0, 0, 0});
@@ -168,6 +204,22 @@ public final class NetworkImages {
                     * new FeatureMapLayout(p).groups(last.plan().output().channels());
         }
         outputBase = dram.reserve(outputBeats);
+        // the maps in DRAM: one row-major area per staged output, which the next layer's load_rows reads
+        Map<String, Unit> byLayer = new HashMap<>();
+        String previous = null;
+        Map<String, String> producer = new HashMap<>();
+        for (Unit u : units) {
+            byLayer.put(u.layer(), u);
+            if (previous != null) {
+                producer.put(u.layer(), previous);
+            }
+            previous = u.layer();
+            if (u.outputInDram()) {
+                LayerPlan o = u.plan();
+                dramMaps.put(u.layer(), dram.reserve(dram.rowMajorBeats(o.output().channels(), o.output().height(),
+                        o.output().width())));
+            }
+        }
         int t = 0;
         for (Instruction ins : compiled.instructions()) {
             if (ins instanceof Instruction.LoadInput) {
@@ -179,6 +231,40 @@ public final class NetworkImages {
                         tileWeightBeats[t]);
                 dmaInstructions.add(ins);
                 t++;
+            } else if (ins instanceof Instruction.LoadRows lr) {
+                Unit u = byLayer.get(lr.layer());
+                LayerPlan plan = u.plan();
+                DramStaging s = u.staging();
+                var win = plan.window();
+                int tileRows = u.passes().get(0).rows();
+                int rowTiles = (plan.output().height() + tileRows - 1) / tileRows;
+                int inRow0 = lr.job() % rowTiles * tileRows * win.strideH() - win.padTop();
+                int groups = new FeatureMapLayout(p).groups(plan.input().channels());
+                int width = plan.input().width();
+                long line = dram.lineBeats(width);
+                // the half's passes of row tile job - 2 have streamed (slotFree): the layer's (job - 1)-th release
+                long need = lr.job() >= 2 ? s.rowsBase() + lr.job() - 1 : 0;
+                dram.entry("load_rows " + lr.layer() + " job " + lr.job(), DramImage.OP_LOAD_ROWS,
+                        (need << 16) | ((long) inputBuffer.get(lr.layer()) << 6),
+                        dramMaps.get(producer.get(lr.layer())) + (long) lr.rowStart() * groups * line,
+                        (long) lr.rows() * groups * line, line | ((long) width << 16),
+                        groups | ((long) s.inPlane() << 16),
+                        s.slotBase(lr.slot()) + (long) (lr.rowStart() - inRow0) * width);
+                dmaInstructions.add(ins);
+            } else if (ins instanceof Instruction.StoreRows sr) {
+                Unit u = byLayer.get(sr.layer());
+                LayerPlan plan = u.plan();
+                DramStaging s = u.staging();
+                int groups = new FeatureMapLayout(p).groups(plan.output().channels());
+                int width = plan.output().width();
+                long line = dram.lineBeats(width);
+                dram.entry("store_rows " + sr.layer() + " job " + sr.job(), DramImage.OP_STORE_ROWS,
+                        ((long) (s.storeBase() + sr.job() + 1) << 16)
+                                | ((long) (1 - inputBuffer.get(sr.layer())) << 6),
+                        dramMaps.get(sr.layer()) + (long) sr.rowStart() * groups * line,
+                        (long) sr.rows() * groups * line, line | ((long) width << 16),
+                        groups | ((long) s.outPlane() << 16), s.slotBase(sr.job() % 2));
+                dmaInstructions.add(ins);
             } else if (ins instanceof Instruction.StoreOutput) {
                 dram.entry("store_output", DramImage.OP_STORE_OUTPUT, last.wide() ? 1 << 5 : 0, outputBase,
                         outputBeats, last.wide() ? 0 : dram.mapGeometry(outPlane));
@@ -208,18 +294,28 @@ public final class NetworkImages {
         }
     }
 
-    private static IllegalArgumentException dramMaps(String instruction, String layer) {
-        return new IllegalArgumentException(instruction + " (" + layer + "): feature maps in DRAM are not in the RTL"
-                + " (its DMA executes load_input, load_weights and store_output)");
+    /** Row tiles of a conv layer over its weight tiles: the compiler's jobs. */
+    private static int jobs(List<Instruction.ConvPass> passes, List<Integer> tiles) {
+        Set<String> jobs = new LinkedHashSet<>();
+        for (int n = 0; n < passes.size(); n++) {
+            jobs.add(tiles.get(n) + "/" + passes.get(n).rowStart());
+        }
+        return jobs.size();
+    }
+
+    /** First beat of {@code layer}'s output map in DRAM (row-major, {@link DramImage}), or -1 when on chip. */
+    public int dramMap(String layer) {
+        return dramMaps.getOrDefault(layer, -1);
     }
 
     /** Pool CSR word: 1 = the outputs go to the result memory ({@code lowbit_accel_top}). */
     public static final int POOL_WIDE_CSR = 20;
 
+    /** Pools read and write whole maps on chip (the compiler rejects larger ones too). */
     private static void requireOnChip(LayerPlan plan) {
         if (plan.inputInDram() || plan.outputInDram()) {
-            throw new IllegalArgumentException(plan.layer() + ": its feature maps do not fit the buffers (DRAM row"
-                    + " tiling: simulator only)");
+            throw new IllegalArgumentException(plan.layer() + ": a pool whose feature maps do not fit the buffers"
+                    + " (row tiling through DRAM is done for convolutions only)");
         }
     }
 
@@ -263,6 +359,11 @@ public final class NetworkImages {
             } else if (ins instanceof Instruction.LoadWeights lw) {
                 out.add(new Instruction.LoadWeights(lw.layer(), lw.tile(), lw.bank(), lw.outStart(), lw.outCount(),
                         rtlBytes(k++)));
+            } else if (ins instanceof Instruction.LoadRows lr) {
+                out.add(new Instruction.LoadRows(lr.layer(), lr.job(), lr.slot(), lr.rowStart(), lr.rows(),
+                        rtlBytes(k++)));
+            } else if (ins instanceof Instruction.StoreRows sr) {
+                out.add(new Instruction.StoreRows(sr.layer(), sr.job(), sr.rowStart(), sr.rows(), rtlBytes(k++)));
             } else if (ins instanceof Instruction.StoreOutput) {
                 out.add(new Instruction.StoreOutput(rtlBytes(k++)));
             } else {
@@ -291,6 +392,9 @@ public final class NetworkImages {
         FeatureMapLayout layout = new FeatureMapLayout(p);
         int words = 1;
         for (Unit u : units) {
+            if (u.outputInDram()) {
+                continue; // read back from the DRAM
+            }
             words = Math.max(words, layout.bankWords(u.plan().output().channels(), u.plan().output().height()
                     * u.plan().output().width()));
         }

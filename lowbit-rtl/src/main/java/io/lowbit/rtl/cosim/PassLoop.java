@@ -59,13 +59,18 @@ public final class PassLoop {
     private final long addrStep;
     private final long addrFirst;
     private final long pixStep;
+    private final boolean stagedIn;
+    private final boolean stagedOut;
+    private final long halfWords;
 
     /**
      * The loop of {@code plan}'s passes: their tiles ({@code tiles}, per pass, the compiler's {@code load_weights}
      * order; {@code null}: one host-preloaded tile), row tiles of the first pass's rows, the mapping's chunks, the
-     * layer's input and output groups.
+     * layer's input and output groups; {@code staging}: maps in DRAM, whose row tiles alternate between the halves
+     * of their buffers ({@code null}: on chip).
      */
-    public PassLoop(RtlParameters p, LayerPlan plan, List<Instruction.ConvPass> passes, List<Integer> tiles) {
+    public PassLoop(RtlParameters p, LayerPlan plan, List<Instruction.ConvPass> passes, List<Integer> tiles,
+            DramStaging staging) {
         this.p = p;
         this.format = new InstructionFormat(p);
         this.layer = plan.layer();
@@ -119,12 +124,21 @@ public final class PassLoop {
             groupsLastTile = last.size();
             release = true;
         }
-        plane = (long) plan.input().height() * plan.input().width();
+        // a staged input's plane holds a row tile's rows (DramStaging), a map on chip its H·W pixels
+        plane = staging != null && staging.input() ? staging.inPlane()
+                : (long) plan.input().height() * plan.input().width();
         rowStep = tileRows * win.strideH();
         rowFirst = -win.padTop();
         addrStep = (long) rowStep * plan.input().width();
         addrFirst = (long) rowFirst * plan.input().width();
         pixStep = (long) tileRows * plan.output().width();
+        stagedIn = staging != null && staging.input();
+        stagedOut = staging != null && staging.output();
+        halfWords = staging == null ? 0 : staging.halfWords();
+        if (p.fmBankAddressBits() > 16) { // the row tile shares w4 with the address (lowbit_pass_loop)
+            throw new IllegalArgumentException(layer + ": " + p.fmBankAddressBits() + " in-bank address bits; the"
+                    + " pass loop keeps the row tile in w4[31:16] and needs at most 16");
+        }
         fits("chunks", chunks, 8);
         fits("taps of the last chunk", tLast, 8);
         fits("weight words of the last chunk", wblkLast, 8);
@@ -162,14 +176,15 @@ public final class PassLoop {
             (groupsPerTile - 1) | ((long) (groupsLastTile - 1) << 16),
             (rowTiles - 1) | ((long) (tiles - 1) << 16),
             outCountFull | ((long) outCountLast << 16),
-            ppoGroups | (ppoRest << 16) | (release ? 1L << 24 : 0),
+            ppoGroups | (ppoRest << 16) | (release ? 1L << 24 : 0) | (stagedIn ? 1L << 25 : 0)
+                | (stagedOut ? 1L << 26 : 0),
             plane & mask,
             rowsFull | ((long) rowsLast << 16),
             rFull | ((long) rLast << 16),
             rowStep | ((rowFirst & 0xFFFFL) << 16),
-            addrStep & mask,
+            (stagedIn ? halfWords : addrStep) & mask,
             addrFirst & mask,
-            pixStep & mask};
+            (stagedOut ? halfWords : pixStep) & mask};
     }
 
     /**
@@ -219,8 +234,12 @@ public final class PassLoop {
             boolean rtLastN = rtN == rowTiles - 1;
             int bankN = igN & (nb - 1);
             long plN = incC ? pl : incIg ? (bankN == 0 ? (pl + plane) & amask : pl) : 0;
-            long rowpart = (w[4] - pl) & amask;
-            long rowpartN = incRt ? (rowpart + addrStep) & amask : incTl ? addrFirst & amask : rowpart;
+            long rowpart = ((w[4] & amask) - pl) & amask;
+            boolean newJob = incRt || incTl;
+            long job = (w[4] >>> 16) & 0xFFFF;
+            long jobN = newJob ? (job + 1) & 0xFFFF : job;
+            long rowpartN = stagedIn ? (newJob ? (halfWords - rowpart) & amask : rowpart)
+                    : incRt ? (rowpart + addrStep) & amask : incTl ? addrFirst & amask : rowpart;
             long iaN = (plN + rowpartN) & amask;
             long r0 = (w[3] >>> 24) & 0xFF;
             long g0 = (w[6] >>> 16) & 0xFFFF;
@@ -247,7 +266,8 @@ public final class PassLoop {
             long bb = w[3] & 0xFFFFFF;
             long bbN = incOg ? (bb + slots) & 0xFFFFFF : sameOg ? bb : 0;
             long pix = w[5] & amask;
-            long pixN = incRt ? (pix + pixStep) & amask : incTl ? 0 : pix;
+            long pixN = stagedOut ? (newJob ? (halfWords - pix) & amask : pix)
+                    : incRt ? (pix + pixStep) & amask : incTl ? 0 : pix;
             long row0 = w[6] & 0xFFFF;
             long row0N = incRt ? (row0 + rowStep) & 0xFFFF : incTl ? rowFirst & 0xFFFF : row0;
             boolean firstN = cN == 0 && igN == 0;
@@ -263,7 +283,7 @@ public final class PassLoop {
             nx[1] = ocN | (drN << 16) | (dcN << 24);
             nx[2] = wbN | (needN << 16);
             nx[3] = bbN | (r0N << 24);
-            nx[4] = iaN;
+            nx[4] = iaN | (jobN << 16);
             nx[5] = pixN | ((long) bankN << 24);
             nx[6] = row0N | (g0N << 16);
             nx[7] = rtLastN ? rowsLast | ((long) rLast << 16) : rowsFull | ((long) rFull << 16);
@@ -292,7 +312,9 @@ public final class PassLoop {
     public void verify(List<long[]> words, List<Instruction.ConvPass> passes, List<Integer> passTiles) {
         List<long[]> expected = new ArrayList<>();
         for (int k = 0; k < words.size(); k++) {
-            expected.add(format.unpack(format.pack(words.get(k), layer + " pass " + k)));
+            long[] e = format.unpack(format.pack(words.get(k), layer + " pass " + k));
+            e[4] |= words.get(k)[4] & 0xFFFF0000L; // the row tile: generated by the loop, not stored
+            expected.add(e);
         }
         List<long[]> generated = expand(expected.get(0), expected.size());
         for (int k = 1; k < expected.size(); k++) {
@@ -301,7 +323,7 @@ public final class PassLoop {
             if (java.util.Arrays.equals(e, g)) {
                 continue;
             }
-            String field = "?";
+            String field = "row tile (w4[31:16])";
             long ev = 0;
             long gv = 0;
             for (InstructionFormat.Field f : format.fields()) {

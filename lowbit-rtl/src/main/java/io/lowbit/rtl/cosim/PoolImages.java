@@ -75,8 +75,10 @@ public final class PoolImages {
         }
         fmin = new HexImage(p.fmWordBits());
         buildInput(inputCodes);
-        require(fmin.size() <= p.fmDepth(), "input words " + fmin.size() + " > " + p.fmDepth());
-        require(outputWords() <= p.fmDepth(), "output words " + outputWords() + " > " + p.fmDepth());
+        // tb_pool's one plain memory has the larger buffer's words (a network checks the banked layout per buffer)
+        int depth = Math.max(p.fmDepth(), p.fmDepth1());
+        require(fmin.size() <= depth, "input words " + fmin.size() + " > " + depth);
+        require(outputWords() <= depth, "output words " + outputWords() + " > " + depth);
     }
 
     private void constants(boolean avg, int halfUp, int zIn, int zOut, int lo, int hi, long m0, int shift) {

@@ -17,28 +17,32 @@ import java.util.Map;
  * @param stream    cycles a pixel was issued (S0)
  * @param stall     cycles before the drain with no pixel issued (waiting for a preload), other than {@code weightWait}
  * @param lastWrite cycle of the last output-map write (counted like {@code cycles}, from 0)
- * @param weightWait cycles with no pass streaming because the next pass's preload waits for its weight bank (the
- *                  DMA's load_weights; 0 without DMA)
+ * @param weightWait cycles with no pass streaming because the next pass waits for the DMA: its preload for its
+ *                  weight bank (load_weights), or the pass for its input rows (load_rows) or for the half of the
+ *                  output buffer it writes (store_rows); 0 without DMA
+ * @param storeWait cycles after the drain waiting for a staged output's last {@code store_rows} (the layer ends
+ *                  when its last store does); 0 when the output is on chip
  */
-public record RtlCycles(boolean done, long cycles, long stream, long stall, long lastWrite, long weightWait) {
+public record RtlCycles(boolean done, long cycles, long stream, long stall, long lastWrite, long weightWait,
+        long storeWait) {
 
     public RtlCycles(boolean done, long cycles, long stream, long stall, long lastWrite) {
-        this(done, cycles, stream, stall, lastWrite, 0);
+        this(done, cycles, stream, stall, lastWrite, 0, 0);
     }
 
-    /** Cycles after the last pixel: {@code cycles − stream − stall − weightWait}. */
+    /** Cycles after the last pixel up to the last output write: {@code cycles − stream − stall − weightWait − storeWait}. */
     public long drain() {
-        return cycles - stream - stall - weightWait;
+        return cycles - stream - stall - weightWait - storeWait;
     }
 
-    /** The unit's cycles without the weight wait: what the layer takes alone with its weights in the bank. */
+    /** The unit's cycles without the DMA waits: what the layer takes alone with its weights and maps on chip. */
     public long cyclesWithoutWait() {
-        return cycles - weightWait;
+        return cycles - weightWait - storeWait;
     }
 
     /**
      * The counters of every conv layer and pool of a program run, in order ({@code tb_top}'s
-     * {@code layer k cycles c stream s stall t last_write w wait v} lines).
+     * {@code layer k cycles c stream s stall t last_write w wait v store_wait u} lines).
      */
     public static List<RtlCycles> readLayers(Path file) {
         try {
@@ -47,7 +51,8 @@ public record RtlCycles(boolean done, long cycles, long stream, long stall, long
                 String[] f = line.trim().split("\\s+");
                 if (f.length >= 10 && f[0].equals("layer")) {
                     layers.add(new RtlCycles(true, Long.parseLong(f[3]), Long.parseLong(f[5]), Long.parseLong(f[7]),
-                            Long.parseLong(f[9]), f.length >= 12 ? Long.parseLong(f[11]) : 0));
+                            Long.parseLong(f[9]), f.length >= 12 ? Long.parseLong(f[11]) : 0,
+                            f.length >= 14 ? Long.parseLong(f[13]) : 0));
                 }
             }
             return layers;

@@ -6,8 +6,9 @@
 // DRAM model: a behavioural memory of `LOWBIT_BEAT_W-bit beats, dram.hex (+n_dram= beats) at beat 0; a burst
 // requested in cycle s gets its beats in cycles s + L, s + L + 1, ... (L = +dram_latency=, >= 1): the first after
 // the latency, then one per cycle. After done, beats +out_dram= .. + +n_out_dram= - 1 go to dramout.hex.
-// cycles.txt: one line per finished conv layer or pool ("layer k cycles c stream s stall t last_write w wait v",
-// the unit's own counters; v: cycles waiting for the weight bank), one per DMA transfer ("dma k start s end e",
+// cycles.txt: one line per finished conv layer or pool ("layer k cycles c stream s stall t last_write w wait v
+// store_wait u", the unit's own counters; v: cycles waiting for the weight bank or DRAM rows, u: cycles after the
+// drain waiting for a staged output's store_rows), one per DMA transfer ("dma k start s end e",
 // program cycles: the transfer occupies s .. e - 1), then done, total (the whole program's cycles) and the last
 // layer's counters again as "cycles/stream/stall/last_write" lines. Output: with +out_sel=0 the words
 // 0 .. +out_bank_words= - 1 of every bank of buffer +out_buf= (bank-major) go to fmout.hex; with +out_sel=1 the
@@ -103,8 +104,9 @@ module tb_top;
     // per-layer counters (and, with +dump_layers=1, the layer's output buffer)
     always @(posedge clk) begin
         if (layer_done) begin
-            $fwrite(fc, "layer %0d cycles %0d stream %0d stall %0d last_write %0d wait %0d\n", layers, cycles,
-                stream_cycles, stall_cycles, last_write, dut.u_top.pool_active ? 0 : wait_cycles);
+            $fwrite(fc, "layer %0d cycles %0d stream %0d stall %0d last_write %0d wait %0d store_wait %0d\n", layers,
+                cycles, stream_cycles, stall_cycles, last_write, dut.u_top.pool_active ? 0 : wait_cycles,
+                dut.u_top.pool_active ? 0 : dut.u_top.store_wait_cycles);
             if (dump != 0) begin
                 fl = $fopen($sformatf("layer%0d.hex", layers), "w");
                 for (db = 0; db < NB; db = db + 1)

@@ -45,7 +45,8 @@ module lowbit_accel_top #(
     parameter integer DESC_DEPTH   = 64,
     parameter integer LB           = 3,      // log2 of the feature-map banks per buffer
     parameter integer BA_W         = 13,     // in-bank address bits
-    parameter integer FM_WORDS     = 1 << BA_W,  // words of a bank (the configured ones; <= 2^BA_W)
+    parameter integer FM_WORDS     = 1 << BA_W,  // words of a bank of buffer 0 (the configured ones; <= 2^BA_W)
+    parameter integer FM_WORDS1    = FM_WORDS,   // words of a bank of buffer 1 (buffers.featureMapBytes1)
     parameter integer RES_DEPTH    = 1024,
     parameter integer HOST_W       = 1152,   // >= the widest memory word: a descriptor, 32*(32 + 2^IB)
     parameter integer BEAT_W       = 64,     // DRAM beat: the DMA's bytes per cycle
@@ -122,7 +123,7 @@ module lowbit_accel_top #(
     reg  [31:0] csr [0:NCSR-1];
     reg  [NCSR*32-1:0] dmem [0:DESC_DEPTH-1];
     /* verilator lint_on UNUSEDSIGNAL */
-    reg  [127:0]       dqmem [0:DQ_DEPTH-1];
+    reg  [191:0]       dqmem [0:DQ_DEPTH-1];
     reg  [PI*OW-1:0]   rmem [0:RES_DEPTH-1];
     reg  [15:0]        prog_len, dq_len;
 
@@ -238,7 +239,7 @@ module lowbit_accel_top #(
                 end
                 3'd5: dmem[host_addr[DESC_AW-1:0]] <= hw[NCSR*32-1:0];
                 3'd6: begin prog_len <= hw[15:0]; dq_len <= hw[31:16]; end
-                3'd7: dqmem[host_addr[DQ_AW-1:0]] <= hw[127:0];
+                3'd7: dqmem[host_addr[DQ_AW-1:0]] <= hw[191:0];
                 default: ; // 2, 3: the weight and bias banks, 4: the feature-map buffers (below)
             endcase
         end
@@ -273,8 +274,14 @@ module lowbit_accel_top #(
     wire [PA_W-1:0]    pa_s1;
     wire [TAG_W-1:0]   oa_s1;
     wire [31:0]        conv_cycles, conv_stream, conv_stall;
+    /* verilator lint_off UNUSEDSIGNAL */ // read by tb_top (hierarchically) only
+    wire [31:0]        store_wait_cycles;
+    /* verilator lint_on UNUSEDSIGNAL */
     wire               rd_bank, release_bank;
     wire [15:0]        loaded0, loaded1;
+    // feature maps in DRAM (docs/rtl.md §1): completed load_rows / store_rows, and the controller's events
+    wire [15:0]        rows_loaded, stores_done;
+    wire               rows_free, tile_written;
     reg  [15:0]        released0, released1;
     /* verilator lint_off UNUSEDSIGNAL */ // the sequencer follows the units' done pulses
     wire               ctrl_busy, pool_busy;
@@ -299,7 +306,10 @@ module lowbit_accel_top #(
         .px_s1(px_s1), .in_bounds_s1(in_bounds_s1), .in_count_s1(in_count_s1), .load_s1(load_s1),
         .valid_s1(valid_s1), .first_s1(first_s1), .last_s1(last_s1), .slots_s1(slots_s1),
         .out_count_s1(out_count_s1), .pa_s1(pa_s1), .oa_s1(oa_s1), .cycles(conv_cycles),
-        .stream_cycles(conv_stream), .stall_cycles(conv_stall), .wait_cycles(wait_cycles));
+        .stream_cycles(conv_stream), .stall_cycles(conv_stall), .wait_cycles(wait_cycles),
+        .rows_base(csr[3][31:16]), .store_base(csr[4][31:16]), .store_end(csr[5][31:16]),
+        .rows_loaded(rows_loaded), .stores_done(stores_done), .rows_free(rows_free), .tile_written(tile_written),
+        .store_wait_cycles(store_wait_cycles));
 
     // bank releases (the last pass of a tile has preloaded), counted per program run
     always @(posedge clk) begin
@@ -356,6 +366,7 @@ module lowbit_accel_top #(
     wire               wb_we, bb_we, w_bank;
     wire [KW-1:0]      w_beat;
     wire [FM_WPB-1:0]  dfm_we;
+    wire               dfm_rd;
     wire [FM_WPB*FLAT_W-1:0] dfm_idx;
     wire [FM_WPB*FM_W-1:0]   dfm_wdata;
     wire [FM_WPB*FM_W-1:0]   dfm_rdata;
@@ -365,11 +376,13 @@ module lowbit_accel_top #(
     lowbit_dma #(.BEAT_W(BEAT_W), .DQ_AW(DQ_AW), .LB(LB), .BA_W(BA_W), .FM_W(FM_W), .FM_SW(FM_SW), .RES_W(RES_W),
         .RES_SW(RES_SW), .RES_AW(RES_AW), .KW(KW)) u_dma (.clk(clk), .rst(rst), .start(start), .dq_len(dq_len),
         .dq_addr(dq_addr), .dq_ins(dqmem[dq_addr]), .compute_done(compute_done), .released0(released0),
-        .released1(released1), .out_buf(buf_sel), .loaded0(loaded0), .loaded1(loaded1), .input_done(input_done),
+        .released1(released1), .rows_free(rows_free), .tile_written(tile_written), .out_buf(buf_sel),
+        .loaded0(loaded0), .loaded1(loaded1), .rows_loaded(rows_loaded), .stores_done(stores_done),
+        .input_done(input_done),
         .idle(dma_idle), .issue(dma_issue), .finish(dma_finish), .dram_req(dram_req), .dram_we(dram_we),
         .dram_addr(dram_addr), .dram_len(dram_len), .dram_beat(dram_beat), .dram_rdata(dram_rdata),
         .dram_wdata(dram_wdata), .wb_we(wb_we), .bb_we(bb_we), .w_bank(w_bank), .w_beat(w_beat), .fm_we(dfm_we),
-        .fm_idx(dfm_idx), .fm_wdata(dfm_wdata), .fm_rdata(dfm_rdata), .res_idx(dres_idx),
+        .fm_rd(dfm_rd), .fm_idx(dfm_idx), .fm_wdata(dfm_wdata), .fm_rdata(dfm_rdata), .res_idx(dres_idx),
         .res_rdata(dres_rdata));
 
     // bank 0 is also the host's (single-layer runs); reads: the bank of the pass being preloaded
@@ -438,7 +451,8 @@ module lowbit_accel_top #(
     localparam integer NS     = FM_WPB;
     localparam integer LS     = $clog2(NS);
     localparam integer SUB_AW = BA_W > LS ? BA_W - LS : 1;
-    localparam integer SUB_D  = (FM_WORDS + NS - 1) / NS;
+    localparam integer SUB_D0 = (FM_WORDS + NS - 1) / NS;     // sub-bank depths of buffer 0 and 1
+    localparam integer SUB_D1 = (FM_WORDS1 + NS - 1) / NS;
     localparam integer NM     = 2 * NB * NS;       // memories
     /* verilator lint_off UNUSEDSIGNAL */ // 32-bit index arithmetic
     function [SUB_AW-1:0] sub_addr(input [BA_W-1:0] a);
@@ -464,26 +478,32 @@ module lowbit_accel_top #(
         pick = fm_rd[mem_of(f)*FM_W +: FM_W];
     endfunction
 
-    // read addresses, one per sub-bank (shared by all buffers and banks: only the addressed word's memory matters)
+    // read addresses, one per buffer and sub-bank (shared by the banks: only the addressed word's memory matters).
+    // A buffer's reader: the host while the program is not running, the DMA while it stores from that buffer
+    // (store_output once the compute is done, store_rows while the conv unit reads the other buffer), else the
+    // conv controller or the pool unit.
     wire             host_fm_we = host_we && host_sel == 3'd4;
     wire [FLAT_W-1:0] host_fm_idx = host_addr[FLAT_W-1:0];
     wire [FLAT_W-1:0] host_rd_idx = host_out_addr[FLAT_W-1:0];
-    wire [NS*SUB_AW-1:0] fm_ra;
-    genvar s;
+    wire             dma_rd_buf = dfm_idx[FLAT_W-1];
+    wire [2*NS*SUB_AW-1:0] fm_ra;
+    genvar s, x;
     generate
-        for (s = 0; s < NS; s = s + 1) begin : g_ra
-            integer j;
-            reg [SUB_AW-1:0] a;
-            always @* begin
-                a = sub_addr(rd_index[BA_W-1:0]);
-                if (!running) begin
-                    a = sub_addr(host_rd_idx[BA_W-1:0]);
-                end else if (compute_done) begin
-                    for (j = 0; j < FM_WPB; j = j + 1)
-                        if (sub_of(dfm_idx[j*FLAT_W +: BA_W]) == s) a = sub_addr(dfm_idx[j*FLAT_W +: BA_W]);
+        for (x = 0; x < 2; x = x + 1) begin : g_ra_buf
+            for (s = 0; s < NS; s = s + 1) begin : g_ra
+                integer j;
+                reg [SUB_AW-1:0] a;
+                always @* begin
+                    a = sub_addr(rd_index[BA_W-1:0]);
+                    if (!running) begin
+                        a = sub_addr(host_rd_idx[BA_W-1:0]);
+                    end else if (dfm_rd && dma_rd_buf == x) begin
+                        for (j = 0; j < FM_WPB; j = j + 1)
+                            if (sub_of(dfm_idx[j*FLAT_W +: BA_W]) == s) a = sub_addr(dfm_idx[j*FLAT_W +: BA_W]);
+                    end
                 end
+                assign fm_ra[(x*NS + s)*SUB_AW +: SUB_AW] = a;
             end
-            assign fm_ra[s*SUB_AW +: SUB_AW] = a;
         end
     endgenerate
 
@@ -529,7 +549,6 @@ module lowbit_accel_top #(
     reg [FM_W-1:0] fm [0:(2 << (LB + BA_W))-1];
     /* verilator lint_on UNUSEDSIGNAL */
 `endif
-    genvar x;
     generate
         for (x = 0; x < 2; x = x + 1) begin : g_fmbuf
             for (b = 0; b < NB; b = b + 1) begin : g_fmbank
@@ -564,8 +583,8 @@ module lowbit_accel_top #(
                                 wd = dfm_wdata[j*FM_W +: FM_W];
                             end
                     end
-                    lowbit_fm_ram #(.PI(PI), .AW(AW), .DEPTH(SUB_D), .ADDR_W(SUB_AW)) u_ram (.clk(clk), .we(we),
-                        .be(be), .wa(wa), .wd(wd), .ra(fm_ra[s*SUB_AW +: SUB_AW]),
+                    lowbit_fm_ram #(.PI(PI), .AW(AW), .DEPTH(x == 0 ? SUB_D0 : SUB_D1), .ADDR_W(SUB_AW)) u_ram (.clk(clk), .we(we),
+                        .be(be), .wa(wa), .wd(wd), .ra(fm_ra[(x*NS + s)*SUB_AW +: SUB_AW]),
                         .rd(fm_rd[((x*NB + b)*NS + s)*FM_W +: FM_W]));
 `ifndef SYNTHESIS
                     /* verilator lint_off UNUSEDSIGNAL */ // 32-bit index arithmetic

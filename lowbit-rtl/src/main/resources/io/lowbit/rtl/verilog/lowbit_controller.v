@@ -18,14 +18,24 @@
 //    tile (w0[5]) releases the bank when its preload has read the last word (bankFree), so that the DMA may
 //    refill it. Cycles in which no pass streams because the next preload waits for its bank are counted apart
 //    (wait_cycles), not as stall.
+//  * feature maps in DRAM (docs/rtl.md §1; loop CSR 24 [25] staged input, [26] staged output): a pass of row tile
+//    `job` (w4[31:16], from the pass loop) reading a staged input waits until the DMA has completed
+//    rows_base + job + 1 load_rows (ScheduleTimer: rowsReady); the last pass of a row tile frees its half of the
+//    input buffer when its last pixel streams (rows_free: slotFree), and, writing a staged output, signals its last
+//    output write (tile_written: the store_rows may start); a pass of row tile job >= 2 writing a staged output
+//    waits until store_rows of job - 2 (the same half of the output buffer) has completed (an interlock the
+//    simulator does not need: its store is always done by then), and the layer is done once its store_rows are
+//    (store_end; ScheduleTimer: the layer ends when its last store does). Cycles waiting for rows or stores before a
+//    pass count as wait_cycles, cycles after the drain waiting for the stores as store_wait_cycles.
 // Instruction (256 bits, 32-bit word k at [32k +: 32]):
 //   w0: [0] first, [1] last, [3:2] opcode 0, [4] weight bank, [5] releases the bank, [15:8] T (chunk taps),
 //       [23:16] slots, [31:24] in_count
 //   w1: [15:0] out_count, [23:16] d_row, [31:24] d_col      (d = kH*kW - chunkStart - T, in strip rows/cols)
 //   w2: [15:0] weight word base (in the bank), [31:16] loads of the bank the pass needs (0: preloaded by the host)
 //   w3: [23:0] bias word base, [31:24] r0 = outStart % PI
-//   w4: in-bank input word address of (in_row0, column 0), signed: (inStart/PI/NB)*H*W + in_row0*W
-//   w5: [23:0] output pixel base rowStart*W_out, [31:24] input bank (inStart/PI) % NB
+//   w4: [15:0] in-bank input word address of (in_row0, column 0), signed: (inStart/PI/NB)*H*W + in_row0*W, or for a
+//       staged input the half's base + (inStart/PI/NB)*plane; [31:16] row tile (job) of the layer (pass loop only)
+//   w5: [23:0] output pixel base rowStart*W_out (a staged output: the half's base), [31:24] input bank
 //   w6: [15:0] in_row0 = rowStart*sH - padTop, signed, [31:16] g0 = outStart / PI
 //   w7: [15:0] rows, [31:16] R
 // The layer's first pass is the instruction at base (the sequencer's program); passes 1 .. n_instr - 1 come from
@@ -97,7 +107,16 @@ module lowbit_controller #(
     output reg  [31:0]         cycles,
     output reg  [31:0]         stream_cycles,
     output reg  [31:0]         stall_cycles,
-    output reg  [31:0]         wait_cycles
+    output reg  [31:0]         wait_cycles,
+    // feature maps in DRAM
+    input  wire [15:0]         rows_base,    // load_rows of the program before this layer's
+    input  wire [15:0]         store_base,   // store_rows before this layer's
+    input  wire [15:0]         store_end,    // store_rows up to this layer's last
+    input  wire [15:0]         rows_loaded,  // completed load_rows / store_rows (lowbit_dma)
+    input  wire [15:0]         stores_done,
+    output wire                rows_free,    // a pulse: the last pass of a row tile of a staged input streamed
+    output wire                tile_written, // a pulse: the last output of a row tile of a staged output written
+    output reg  [31:0]         store_wait_cycles
 );
     localparam [1:0] IDLE = 2'd0, RUN = 2'd1, DRAIN_S = 2'd2;
     localparam [15:0] DRAIN16 = DRAIN[15:0];
@@ -142,6 +161,13 @@ module lowbit_controller #(
     wire [15:0] k_of_next = {8'b0, iw0[23:16]} * {8'b0, iw0[15:8]};
     // the first pixel of requantizing pass pl_* ends a window (d = kH*kW - 1: the chunk is one tap, a 1x1 kernel)
     wire        pl_first_win = pw0[1] && pw1[23:16] == k_h - 8'd1 && pw1[31:24] == k_w - 8'd1;
+    // feature maps in DRAM: the pass's row tile, and its waits for the DMA
+    wire        staged_in  = loop_csr[6*32 + 25];
+    wire        staged_out = loop_csr[6*32 + 26];
+    wire [15:0] pl_job     = pw4[31:16];
+    wire        rows_ok    = !staged_in || rows_loaded >= rows_base + pl_job + 16'd1;
+    wire        out_ok     = !staged_out || pl_job < 16'd2 || stores_done >= store_base + pl_job - 16'd1;
+    wire        stores_ok  = !staged_out || stores_done >= store_end;
 
     // ---- stream engine: the instruction in st_* ---------------------------------------------------------------
     reg         st_active, st_first_px;
@@ -162,6 +188,11 @@ module lowbit_controller #(
     // cycles until the last output write of the last requantizing window issued (0: none pending); a further
     // such window may issue once rq_tail <= DRAIN, i.e. q cycles after the previous one
     reg [15:0]  rq_tail;
+    reg [15:0]  st_job;
+    // the row tile's last output write: as the layer's drain (DRAIN cycles, and the last window's batches), counted
+    // from the last pixel of its last pass while the next row tile streams
+    reg [7:0]   jd_cnt;
+    reg [15:0]  jd_tail;
 
     wire signed [31:0] x      = x0 + {16'b0, j};
     wire        in_bounds     = y >= 0 && y < $signed({16'b0, h_in}) && x >= 0 && x < $signed({16'b0, w_in});
@@ -189,7 +220,12 @@ module lowbit_controller #(
     wire rq_ready  = !pl_first_win || rq_tail_next <= DRAIN16;
     // (a layer whose first pass was preloaded during the previous one may start streaming with its start)
     wire go        = ((state == RUN && !pre_next) || (state == IDLE && start && pre_next)) && free_next && pl_ready
-                     && rq_ready;
+                     && rq_ready && rows_ok && out_ok;
+    // the streaming pass is the last of its row tile: the next one (in pl_*) is another row tile's or none
+    wire job_last  = !(pl_valid && !pre_next) || pl_job != st_job;
+    assign rows_free    = staged_in && last_px && job_last;
+    assign tile_written = jd_cnt != 8'd0 && {24'b0, jd_cnt} >= DRAIN && jd_tail <= 16'd1;
+    wire drained   = {24'b0, drain_cnt} >= DRAIN && rq_tail <= 16'd1;
     lowbit_pass_loop #(.TW(TW), .PES(PES), .PI(PI), .NB(NB), .FM_AW(FM_AW), .RW(RW)) u_loop (.clk(clk),
         .clear(state == IDLE && !go), .advance(go && !to_next), .k_w(k_w), .loop(loop_csr), .cur(pl_ins),
         .nxt(gen_ins));
@@ -216,7 +252,17 @@ module lowbit_controller #(
             valid_s1 <= 1'b0;
             load_s1 <= 1'b0;
             rq_tail <= 16'd0;
+            jd_cnt <= 8'd0;
         end else begin
+            if (staged_out && last_px && job_last) begin
+                jd_cnt <= 8'd1;
+                jd_tail <= rq_tail_next;
+            end else if (tile_written) begin
+                jd_cnt <= 8'd0;
+            end else if (jd_cnt != 8'd0) begin
+                jd_cnt <= jd_cnt + 8'd1;
+                if (jd_tail != 16'd0) jd_tail <= jd_tail - 16'd1;
+            end
             rq_tail <= rq_tail_next;
             done <= 1'b0;
             shift_en <= pl_issue;
@@ -229,6 +275,7 @@ module lowbit_controller #(
                     stream_cycles <= 32'd0;
                     stall_cycles <= 32'd0;
                     wait_cycles <= 32'd0;
+                    store_wait_cycles <= 32'd0;
                     pl_idx <= 16'd0;
                     pre_next <= 1'b0;
                     if (!pre_next) begin // else: the first pass is (being) preloaded already
@@ -241,19 +288,23 @@ module lowbit_controller #(
                 RUN: begin
                     cycles <= cycles + 32'd1;
                     if (issue) stream_cycles <= stream_cycles + 32'd1;
-                    else if (!st_active && pl_valid && !bank_ok) wait_cycles <= wait_cycles + 32'd1;
+                    else if (!st_active && pl_valid && (!bank_ok || !rows_ok || !out_ok))
+                        wait_cycles <= wait_cycles + 32'd1;
                     else stall_cycles <= stall_cycles + 32'd1;
                     if ((last_px || !st_active) && !go && (!pl_valid || pre_next)) begin
                         state <= DRAIN_S;
                         drain_cnt <= 8'd1;
                     end
                 end
-                default: begin // DRAIN_S: the last pixel's tags travel to the output write, the last batches leave
+                default: begin // DRAIN_S: the last pixel's tags travel to the output write, the last batches leave;
+                    // then a staged output's last store_rows
                     cycles <= cycles + 32'd1;
-                    drain_cnt <= drain_cnt + 8'd1;
-                    if ({24'b0, drain_cnt} >= DRAIN && rq_tail <= 16'd1) begin
+                    if (drain_cnt != 8'hFF) drain_cnt <= drain_cnt + 8'd1;
+                    if (drained && stores_ok) begin
                         state <= IDLE;
                         done <= 1'b1;
+                    end else if (drained) begin
+                        store_wait_cycles <= store_wait_cycles + 32'd1;
                     end
                 end
             endcase
@@ -283,6 +334,7 @@ module lowbit_controller #(
                 pa <= {PA_W{1'b0}};
                 y <= {{16{pw6[15]}}, pw6[15:0]}; x0 <= -$signed({24'b0, pad_left}); row_addr <= pw4;
                 oa_strip <= {8'b0, pw5[23:0]}; oa <= {8'b0, pw5[23:0]};
+                st_job <= pl_job;
                 pl_idx <= next_idx;
                 pl_ins <= next_ins;
                 pl_cnt <= 16'd0;

@@ -1,23 +1,34 @@
-// DMA engine (docs/rtl.md §1, "DMA"): executes the DMA queue, the compiler's load_input, load_weights and
-// store_output in program order, one transfer at a time, concurrently with the conv and pool units.
+// DMA engine (docs/rtl.md §1, "DMA"): executes the DMA queue, the compiler's load_input, load_weights,
+// load_rows, store_rows and store_output in program order, one transfer at a time, concurrently with the conv and
+// pool units.
 // DRAM interface (AXI-like, one burst per transfer): the engine raises dram_req for one cycle with the first beat
 // address, the beat count and the direction; the DRAM then asserts dram_beat once per cycle for the burst's beats,
 // the first `latency` cycles after the request (the DRAM's latency, >= 1). A read beat's data is dram_rdata in a
 // dram_beat cycle; a write beat takes dram_wdata in a dram_beat cycle. A transfer of B beats issued in cycle s
 // thus occupies the engine for cycles s .. s + latency + B - 1, and the next one can issue in s + latency + B:
 // ScheduleTimer's latency + ceil(bytes / bytesPerCycle) with bytes = B beats of BEAT_W/8 bytes.
-// Queue entry (128 bits, 32-bit word k at [32k +: 32]):
-//   d0: [1:0] op (0 load_input, 1 load_weights, 2 store_output), [4] bank, [5] wide (store the result memory),
-//       [31:16] load_weights: releases of the bank it waits for (the passes of the tile two before have preloaded)
+// Queue entry (192 bits, 32-bit word k at [32k +: 32]):
+//   d0: [2:0] op (0 load_input, 1 load_weights, 2 store_output, 3 load_rows, 4 store_rows), [4] bank, [5] wide
+//       (store the result memory), [6] the feature-map buffer (load_input, load_rows, store_rows),
+//       [31:16] the count its dependency waits for (below)
 //   d1: DRAM beat address   d2: beats
-//   d3: load_weights: beats of weight indexes (the rest are biases); load_input/store_output of a feature map:
-//       [15:0] beats per channel group, [31:16] words per group (H*W); a wide store: unused
-// Dependencies (ScheduleTimer): load_weights into bank b issues once released[b] >= d0[31:16] (and the DMA is
-// free); store_output once the program's compute is done; the conv controller's preload of a pass waits for
-// loaded[bank] >= its tile's load count (lowbit_controller); the first layer waits for input_done
-// (lowbit_sequencer).
-// Feature maps move in the input-map layout (docs/rtl.md §2): group g's H*W words are in bank g % NB from in-bank
-// address (g / NB)*H*W; in DRAM each group is padded to whole beats of WPB words.
+//   d3: load_weights: beats of weight indexes (the rest are biases); feature maps: [15:0] beats per line,
+//       [31:16] words per line
+//   d4: feature maps: [15:0] lines per row (channel groups), [31:16] in-bank plane stride
+//   d5: feature maps: [15:0] in-bank address of the first word
+// Dependencies (ScheduleTimer): load_weights into bank b issues once released[b] >= d0[31:16]; load_rows once
+// rows_freed >= d0[31:16] (the passes that read its half of the input buffer two row tiles before have streamed:
+// slotFree); store_rows once tiles_written >= d0[31:16] (its row tile's last output is written: the layer's end so
+// far); store_output once the program's compute is done. The conv controller's preload of a pass waits for
+// loaded[bank] >= its tile's load count, a pass reading a DRAM-resident input for rows_loaded (lowbit_controller);
+// the first layer waits for input_done (lowbit_sequencer).
+// Feature maps move in lines of `words per line` words (padded to whole beats of WPB words in DRAM), a row of
+// `lines per row` lines (channel groups) at a time; line g of a row is group g, in bank g % NB at in-bank address
+// first + (g / NB)*plane + row*words-per-line. A whole map (load_input, store_output) is one row of H*W-word lines
+// (plane H*W, first 0): groups one after the other, the input-map layout (docs/rtl.md §2). A row tile of a map in
+// DRAM (load_rows, store_rows) is rows of W-word lines, row-major in DRAM (row y, then group g, then x): a row
+// tile is one contiguous burst, and on chip it is staged in half of a buffer (docs/rtl.md §1, "Feature maps in
+// DRAM").
 module lowbit_dma #(
     parameter integer BEAT_W  = 64,
     parameter integer DQ_AW   = 8,
@@ -38,13 +49,17 @@ module lowbit_dma #(
     input  wire                    start,        // the program starts: queue from its first entry
     input  wire [15:0]             dq_len,
     output wire [DQ_AW-1:0]        dq_addr,
-    input  wire [127:0]            dq_ins,       // queue[dq_addr] (asynchronous read)
+    input  wire [191:0]            dq_ins,       // queue[dq_addr] (asynchronous read)
     input  wire                    compute_done, // the sequencer has finished the program's compute instructions
     input  wire [15:0]             released0,    // tiles of weight bank 0 / 1 whose last pass has preloaded
     input  wire [15:0]             released1,
+    input  wire                    rows_free,    // a pulse: the last pass of a row tile of a staged input streamed
+    input  wire                    tile_written, // a pulse: the last output of a row tile of a staged output written
     input  wire                    out_buf,      // the buffer holding the network output (store_output)
     output reg  [15:0]             loaded0,      // completed load_weights into bank 0 / 1
     output reg  [15:0]             loaded1,
+    output reg  [15:0]             rows_loaded,  // completed load_rows
+    output reg  [15:0]             stores_done,  // completed store_rows
     output reg                     input_done,
     output wire                    idle,         // the queue is finished and no transfer is in flight
     output wire                    issue,        // a transfer starts in this cycle (performance probe)
@@ -64,8 +79,9 @@ module lowbit_dma #(
     output wire                    bb_we,
     output reg                     w_bank,
     output wire [KW-1:0]           w_beat,
-    // feature-map buffers: FM_WPB word ports (load_input writes buffer 0, store_output reads buffer out_buf)
+    // feature-map buffers: FM_WPB word ports (loads write, stores read the buffer in their flat index's top bit)
     output wire [FM_WPB-1:0]       fm_we,
+    output wire                    fm_rd,        // a store reads the feature-map buffer of fm_idx (its read port)
     output wire [FM_WPB*FLAT_W-1:0] fm_idx,      // write index, or the next read index (store)
     output wire [FM_WPB*FM_W-1:0]  fm_wdata,
     input  wire [FM_WPB*FM_W-1:0]  fm_rdata,     // fm[fm_idx of the last edge]
@@ -75,38 +91,48 @@ module lowbit_dma #(
     input  wire [RES_WPB*RES_W-1:0]  res_rdata
     /* verilator lint_on UNUSEDSIGNAL */
 );
-    localparam [1:0] OP_INPUT = 2'd0, OP_WEIGHTS = 2'd1, OP_STORE = 2'd2;
+    localparam [2:0] OP_INPUT = 3'd0, OP_WEIGHTS = 3'd1, OP_STORE = 3'd2, OP_LOAD_ROWS = 3'd3, OP_STORE_ROWS = 3'd4;
     localparam integer LFW = $clog2(FM_WPB);
     localparam integer LRW = $clog2(RES_WPB);
 
     reg [15:0] qpc;
-    reg        busy, wide;
-    reg [1:0]  op;
+    reg        busy, wide, xbuf;
+    reg [2:0]  op;
     reg [31:0] beats, wbeats, k;
-    reg [15:0] gbeats, gwords;
-    // feature-map walk of the beat in flight: beat gb of group bank gbank, plane base pbase
-    reg [15:0]     gb;
+    reg [15:0] lbeats, lwords, lines;
+    reg [BA_W-1:0] plane;
+    // feature-map walk of the beat in flight: beat gb of line gi (group bank gbank, plane base pbase) of the row at
+    // rbase (the first word's address + row * words per line)
+    reg [15:0]     gb, gi;
     reg [LB-1:0]   gbank;
-    reg [BA_W-1:0] pbase;
+    reg [BA_W-1:0] pbase, rbase;
     reg            run;
+    reg [15:0]     rows_freed, tiles_done;
 
     assign dq_addr = qpc[DQ_AW-1:0];
     /* verilator lint_off UNUSEDSIGNAL */ // spare queue-entry bits
     wire [31:0] d0 = dq_ins[31:0], d1 = dq_ins[63:32], d2 = dq_ins[95:64], d3 = dq_ins[127:96];
+    wire [31:0] d4 = dq_ins[159:128], d5 = dq_ins[191:160];
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [1:0]  q_op   = d0[1:0];
+    wire [2:0]  q_op   = d0[2:0];
     wire        q_bank = d0[4];
     wire        dep_ok = q_op == OP_INPUT
                       || (q_op == OP_WEIGHTS && (q_bank ? released1 : released0) >= d0[31:16])
-                      || (q_op == OP_STORE && compute_done);
+                      || (q_op == OP_STORE && compute_done)
+                      || (q_op == OP_LOAD_ROWS && rows_freed >= d0[31:16])
+                      || (q_op == OP_STORE_ROWS && tiles_done >= d0[31:16]);
+    wire        q_store = q_op == OP_STORE || q_op == OP_STORE_ROWS;
+    wire        store   = op == OP_STORE || op == OP_STORE_ROWS;
+    wire        load    = op == OP_INPUT || op == OP_LOAD_ROWS;
     assign issue    = run && !busy && qpc != dq_len && dep_ok;
     assign idle     = !busy && qpc == dq_len;
     assign dram_req  = issue;
-    assign dram_we   = q_op == OP_STORE;
+    assign dram_we   = q_store;
     assign dram_addr = d1;
     assign dram_len  = d2;
     wire   last_beat = busy && dram_beat && k + 32'd1 == beats;
     assign finish    = last_beat;
+    assign fm_rd     = issue ? q_store : busy && store;
 
     // ---- load_weights: beats [0, wbeats) to the weight bank, the rest to the bias bank ------------------------
     /* verilator lint_off UNUSEDSIGNAL */ // 32-bit beat arithmetic; the images are checked to fit the banks
@@ -116,20 +142,26 @@ module lowbit_dma #(
     assign bb_we  = busy && dram_beat && op == OP_WEIGHTS && k >= wbeats;
     assign w_beat = k < wbeats ? k[KW-1:0] : bk[KW-1:0];
 
-    // ---- feature maps: the beat's words j at in-bank address pbase + gb*FM_WPB + j (beyond H*W: padding) ----------
+    // ---- feature maps: the beat's words j at rbase + pbase + gb*FM_WPB + j (beyond a line's words: padding) -----
     function [FLAT_W-1:0] flat(input sel, input [LB-1:0] bank, input [BA_W-1:0] a);
         flat = {sel, bank, a};
     endfunction
-    // the walk one beat on (store_output reads the next beat's words one cycle ahead)
-    wire        g_end   = gb + 16'd1 == gbeats;
-    wire [15:0] gb_n    = g_end ? 16'd0 : gb + 16'd1;
-    wire [LB-1:0] gbank_n = g_end ? gbank + {{(LB-1){1'b0}}, 1'b1} : gbank;
-    wire [BA_W-1:0] pbase_n = (g_end && gbank == {LB{1'b1}}) ? pbase + gwords[BA_W-1:0] : pbase;
+    // the walk one beat on (a store reads the next beat's words one cycle ahead)
+    wire        l_end   = gb + 16'd1 == lbeats;
+    wire        r_end   = l_end && gi + 16'd1 == lines;
+    wire [15:0] gb_n    = l_end ? 16'd0 : gb + 16'd1;
+    wire [15:0] gi_n    = r_end ? 16'd0 : (l_end ? gi + 16'd1 : gi);
+    wire [LB-1:0] gbank_n = r_end ? {LB{1'b0}} : (l_end ? gbank + {{(LB-1){1'b0}}, 1'b1} : gbank);
+    wire [BA_W-1:0] pbase_n = r_end ? {BA_W{1'b0}} : ((l_end && gbank == {LB{1'b1}}) ? pbase + plane : pbase);
+    wire [BA_W-1:0] rbase_n = r_end ? rbase + lwords[BA_W-1:0] : rbase;
     // (in the issue cycle the walk starts: the first beat's words are read then, for a latency of 1)
     wire        adv     = busy && dram_beat;
     wire [15:0] gb_r    = issue ? 16'd0 : adv ? gb_n : gb;
     wire [LB-1:0] gbank_r = issue ? {LB{1'b0}} : adv ? gbank_n : gbank;
     wire [BA_W-1:0] pbase_r = issue ? {BA_W{1'b0}} : adv ? pbase_n : pbase;
+    wire [BA_W-1:0] rbase_r = issue ? d5[BA_W-1:0] : adv ? rbase_n : rbase;
+    // the buffer a store reads: store_output the one holding the network output, store_rows its entry's
+    wire        rbuf    = issue ? (q_op == OP_STORE ? out_buf : d0[6]) : (op == OP_STORE ? out_buf : xbuf);
     /* verilator lint_off UNUSEDSIGNAL */ // 32-bit word arithmetic
     wire [31:0] kr = issue ? 32'd0 : adv ? k + 32'd1 : k;
     /* verilator lint_on UNUSEDSIGNAL */
@@ -143,17 +175,16 @@ module lowbit_dma #(
     generate
         for (j = 0; j < FM_WPB; j = j + 1) begin : g_fm
             /* verilator lint_off UNUSEDSIGNAL */
-            wire [31:0] pw = ({16'b0, gb} << LFW) + j;     // word of the group, this beat
-            wire [31:0] pr = ({16'b0, gb_r} << LFW) + j;   // word of the group, the beat read ahead
+            wire [31:0] pw = ({16'b0, gb} << LFW) + j;     // word of the line, this beat
+            wire [31:0] pr = ({16'b0, gb_r} << LFW) + j;   // word of the line, the beat read ahead
             /* verilator lint_on UNUSEDSIGNAL */
-            wire [BA_W-1:0] aw = pbase + pw[BA_W-1:0];
-            wire [BA_W-1:0] ar = pbase_r + pr[BA_W-1:0];
-            assign fm_we[j] = busy && dram_beat && op == OP_INPUT && pw[15:0] < gwords;
-            assign fm_idx[j*FLAT_W +: FLAT_W] = busy && op == OP_INPUT ? flat(1'b0, gbank, aw)
-                                                                     : flat(out_buf, gbank_r, ar);
+            wire [BA_W-1:0] aw = rbase + pbase + pw[BA_W-1:0];
+            wire [BA_W-1:0] ar = rbase_r + pbase_r + pr[BA_W-1:0];
+            assign fm_we[j] = busy && dram_beat && load && pw[15:0] < lwords;
+            assign fm_idx[j*FLAT_W +: FLAT_W] = busy && load ? flat(xbuf, gbank, aw) : flat(rbuf, gbank_r, ar);
             if (FM_SW <= BEAT_W) begin : g_fits
                 assign fm_wdata[j*FM_W +: FM_W] = dram_rdata[j*FM_SW +: FM_W];
-                assign wd_fm[j*FM_SW +: FM_SW] = (!wide && pw[15:0] < gwords)
+                assign wd_fm[j*FM_SW +: FM_SW] = (!wide && pw[15:0] < lwords)
                     ? {{(FM_SW-FM_W){1'b0}}, fm_rdata[j*FM_W +: FM_W]} : {FM_SW{1'b0}};
             end else begin : g_wide // a word wider than a beat: no feature-map DMA (NetworkImages rejects it)
                 assign fm_wdata[j*FM_W +: FM_W] = {FM_W{1'b0}};
@@ -172,7 +203,7 @@ module lowbit_dma #(
             end
         end
     endgenerate
-    // write data: the words read ahead, in their slots (slot padding and words beyond H*W are zero)
+    // write data: the words read ahead, in their slots (slot padding and words beyond a line are zero)
     assign dram_wdata = wide ? wd_res[BEAT_W-1:0] : wd_fm[BEAT_W-1:0];
 
     always @(posedge clk) begin
@@ -182,38 +213,57 @@ module lowbit_dma #(
             qpc <= 16'd0;
             loaded0 <= 16'd0;
             loaded1 <= 16'd0;
+            rows_loaded <= 16'd0;
+            stores_done <= 16'd0;
+            rows_freed <= 16'd0;
+            tiles_done <= 16'd0;
             input_done <= 1'b0;
         end else if (start) begin
             run <= 1'b1;
             qpc <= 16'd0;
             loaded0 <= 16'd0;
             loaded1 <= 16'd0;
+            rows_loaded <= 16'd0;
+            stores_done <= 16'd0;
+            rows_freed <= 16'd0;
+            tiles_done <= 16'd0;
             input_done <= 1'b0;
         end else begin
+            if (rows_free) rows_freed <= rows_freed + 16'd1;
+            if (tile_written) tiles_done <= tiles_done + 16'd1;
             if (issue) begin
                 busy <= 1'b1;
                 op <= q_op;
                 wide <= d0[5];
+                xbuf <= d0[6];
                 w_bank <= q_bank;
                 beats <= d2;
                 wbeats <= d3;
-                gbeats <= d3[15:0];
-                gwords <= d3[31:16];
+                lbeats <= d3[15:0];
+                lwords <= d3[31:16];
+                lines <= d4[15:0];
+                plane <= d4[16 +: BA_W];
                 k <= 32'd0;
                 gb <= 16'd0;
+                gi <= 16'd0;
                 gbank <= {LB{1'b0}};
                 pbase <= {BA_W{1'b0}};
+                rbase <= d5[BA_W-1:0];
                 qpc <= qpc + 16'd1;
             end else if (adv) begin
                 k <= k + 32'd1;
                 gb <= gb_n;
+                gi <= gi_n;
                 gbank <= gbank_n;
                 pbase <= pbase_n;
+                rbase <= rbase_n;
                 if (last_beat) begin
                     busy <= 1'b0;
                     if (op == OP_WEIGHTS && !w_bank) loaded0 <= loaded0 + 16'd1;
                     if (op == OP_WEIGHTS && w_bank) loaded1 <= loaded1 + 16'd1;
                     if (op == OP_INPUT) input_done <= 1'b1;
+                    if (op == OP_LOAD_ROWS) rows_loaded <= rows_loaded + 16'd1;
+                    if (op == OP_STORE_ROWS) stores_done <= stores_done + 16'd1;
                 end
             end
         end

@@ -15,15 +15,22 @@ module lowbit_fm_ram #(
     input  wire [PI-1:0]       be,
     input  wire [ADDR_W-1:0]   wa,
     input  wire [PI*AW-1:0]    wd,
+    /* verilator lint_off UNUSEDSIGNAL */ // the address bits above DEPTH: the smaller of two unequal buffers
     input  wire [ADDR_W-1:0]   ra,
+    /* verilator lint_on UNUSEDSIGNAL */
     output reg  [PI*AW-1:0]    rd
 );
+    localparam integer MA = DEPTH > 1 ? $clog2(DEPTH) : 1;   // <= ADDR_W
     reg [PI*AW-1:0] mem [0:DEPTH-1];
+    // a write beyond DEPTH (the host's zero gaps between the banks of the smaller of two unequal buffers; ADDR_W
+    // is the larger buffer's) is dropped, not aliased onto a word below DEPTH
+    wire [31:0] wa32 = {{(32-ADDR_W){1'b0}}, wa};    // ADDR_W < 32
+    wire in_range = wa32 < DEPTH;
     genvar l;
     generate
         for (l = 0; l < PI; l = l + 1) begin : g_lane
-            always @(posedge clk) if (we && be[l]) mem[wa][l*AW +: AW] <= wd[l*AW +: AW];
+            always @(posedge clk) if (we && be[l] && in_range) mem[wa[MA-1:0]][l*AW +: AW] <= wd[l*AW +: AW];
         end
     endgenerate
-    always @(posedge clk) rd <= mem[ra];
+    always @(posedge clk) rd <= mem[ra[MA-1:0]];
 endmodule

@@ -14,14 +14,18 @@
 //   3 (21): G - 1 [15:0], G_last - 1 [31:16]
 //   4 (22): RT - 1 [15:0], TL - 1 [31:16]
 //   5 (23): out_count of a full group PO*slots [15:0], of the layer's last group [31:16]
-//   6 (24): PO*slots div PI [15:0], PO*slots mod PI [23:16], the last pass of a tile releases its bank [24]
+//   6 (24): PO*slots div PI [15:0], PO*slots mod PI [23:16], the last pass of a tile releases its bank [24],
+//           the input is staged from DRAM [25], the output is staged for DRAM [26]
 //   7 (25): H_in*W_in (an input group plane, in-bank words)
 //   8 (26): rows of a full row tile [15:0], of the last one [31:16]
 //   9 (27): R = (rows-1)*sH + kH of a full row tile [15:0], of the last one [31:16]
 //  10 (28): in_row0 step tileRows*sH [15:0], in_row0 of row tile 0 (-padTop) [31:16]
-//  11 (29): input address step tileRows*sH*W_in
+//  11 (29): input address step tileRows*sH*W_in; a staged input: the second half's base (in-bank words)
 //  12 (30): input address of row tile 0 (-padTop*W_in)
-//  13 (31): output pixel step tileRows*W_out
+//  13 (31): output pixel step tileRows*W_out; a staged output: the second half's base
+// A staged map (docs/rtl.md §1, "Feature maps in DRAM") is in half job % 2 of its buffer: the input's row part and
+// the output's pixel base alternate between 0 and the second half's base at each new row tile (job); the row tile
+// index job (w4[31:16]) counts the layer's row tiles over its weight tiles.
 // Fields of the next pass (everything else is the current pass's): first/last, weight bank (toggles per tile),
 // releases, T, in_count, out_count, d_row/d_col, weight base (consecutive blocks, from 0 at each row tile), bank
 // loads (+1 per second tile: floor(t/2) + 1), bias base (+slots per output group), r0/g0 (+PO*slots per group,
@@ -90,7 +94,12 @@ module lowbit_pass_loop #(
     wire [FM_AW-1:0] plane_n   = inc_c ? plane : (inc_ig ? (bank_n == 32'd0 ? plane + l7[FM_AW-1:0] : plane)
                                                           : {FM_AW{1'b0}});
     wire [FM_AW-1:0] rowpart   = w4[FM_AW-1:0] - plane;
-    wire [FM_AW-1:0] rowpart_n = inc_rt ? rowpart + l11[FM_AW-1:0] : (inc_tl ? l12[FM_AW-1:0] : rowpart);
+    wire        staged_in  = l6[25];
+    wire        staged_out = l6[26];
+    wire        new_job    = inc_rt || inc_tl;
+    wire [15:0] job_n      = new_job ? w4[31:16] + 16'd1 : w4[31:16];
+    wire [FM_AW-1:0] rowpart_n = staged_in ? (new_job ? l11[FM_AW-1:0] - rowpart : rowpart)
+                               : inc_rt ? rowpart + l11[FM_AW-1:0] : (inc_tl ? l12[FM_AW-1:0] : rowpart);
     wire [FM_AW-1:0] ia_n      = plane_n + rowpart_n;
 
     // first output channel: g0*PI + r0, + PO*slots per group
@@ -119,7 +128,8 @@ module lowbit_pass_loop #(
     wire [15:0] wb_n = (same_og || inc_og) ? wb + blk : 16'd0;
     wire [15:0] need_n = (inc_tl && w0[4]) ? w2[31:16] + 16'd1 : w2[31:16];
     wire [23:0] bb_n = inc_og ? w3[23:0] + {{(24-TW){1'b0}}, w0[16 +: TW]} : (same_og ? w3[23:0] : 24'd0);
-    wire [FM_AW-1:0] pix_n = inc_rt ? w5[FM_AW-1:0] + l13[FM_AW-1:0] : (inc_tl ? {FM_AW{1'b0}} : w5[FM_AW-1:0]);
+    wire [FM_AW-1:0] pix_n = staged_out ? (new_job ? l13[FM_AW-1:0] - w5[FM_AW-1:0] : w5[FM_AW-1:0])
+                           : inc_rt ? w5[FM_AW-1:0] + l13[FM_AW-1:0] : (inc_tl ? {FM_AW{1'b0}} : w5[FM_AW-1:0]);
     wire [15:0] row0_n = inc_rt ? w6[15:0] + l10[15:0] : (inc_tl ? l10[31:16] : w6[15:0]);
     wire        first_n = c_n == 8'd0 && ig_n == 16'd0;
     wire        lastp_n = c_last_n && ig_last_n;
@@ -133,7 +143,7 @@ module lowbit_pass_loop #(
     assign nxt[63:32]   = {dc_n, dr_n, oc_n};
     assign nxt[95:64]   = {need_n, wb_n};
     assign nxt[127:96]  = {{(8-RW){1'b0}}, r0_n, bb_n};
-    assign nxt[159:128] = {{(32-FM_AW){1'b0}}, ia_n};
+    assign nxt[159:128] = {job_n, 16'b0} | {{(32-FM_AW){1'b0}}, ia_n};   // FM_AW <= 16 (RtlParameters)
     assign nxt[191:160] = {bank_n[7:0], {(24-FM_AW){1'b0}}, pix_n};
     assign nxt[223:192] = {g0_n, row0_n};
     assign nxt[255:224] = rt_last_n ? {l9[31:16], l8[31:16]} : {l9[15:0], l8[15:0]};

@@ -119,14 +119,14 @@ class MemorySizingTest {
     @Test
     void aWeightTileWithMoreBiasWordsThanItsBankIsRejected() {
         SplittableRandom rng = new SplittableRandom(4);
-        IntegerModel model = TestNets.convChain(rng, new int[] {16, 150}, new int[] {3, 1});
+        IntegerModel model = TestNets.convChain(rng, new int[] {16, 120}, new int[] {3, 1});
         Program program = new AcceleratorCompiler(AcceleratorConfigs.pynqZ2ClipQ()).compile(model);
         RtlParameters small = PRESET.withMemories(PRESET.psumEntries(), PRESET.imemDepth(), PRESET.wmemDepth(), 32,
                 PRESET.fmDepth(), PRESET.resultDepth());
         var e = assertThrows(IllegalArgumentException.class, () -> new NetworkImages(small, program, model,
                 values(model, TestNets.image(model, rng))));
-        // conv2: 150 channels = 2 output groups of 25 slots
-        assertTrue(e.getMessage().startsWith("conv2: weight tile 1 (output channels 0..149"), e.getMessage());
+        // conv2: 120 channels = 2 output groups of 25 slots (its 120×32×32 output fits the preset's buffer 0)
+        assertTrue(e.getMessage().startsWith("conv2: weight tile 1 (output channels 0..119"), e.getMessage());
         assertTrue(e.getMessage().contains("needs 50 bias words (one per kernel slot of each output group), more"
                 + " than the bias bank's 32"), e.getMessage());
     }

@@ -48,8 +48,8 @@ class PassLoopTest {
         IntegerModel nin = Fixtures.nin05ClipQ();
         Program program = new AcceleratorCompiler(AcceleratorConfigs.pynqZ2ClipQ()).compile(nin);
         NetworkImages images = new NetworkImages(PRESET, program, nin, values(nin, Fixtures.cifarMiniTestImage(0)));
-        assertEquals(1094, program.instructions(Instruction.ConvPass.class).size());
-        // 12 layer + 9 conv_pass + 3 pool_pass + 12 swap_buffers (before: 1,121 with a conv_pass per pass)
+        assertEquals(2188, program.instructions(Instruction.ConvPass.class).size()); // 1,094 with 16 KiB psum
+        // 12 layer + 9 conv_pass + 3 pool_pass + 12 swap_buffers (2,215 with a conv_pass per pass)
         assertEquals(36, images.program().instructions());
     }
 
@@ -58,27 +58,55 @@ class PassLoopTest {
         SplittableRandom rng = new SplittableRandom(11);
         IntegerModel nin = TestNets.nin(1.0, 11);
         Program program = new AcceleratorCompiler(AcceleratorConfigs.pynqZ2ClipQ()).compile(nin);
-        assertEquals(4316, program.instructions(Instruction.ConvPass.class).size());
+        // 4 KiB psum buffers: 8,632 passes (4,316 with 16 KiB); conv2's output (160×32×32) through DRAM
+        assertEquals(8632, program.instructions(Instruction.ConvPass.class).size());
+        assertEquals(32, program.instructions(Instruction.StoreRows.class).size());
+        assertEquals(32, program.instructions(Instruction.LoadRows.class).size());
         NetworkImages images = new NetworkImages(PRESET, program, nin, values(nin, TestNets.image(nin, rng)));
         assertEquals(512, PRESET.imemDepth());
-        assertEquals(36, images.program().instructions());    // 4,343 with an instruction per pass
+        assertEquals(36, images.program().instructions());    // 8,659 with an instruction per pass
         assertEquals(PRESET, images.sizedParameters(PRESET));
     }
 
+    /**
+     * Row-tile nests through DRAM: a staged layer's passes alternate between the halves of its buffer (input
+     * address and output pixel base), which the loop generates and the images verify; a pass list staging a row
+     * tile in the other half is rejected.
+     */
     @Test
-    void psumBuffersOfFourKibDoNotGrowTheProgram() {
+    void rowTileNestsThroughDramAreLooped() {
+        SplittableRandom rng = new SplittableRandom(8);
+        IntegerModel model = TestNets.convChain(rng, new int[] {32, 16}, new int[] {3, 3});
         AcceleratorConfig preset = AcceleratorConfigs.pynqZ2ClipQ();
         BufferSizes b = preset.buffers();
-        AcceleratorConfig small = preset.withDatapath("pynq-z2-clipq-psum4k", preset.convModules(),
+        AcceleratorConfig small = preset.withDatapath("pynq-z2-clipq-16k-maps", preset.convModules(),
                 preset.rcasPerModule(), preset.pesPerRca(), preset.requantizersPerModule(),
-                new BufferSizes(b.featureMapBytes(), 4096, b.weightBankBytes()), Dataflow.STRIP, 0);
-        SplittableRandom rng = new SplittableRandom(13);
-        IntegerModel nin = TestNets.nin(1.0, 13);
-        Program program = new AcceleratorCompiler(small).compile(nin);
-        assertEquals(8632, program.instructions(Instruction.ConvPass.class).size());
-        NetworkImages images = new NetworkImages(RtlParameters.of(small), program, nin,
-                values(nin, TestNets.image(nin, rng)));
-        assertEquals(36, images.program().instructions());    // 8,659 with an instruction per pass
+                new BufferSizes(32768, b.psumBytesPerModule(), b.weightBankBytes(), 16384), Dataflow.STRIP, 0);
+        Program program = new AcceleratorCompiler(small).compile(model);
+        RtlParameters p = RtlParameters.of(small);
+        NetworkImages images = new NetworkImages(p, program, model, values(model, TestNets.image(model, rng)));
+        assertEquals(6, images.program().instructions());
+        List<NetworkImages.Unit> units = images.units();
+        assertTrue(units.get(0).staging().output() && !units.get(0).staging().input());
+        assertTrue(units.get(1).staging().input() && !units.get(1).staging().output());
+        // conv2: 6 row tiles of up to 6 rows, R = 8 input rows staged per plane, halves of 256 words per bank
+        assertEquals(6, units.get(1).staging().jobs());
+        assertEquals(8 * 32, units.get(1).staging().inPlane());
+        assertEquals(p.fmBankWords(1) / 2, units.get(1).staging().halfWords());
+
+        List<Instruction.ConvPass> passes = passesOf(program, "conv2");
+        LayerPlan plan = program.layer("conv2");
+        Node node = model.node("conv2");
+        List<Instruction.ConvPass> wrongHalf = new ArrayList<>(passes);
+        Instruction.ConvPass cp = passes.get(0);
+        wrongHalf.set(0, new Instruction.ConvPass(cp.layer(), cp.bank(), cp.group(), cp.outStart(), cp.outCount(),
+                cp.inStart(), cp.inCount(), cp.chunk(), cp.rowStart(), cp.rows(), cp.first(), cp.last(), 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> new LayerImages(p, plan, (Conv2d) node.op(),
+                model.node(node.input()).output(), node.output(), wrongHalf, new ProgramImages(p),
+                java.util.Collections.nCopies(passes.size(), 1), (t, w0, w1, b0, b1) -> { },
+                units.get(1).staging(), 1));
+        assertTrue(e.getMessage().startsWith("conv2: pass 0 reads input half 1, the RTL stages row tile 0 in half 0"),
+                e.getMessage());
     }
 
     @Test
@@ -112,9 +140,9 @@ class PassLoopTest {
         swapped.set(2, passes.get(1));
         var e = assertThrows(IllegalArgumentException.class, () -> new LayerImages(PRESET, plan, op,
                 nin.node(node.input()).output(), node.output(), swapped, new ProgramImages(PRESET)));
-        assertTrue(e.getMessage().startsWith("conv2: pass 1 of 84 (outStart 0, outCount 80, inStart 8, inCount 4,"
-                + " chunk 0, rowStart 0, rows 5) is not the pass the layer's pass loop generates (1 weight tile of 1"
-                + " output groups (last 1) × 7 row tiles × 12 input groups × 1 chunk): input bank is 2, the loop"
+        assertTrue(e.getMessage().startsWith("conv2: pass 1 of 384 (outStart 0, outCount 80, inStart 8, inCount 4,"
+                + " chunk 0, rowStart 0, rows 1) is not the pass the layer's pass loop generates (1 weight tile of 1"
+                + " output groups (last 1) × 32 row tiles × 12 input groups × 1 chunk): input bank is 2, the loop"
                 + " gives 1"),
                 e.getMessage());
         // a row tile run twice: the loop cannot repeat one
@@ -123,9 +151,9 @@ class PassLoopTest {
         repeated.addAll(passes.subList(24, passes.size()));
         e = assertThrows(IllegalArgumentException.class, () -> new LayerImages(PRESET, plan, op,
                 nin.node(node.input()).output(), node.output(), repeated, new ProgramImages(PRESET)));
-        assertTrue(e.getMessage().startsWith("conv2: pass 12 of 84 (outStart 0, outCount 80, inStart 0, inCount 4,"
-                + " chunk 0, rowStart 0, rows 5, first)"), e.getMessage());
-        assertTrue(e.getMessage().contains(": input address is 0, the loop gives 160"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("conv2: pass 12 of 384 (outStart 0, outCount 80, inStart 0, inCount 4,"
+                + " chunk 0, rowStart 0, rows 1, first)"), e.getMessage());
+        assertTrue(e.getMessage().contains(": input address is 0, the loop gives 32"), e.getMessage());
     }
 
     /** VGG7's convolutions and pools at full width (128-128-M-256-256-M-512-512-M), the classifier a 4×4 conv. */
