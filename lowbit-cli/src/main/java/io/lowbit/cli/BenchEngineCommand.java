@@ -76,6 +76,11 @@ final class BenchEngineCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--warmup-seconds", defaultValue = "2",
+            description = "Untimed runs of each fast engine before timing, at least this long: the JIT compiles the"
+                    + " Vector API kernels only after many calls (default: ${DEFAULT-VALUE})")
+    double warmupSeconds;
+
     @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the results as JSON")
     Path jsonOut;
 
@@ -94,6 +99,9 @@ final class BenchEngineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(warmupSeconds >= 0 && warmupSeconds <= 600)) {
+            throw new IllegalArgumentException("--warmup-seconds must be within [0, 600], got " + warmupSeconds);
+        }
         if (images < 1 || referenceImages < 1 || referenceImages > images) {
             throw new IllegalArgumentException("need 1 ≤ --reference-images ≤ --images, got " + referenceImages
                     + " and " + images);
@@ -114,11 +122,10 @@ final class BenchEngineCommand implements Callable<Integer> {
         FastEngine axpySingle = new FastEngine(1, ConvKernel.AXPY);
         FastEngine axpyBatch = new FastEngine(batch.threads(), ConvKernel.AXPY);
         reference.run(model, inputs.get(0)); // warm-up: class loading and the JIT, not timed
-        for (int k = 0; k < 3; k++) {
-            single.runBatch(model, inputs.subList(0, Math.min(images, 8)));
-            batch.runBatch(model, inputs.subList(0, Math.min(images, 8)));
-            axpySingle.runBatch(model, inputs.subList(0, Math.min(images, 8)));
-            axpyBatch.runBatch(model, inputs.subList(0, Math.min(images, 8)));
+        // until the JIT is done: before C2 compiles them, the Vector API kernels run as (much slower) Java code
+        List<byte[]> warm = inputs.subList(0, Math.min(images, 8));
+        for (FastEngine engine : List.of(single, batch, axpySingle, axpyBatch)) {
+            warmUp(() -> engine.runBatch(model, warm), warmupSeconds);
         }
 
         int[][][] outputs = new int[5][][];
@@ -150,14 +157,16 @@ final class BenchEngineCommand implements Callable<Integer> {
                     OnnxRuntimeEngine qOne = new OnnxRuntimeEngine(1, 1, IntegerOnnxExport.Form.QLINEAR);
                     OnnxRuntimeEngine qBatch = new OnnxRuntimeEngine(batchThreads, OnnxRuntimeEngine.BATCH,
                             IntegerOnnxExport.Form.QLINEAR)) {
-                List<byte[]> warm = inputs.subList(0, Math.min(images, 8));
-                for (int k = 0; k < 3; k++) { // sessions are built and warmed up here, not timed
+                // sessions are built and warmed up here, not timed, on whole batches of the timed size: ONNX
+                // Runtime plans its memory per input shape, and the first run of a new shape pays for it
+                List<byte[]> warmBatch = inputs.subList(0, Math.min(images, OnnxRuntimeEngine.BATCH));
+                for (int k = 0; k < 2; k++) {
                     ortOne.runBatch(model, warm);
-                    ortBatch.runBatch(model, warm);
+                    ortBatch.runBatch(model, warmBatch);
                     floatOne.runBatch(model, warm);
-                    floatBatch.runBatch(model, warm);
+                    floatBatch.runBatch(model, warmBatch);
                     qOne.runBatch(model, warm);
-                    qBatch.runBatch(model, warm);
+                    qBatch.runBatch(model, warmBatch);
                 }
                 timings.add(time("onnxruntime int, batch 1", ortOne.name(), 1, images,
                         () -> outputs[3] = ortOne.runBatch(model, inputs)));
@@ -228,6 +237,14 @@ final class BenchEngineCommand implements Callable<Integer> {
             Files.write(jsonOut, Json.MAPPER.writeValueAsBytes(out));
         }
         return 0;
+    }
+
+    /** Runs {@code work} at least three times and until {@code seconds} have passed. */
+    private static void warmUp(Runnable work, double seconds) {
+        long until = System.nanoTime() + (long) (seconds * 1e9);
+        for (int k = 0; k < 3 || System.nanoTime() < until; k++) {
+            work.run();
+        }
     }
 
     /** Runs {@code work} and times it (wall clock and process CPU time). */

@@ -92,7 +92,7 @@ class CliTest {
     void benchEngineTimesBothEnginesAndChecksTheirOutputs() throws Exception {
         Path json = tmp.resolve("bench/engine.json");
         Run r = lowbit("bench-engine", "--width", "0.0625", "--images", "3", "--reference-images", "2", "--threads",
-                "2", "--json-out", json.toString());
+                "2", "--warmup-seconds", "0", "--json-out", json.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("outputs identical"), r.out());
         JsonNode result = new ObjectMapper().readTree(json.toFile());
@@ -111,13 +111,17 @@ class CliTest {
 
         Path model = tmp.resolve("nin.lbq");
         IntegerModelFile.write(RandomNetwork.build(0.0625, 3), model);
-        Run file = lowbit("bench-engine", model.toString(), "--images", "2", "--reference-images", "1");
+        Run file = lowbit("bench-engine", model.toString(), "--images", "2", "--reference-images", "1",
+                "--warmup-seconds", "0.1");
         assertEquals(0, file.code(), file.err());
         assertTrue(file.out().startsWith(model.toString()), file.out());
 
         Run bad = lowbit("bench-engine", "--images", "2", "--reference-images", "3");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("need 1 ≤ --reference-images ≤ --images"), bad.err());
+        Run badWarmUp = lowbit("bench-engine", "--warmup-seconds", "NaN");
+        assertEquals(2, badWarmUp.code());
+        assertTrue(badWarmUp.err().contains("--warmup-seconds must be within [0, 600]"), badWarmUp.err());
     }
 
     @Test

@@ -4,57 +4,62 @@ import io.lowbit.core.arith.AveragePool;
 import io.lowbit.core.model.AvgPool;
 import io.lowbit.core.model.TensorInfo;
 import io.lowbit.core.model.Window;
+import jdk.incubator.vector.IntVector;
 
 /**
- * Average pool (§12): the sum of {@code x − Z_in} over the window clipped to the map (padded positions hold
- * {@code Z_in} and add 0, but still count in the divisor, which {@link AveragePool} applies), then
- * {@link AveragePool#averageOfCentredSum}. The sum is exact in {@code int}: the pool's construction rejects windows
- * whose sum could leave int32.
+ * Average pool (§12): the sum of {@code x − Z_in} over the window (padded positions hold {@code Z_in} and add 0, but
+ * still count in the divisor, which {@link AveragePool} applies), then {@link AveragePool#averageOfCentredSum}.
+ * Separable ({@link PoolGrid}, padding 0): row sums over {@code kW} columns, then column sums over {@code kH} of them —
+ * integer addition, so the same sum as the reference's window walk. Every partial sum is a sum over part of a
+ * window, no larger in magnitude than the window's bound, and the pool's construction rejects windows whose sum
+ * could leave int32, so no step overflows.
  */
 final class FastAvgPool implements CompiledOp {
 
-    private final Window window;
+    private final PoolGrid grid;
     private final AveragePool pool;
     private final int zeroPoint;
-    private final int channels;
-    private final int inH;
-    private final int inW;
-    private final int outH;
-    private final int outW;
 
     FastAvgPool(AvgPool op, TensorInfo in, TensorInfo out) {
-        window = op.window();
+        grid = new PoolGrid(op.window(), in, out);
         pool = op.pool();
         zeroPoint = in.zeroPoint(0);
-        channels = in.shape().channels();
-        inH = in.shape().height();
-        inW = in.shape().width();
-        outH = out.shape().height();
-        outW = out.shape().width();
     }
 
     @Override
     public int[] apply(int[][] inputs, Workers workers) {
         int[] x = inputs[0];
-        int[] y = new int[channels * outH * outW];
-        int dst = 0;
-        for (int c = 0; c < channels; c++) {
-            for (int oy = 0; oy < outH; oy++) {
-                int top = oy * window.strideH() - window.padTop();
-                int rowFrom = Math.max(0, top);
-                int rowTo = Math.min(inH, top + window.kernelH());
-                for (int ox = 0; ox < outW; ox++) {
-                    int left = ox * window.strideW() - window.padLeft();
-                    int colFrom = Math.max(0, left);
-                    int colTo = Math.min(inW, left + window.kernelW());
-                    int sum = 0;
-                    for (int r = rowFrom; r < rowTo; r++) {
-                        int row = (c * inH + r) * inW;
-                        for (int col = colFrom; col < colTo; col++) {
-                            sum += x[row + col] - zeroPoint;
-                        }
+        PoolGrid g = grid;
+        Window w = g.window;
+        int[] y = new int[g.channels * g.outH * g.outW];
+        int[] cells = g.newGrid(0);
+        int[] rowSum = new int[g.rows * g.stride];
+        int[] colSum = new int[g.stride];
+        int lanes = PoolGrid.INTS.length();
+        for (int c = 0; c < g.channels; c++) {
+            g.load(x, c, zeroPoint, cells);
+            for (int r = 0; r < g.rows; r++) {
+                int src = r * g.cols;
+                for (int j = 0; j < g.stride; j += lanes) {
+                    IntVector v = IntVector.fromArray(PoolGrid.INTS, cells, src + j);
+                    for (int t = 1; t < w.kernelW(); t++) {
+                        v = v.add(IntVector.fromArray(PoolGrid.INTS, cells, src + t + j));
                     }
-                    y[dst++] = pool.averageOfCentredSum(sum);
+                    v.intoArray(rowSum, r * g.stride + j);
+                }
+            }
+            for (int oy = 0; oy < g.outH; oy++) {
+                int top = oy * w.strideH() * g.stride;
+                for (int j = 0; j < g.stride; j += lanes) {
+                    IntVector v = IntVector.fromArray(PoolGrid.INTS, rowSum, top + j);
+                    for (int t = 1; t < w.kernelH(); t++) {
+                        v = v.add(IntVector.fromArray(PoolGrid.INTS, rowSum, top + t * g.stride + j));
+                    }
+                    v.intoArray(colSum, j);
+                }
+                int to = (c * g.outH + oy) * g.outW;
+                for (int ox = 0; ox < g.outW; ox++) {
+                    y[to + ox] = pool.averageOfCentredSum(colSum[ox * w.strideW()]);
                 }
             }
         }

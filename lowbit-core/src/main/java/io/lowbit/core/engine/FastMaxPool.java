@@ -2,52 +2,54 @@ package io.lowbit.core.engine;
 
 import io.lowbit.core.model.TensorInfo;
 import io.lowbit.core.model.Window;
+import jdk.incubator.vector.IntVector;
 
 /**
- * Max pool (§11): the largest code of each window, the window clipped to the map once per row and column instead
- * of testing every position (padded positions are excluded, and every window holds a real one).
+ * Max pool (§11): the largest code of each window, padded positions excluded (every window holds a real one, so a
+ * padding of the smallest int never wins). Separable ({@link PoolGrid}): the maximum over {@code kW} columns at every
+ * column start, then over {@code kH} of those rows, then the strided columns are picked — max is associative, so the
+ * result is the window's maximum, as the reference computes it.
  */
 final class FastMaxPool implements CompiledOp {
 
-    private final Window window;
-    private final int channels;
-    private final int inH;
-    private final int inW;
-    private final int outH;
-    private final int outW;
+    private final PoolGrid grid;
 
     FastMaxPool(Window window, TensorInfo in, TensorInfo out) {
-        this.window = window;
-        channels = in.shape().channels();
-        inH = in.shape().height();
-        inW = in.shape().width();
-        outH = out.shape().height();
-        outW = out.shape().width();
+        grid = new PoolGrid(window, in, out);
     }
 
     @Override
     public int[] apply(int[][] inputs, Workers workers) {
         int[] x = inputs[0];
-        int[] y = new int[channels * outH * outW];
-        int dst = 0;
-        for (int c = 0; c < channels; c++) {
-            for (int oy = 0; oy < outH; oy++) {
-                int top = oy * window.strideH() - window.padTop();
-                int rowFrom = Math.max(0, top);
-                int rowTo = Math.min(inH, top + window.kernelH());
-                for (int ox = 0; ox < outW; ox++) {
-                    int left = ox * window.strideW() - window.padLeft();
-                    int colFrom = Math.max(0, left);
-                    int colTo = Math.min(inW, left + window.kernelW());
-                    int max = Integer.MIN_VALUE;
-                    for (int r = rowFrom; r < rowTo; r++) {
-                        int row = (c * inH + r) * inW;
-                        for (int col = colFrom; col < colTo; col++) {
-                            max = Math.max(max, x[row + col]);
-                        }
+        PoolGrid g = grid;
+        Window w = g.window;
+        int[] y = new int[g.channels * g.outH * g.outW];
+        int[] cells = g.newGrid(Integer.MIN_VALUE);
+        int[] rowMax = new int[g.rows * g.stride];
+        int[] colMax = new int[g.stride];
+        int lanes = PoolGrid.INTS.length();
+        for (int c = 0; c < g.channels; c++) {
+            g.load(x, c, 0, cells);
+            for (int r = 0; r < g.rows; r++) {
+                int src = r * g.cols;
+                for (int j = 0; j < g.stride; j += lanes) {
+                    IntVector v = IntVector.fromArray(PoolGrid.INTS, cells, src + j);
+                    for (int t = 1; t < w.kernelW(); t++) {
+                        v = v.max(IntVector.fromArray(PoolGrid.INTS, cells, src + t + j));
                     }
-                    y[dst++] = max;
+                    v.intoArray(rowMax, r * g.stride + j);
                 }
+            }
+            for (int oy = 0; oy < g.outH; oy++) {
+                int top = oy * w.strideH() * g.stride;
+                for (int j = 0; j < g.stride; j += lanes) {
+                    IntVector v = IntVector.fromArray(PoolGrid.INTS, rowMax, top + j);
+                    for (int t = 1; t < w.kernelH(); t++) {
+                        v = v.max(IntVector.fromArray(PoolGrid.INTS, rowMax, top + t * g.stride + j));
+                    }
+                    v.intoArray(colMax, j);
+                }
+                g.pick(colMax, y, (c * g.outH + oy) * g.outW);
             }
         }
         return y;

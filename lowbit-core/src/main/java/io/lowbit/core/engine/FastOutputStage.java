@@ -8,6 +8,9 @@ import io.lowbit.core.arith.RoundingShift;
 import io.lowbit.core.arith.ShiftRequantizer;
 import io.lowbit.core.model.OutputStage;
 import java.util.Arrays;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * An {@link OutputStage} unpacked into per-channel arrays, so that the per-output loop of a layer calls one final
@@ -17,6 +20,8 @@ import java.util.Arrays;
  * requantization (§9) the same with {@code M0 = 1, shift = s}, and an accumulator output (§15) is {@code acc}.
  */
 final class FastOutputStage {
+
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
 
     private final boolean accumulator;
     /** A shift stage (§9): every multiplier is 1, so a row needs no 64-bit product. */
@@ -118,7 +123,14 @@ final class FastOutputStage {
         int z = clamp.zeroPoint();
         int lo = clamp.lo();
         int hi = clamp.hi();
-        for (int q = 0; q < n; q++) {
+        int q = 0;
+        // the same expression in vectors (JDK 17's auto-vectorizer leaves short rows, the common case, scalar)
+        for (int end = INTS.loopBound(n); q < end; q += INTS.length()) {
+            IntVector acc = IntVector.fromArray(INTS, sums, from + q).add(bias);
+            acc.lanewise(VectorOperators.ASHR, s).add(acc.lanewise(VectorOperators.ASHR, s - 1).and(halfUp)).add(z)
+                    .max(lo).min(hi).intoArray(y, to + q);
+        }
+        for (; q < n; q++) {
             int acc = bias + sums[from + q];
             int v = z + (acc >> s) + ((acc >> (s - 1)) & halfUp);
             y[to + q] = Math.min(hi, Math.max(lo, v));

@@ -124,6 +124,6 @@ final class FloatTile {
     }
 
     /** {@code 1.5·2^23} and its bits. */
-    private static final float MAGIC = 12582912.0f;
-    private static final int MAGIC_BITS = 0x4B400000;
+    static final float MAGIC = 12582912.0f;
+    static final int MAGIC_BITS = 0x4B400000;
 }
