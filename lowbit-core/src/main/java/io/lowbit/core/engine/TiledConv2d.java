@@ -37,6 +37,9 @@ final class TiledConv2d implements CompiledOp {
      */
     static final int CHUNK = 128;
 
+    /** Sums of a tile group ({@link #tileGroup}) at most: 128 KiB, an eighth of this machine's L2. */
+    static final int GROUP_BYTES = 128 << 10;
+
     private static final int ROWS = FloatTile.ROWS;
     private static final int WIDTH = FloatTile.WIDTH;
 
@@ -62,7 +65,10 @@ final class TiledConv2d implements CompiledOp {
     private final int[] blockGroup;
     private final int[] blockFirst;
     private final int[] blockCount;
-    /** Block {@code b}'s weights, {@code [b][k][ROWS]} (rows past {@code blockCount[b]} hold 0). */
+    /**
+     * The weights, chunk by chunk, each chunk block by block as {@code [k][ROWS]} ({@link #weightAt}); rows past
+     * {@code blockCount[b]} hold 0.
+     */
     private final float[] floatWeights;
     private final int[] intWeights;
     private final ExactChunks chunks;
@@ -76,14 +82,16 @@ final class TiledConv2d implements CompiledOp {
     private final int typeMax;
     private final int[] bias;
     private final FastOutputStage stage;
+    private final int groupBytes;
 
     /** The layout that suits the layer. */
     TiledConv2d(Conv2d op, TensorInfo in, TensorInfo out) {
-        this(op, in, out, prefersDirect(op, in, out), CHUNK);
+        this(op, in, out, prefersDirect(op, in, out), CHUNK, GROUP_BYTES);
     }
 
-    /** The given layout and longest chunk; every choice gives the same outputs. */
-    TiledConv2d(Conv2d op, TensorInfo in, TensorInfo out, boolean direct, int maxChunk) {
+    /** The given layout, longest chunk and tile-group budget; every choice gives the same outputs. */
+    TiledConv2d(Conv2d op, TensorInfo in, TensorInfo out, boolean direct, int maxChunk, int groupBytes) {
+        this.groupBytes = groupBytes;
         window = op.window();
         if (direct && (window.strideH() != 1 || window.strideW() != 1)) {
             throw new IllegalArgumentException("the direct layout needs stride 1, got " + window);
@@ -137,17 +145,11 @@ final class TiledConv2d implements CompiledOp {
         blockFirst = new int[blocks];
         blockCount = new int[blocks];
         int[] codes = op.weights().decode().toArray(); // (outC, inC/G, kH, kW) = (outC, K)
-        int[] packed = new int[blocks * k * ROWS];
         for (int b = 0; b < blocks; b++) {
             int g = b / blocksPerGroup;
             blockGroup[b] = g;
             blockFirst[b] = g * outPerGroup + b % blocksPerGroup * ROWS;
             blockCount[b] = Math.min(ROWS, (g + 1) * outPerGroup - blockFirst[b]);
-            for (int i = 0; i < blockCount[b]; i++) {
-                for (int j = 0; j < k; j++) {
-                    packed[(b * k + j) * ROWS + i] = codes[(blockFirst[b] + i) * k + j];
-                }
-            }
         }
         long[][] maxAbsInput = new long[groups][k];
         for (int g = 0; g < groups; g++) {
@@ -156,6 +158,20 @@ final class TiledConv2d implements CompiledOp {
             }
         }
         chunks = ExactChunks.plan(codes, maxAbsInput, outPerGroup, maxChunk);
+        // chunk-major, then block, then k, then row: a chunk's weights for all blocks are one sequential stream
+        int[] packed = new int[blocks * k * ROWS];
+        for (int c = 0; c < chunks.count(); c++) {
+            int k0 = chunks.start[c];
+            int k1 = chunks.start[c + 1];
+            for (int b = 0; b < blocks; b++) {
+                int at = weightAt(k0, k1, b);
+                for (int i = 0; i < blockCount[b]; i++) {
+                    for (int j = k0; j < k1; j++) {
+                        packed[at + j * ROWS + i] = codes[(blockFirst[b] + i) * k + j];
+                    }
+                }
+            }
+        }
         if (chunks.anyFloat()) {
             floatWeights = new float[packed.length];
             for (int i = 0; i < packed.length; i++) {
@@ -224,14 +240,20 @@ final class TiledConv2d implements CompiledOp {
         int[] y = new int[outC * outH * outW];
         int units = workers.threads() == 1 ? 1 : Math.min(blocks, 4 * workers.threads());
         int perUnit = (blocks + units - 1) / units;
-        workers.forEach((blocks + perUnit - 1) / perUnit, () -> new Scratch(perUnit), (scratch, u) -> {
+        int tiles = positions / WIDTH;
+        int group = tileGroup(perUnit, tiles, groupBytes);
+        workers.forEach((blocks + perUnit - 1) / perUnit, () -> new Scratch(perUnit * group), (scratch, u) -> {
             int from = u * perUnit;
             int to = Math.min(blocks, from + perUnit);
-            for (int p = 0; p < positions; p += WIDTH) {
-                sum(xi, xf, p, from, to, scratch);
+            for (int t0 = 0; t0 < tiles; t0 += group) {
+                int t1 = Math.min(tiles, t0 + group);
+                sum(xi, xf, t0, t1, from, to, scratch);
                 for (int b = from; b < to; b++) {
-                    for (int i = 0; i < blockCount[b]; i++) {
-                        emit(blockFirst[b] + i, p, scratch.sums, ((b - from) * ROWS + i) * WIDTH, y);
+                    for (int t = t0; t < t1; t++) {
+                        int at = ((b - from) * (t1 - t0) + t - t0) * ROWS * WIDTH;
+                        for (int i = 0; i < blockCount[b]; i++) {
+                            emit(blockFirst[b] + i, t * WIDTH, scratch.sums, at + i * WIDTH, y);
+                        }
                     }
                 }
             }
@@ -240,39 +262,61 @@ final class TiledConv2d implements CompiledOp {
     }
 
     /**
-     * One thread's working set: a tile, float and int, and the {@code int} sums of the positions {@code p ..< p +
-     * WIDTH} of its blocks — a few KiB that stay in L1, where whole-layer sums would be written out and read back.
+     * Where block {@code b}'s weights for the chunk {@code k0 ..< k1} start, less {@code k0·ROWS}: the tiles index
+     * them as {@code w[at + k·ROWS + i]}. Chunk {@code [k0, k1)} starts at {@code k0·blocks·ROWS}.
+     */
+    private int weightAt(int k0, int k1, int b) {
+        return (k0 * blocks + b * (k1 - k0) - k0) * ROWS;
+    }
+
+    /**
+     * How many tiles of positions are summed together: as many as keep their sums (for {@code blocks} blocks) within
+     * {@code bytes}. Each chunk's weights are then read once per group rather than once per tile — what matters
+     * when a layer's weights do not fit in the L2 cache and its map is small (VGG7's 8×8 layers: 9.4 MB of weights
+     * for two tiles), while the sums stay in L2.
+     */
+    static int tileGroup(int blocks, int tiles, int bytes) {
+        long perTile = (long) blocks * ROWS * WIDTH * Integer.BYTES;
+        return (int) Math.max(1, Math.min(tiles, bytes / perTile));
+    }
+
+    /**
+     * One thread's working set: a tile, float and int, and the {@code int} sums of a group of tiles of its blocks —
+     * block-major, then tile, then the tile's {@code ROWS × WIDTH} sums.
      */
     private static final class Scratch {
         final float[] floats = new float[ROWS * WIDTH];
         final int[] ints = new int[ROWS * WIDTH];
         final int[] sums;
 
-        Scratch(int blocks) {
-            sums = new int[blocks * ROWS * WIDTH];
+        Scratch(int tileBlocks) {
+            sums = new int[tileBlocks * ROWS * WIDTH];
         }
     }
 
     /**
-     * The sums of positions {@code p ..< p + WIDTH} of blocks {@code from ..< to} into {@code scratch.sums}: chunk by
-     * chunk, each chunk's inputs ({@link #CHUNK} short pieces of rows) loaded into L1 by the first block and reused by
-     * the others.
+     * The sums of tiles {@code t0 ..< t1} of blocks {@code from ..< to} into {@code scratch.sums}: chunk by chunk,
+     * tile by tile, each tile's chunk of inputs ({@link #CHUNK} short pieces of rows) loaded into L1 by the first
+     * block and reused by the others, and each block's chunk of weights reused by the group's tiles.
      */
-    private void sum(int[] xi, float[] xf, int p, int from, int to, Scratch scratch) {
-        int k = perGroup * taps;
+    private void sum(int[] xi, float[] xf, int t0, int t1, int from, int to, Scratch scratch) {
         for (int c = 0; c < chunks.count(); c++) {
             int k0 = chunks.start[c];
             int k1 = chunks.start[c + 1];
             boolean first = c == 0;
-            for (int b = from; b < to; b++) {
-                int[] rows = offset[blockGroup[b]];
-                int at = (b - from) * ROWS * WIDTH;
-                if (chunks.isFloat[c]) {
-                    FloatTile.accumulate(xf, rows, k0, k1, floatWeights, b * k * ROWS, p, scratch.floats);
-                    FloatTile.drain(scratch.floats, scratch.sums, at, WIDTH, first);
-                } else {
-                    IntTile.accumulate(xi, rows, k0, k1, intWeights, b * k * ROWS, p, scratch.ints);
-                    IntTile.drain(scratch.ints, scratch.sums, at, WIDTH, first);
+            for (int t = t0; t < t1; t++) {
+                int p = t * WIDTH;
+                for (int b = from; b < to; b++) {
+                    int[] rows = offset[blockGroup[b]];
+                    int at = ((b - from) * (t1 - t0) + t - t0) * ROWS * WIDTH;
+                    if (chunks.isFloat[c]) {
+                        FloatTile.accumulate(xf, rows, k0, k1, floatWeights, weightAt(k0, k1, b), p,
+                                scratch.floats);
+                        FloatTile.drain(scratch.floats, scratch.sums, at, WIDTH, first);
+                    } else {
+                        IntTile.accumulate(xi, rows, k0, k1, intWeights, weightAt(k0, k1, b), p, scratch.ints);
+                        IntTile.drain(scratch.ints, scratch.sums, at, WIDTH, first);
+                    }
                 }
             }
         }

@@ -156,7 +156,11 @@ class TiledConv2dTest {
         }
 
         TiledConv2d tiled(boolean direct, int maxChunk) {
-            return new TiledConv2d(conv, in, out, direct, maxChunk);
+            return tiled(direct, maxChunk, TiledConv2d.GROUP_BYTES);
+        }
+
+        TiledConv2d tiled(boolean direct, int maxChunk, int groupBytes) {
+            return new TiledConv2d(conv, in, out, direct, maxChunk, groupBytes);
         }
 
         ExactChunks chunks(int maxChunk) {
@@ -172,7 +176,10 @@ class TiledConv2dTest {
             return ExactChunks.plan(conv.weights().decode().toArray(), d, out.shape().channels() / groups, maxChunk);
         }
 
-        /** Both layouts (direct when stride 1), chunks of 1, 2, 5 and {@link TiledConv2d#CHUNK}, 1 and 2 threads. */
+        /**
+         * Both layouts (direct when stride 1), chunks of 1, 2, 5 and {@link TiledConv2d#CHUNK}, tiles summed one by
+         * one, two by two (for one block) or all together, 1 and 2 threads.
+         */
         void requireMatches(SplittableRandom rng) {
             List<int[]> inputs = new ArrayList<>();
             IntType type = in.type();
@@ -192,10 +199,13 @@ class TiledConv2dTest {
                 int[] want = reference(x);
                 for (boolean direct : strided ? new boolean[] {false} : new boolean[] {false, true}) {
                     for (int chunk : new int[] {1, 2, 5, TiledConv2d.CHUNK}) {
-                        TiledConv2d op = tiled(direct, chunk);
-                        String what = op.describe() + ", " + conv.window() + ", groups " + conv.groups() + ", " + in;
-                        assertArrayEquals(want, op.apply(new int[][] {x}, Workers.SERIAL), what);
-                        assertArrayEquals(want, op.apply(new int[][] {x}, two), what + ", 2 threads");
+                        for (int group : new int[] {0, 2 * FloatTile.ROWS * FloatTile.WIDTH * 4, Integer.MAX_VALUE}) {
+                            TiledConv2d op = tiled(direct, chunk, group);
+                            String what = op.describe() + ", " + conv.window() + ", groups " + conv.groups() + ", "
+                                    + in + ", tile-group bytes " + group;
+                            assertArrayEquals(want, op.apply(new int[][] {x}, Workers.SERIAL), what);
+                            assertArrayEquals(want, op.apply(new int[][] {x}, two), what + ", 2 threads");
+                        }
                     }
                 }
             }
