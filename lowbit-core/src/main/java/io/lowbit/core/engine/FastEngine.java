@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * The integer engine for volume — accuracy over a test set, benchmarks, comparisons against the simulator —
  * bit-exact with {@link ReferenceEngine} on every node ({@code FastEngineTest} checks it node by node with
- * {@link EngineComparison}) and about 150 times faster on one thread for the NIN ({@code lowbit bench-engine},
+ * {@link EngineComparison}) and about 200 times faster on one thread for the NIN ({@code lowbit bench-engine},
  * bench/README.md).
  *
  * <p>Why it is fast: each model is compiled once ({@code CompiledModel}, cached by model identity): weights decoded
