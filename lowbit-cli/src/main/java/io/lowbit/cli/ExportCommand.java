@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
 /** {@code lowbit export}: a quantized checkpoint → the integer model file the engine, simulator and RTL read. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Fold BN and integerize a quantization-aware-trained checkpoint into an integer model file "
-                + "(.lbq, docs/integer-model-format.md). Supported today: sequential models (nin, nin-lin, vgg7) "
-                + "trained with fixed or clipq; others are refused with the layer and the reason.",
+                + "(.lbq, docs/integer-model-format.md): nin, nin-lin, vgg7, resnet20 and mobilenetv2 trained with "
+                + "fixed, clipq, lsq, lsfq, pact or dorefa, mixed per layer (docs/export.md); anything else is refused "
+                + "with the layer and the reason.",
         footer = {"", "Example:", "  lowbit export runs/demo/qat/best.lbck -o runs/demo/qat/model.lbq"})
 final class ExportCommand implements Callable<Integer> {
 

@@ -24,10 +24,11 @@ import java.util.Arrays;
  * {@code int}, exact by §5 (see {@link ExactChunks} for the argument, docs/integer-semantics.md §4). Inputs outside
  * their type — which the bound assumes — are rejected.
  *
- * <p>Order of work: per thread a range of blocks (of {@link FloatTile#ROWS} output channels); for each tile of
- * positions, chunk by chunk, every block of the range, so that a chunk's inputs are loaded into L1 once and reused by
- * all the blocks; then the tile's sums go through the output stage. Nothing the size of the layer is written besides
- * the input copy and the output.
+ * <p>Order of work: per thread a range of blocks (of {@link FloatTile#ROWS} output channels); for each group of tiles
+ * of positions ({@link #tileGroup}: as many as keep their sums in L2), chunk by chunk, tile by tile, every block of
+ * the range — a tile's chunk of inputs is loaded into L1 once and reused by all the blocks, a chunk's weights (stored
+ * chunk-major, one sequential stream) once per group; then the group's sums go through the output stage. Nothing the
+ * size of the layer is written besides the input copy and the output.
  */
 final class TiledConv2d implements CompiledOp {
 
