@@ -30,4 +30,9 @@ public record RunDirectory(Path root) {
     public Path curvesPng() {
         return root.resolve("curves.png");
     }
+
+    /** Locked while a training process works here ({@link RunLock}). */
+    public Path lock() {
+        return root.resolve(".lock");
+    }
 }

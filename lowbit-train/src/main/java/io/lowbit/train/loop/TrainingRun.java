@@ -53,10 +53,25 @@ public final class TrainingRun {
 
     /**
      * Starts a new run in an empty or absent run directory, or ({@code resume}) continues the one there; for a
-     * resumed run {@code config} may be null (the stored one is used) or differ from it only in epochs.
+     * resumed run {@code config} may be null (the stored one is used) or differ from it only in epochs. Refused
+     * at once when another process trains in the directory ({@link RunLock}).
      */
     public static TrainingSummary run(TrainConfig config, Options options) throws IOException {
         RunDirectory dir = new RunDirectory(options.runDir());
+        if (!options.resume() && config == null) {
+            throw new IllegalArgumentException("a new run needs a configuration");
+        }
+        if (options.resume() && !Files.isRegularFile(dir.config())) {
+            throw new IOException("cannot resume: " + dir.config() + " does not exist (no run in " + dir.root() + ")");
+        }
+        Files.createDirectories(dir.root());
+        try (RunLock lock = RunLock.acquire(dir)) { // before reading or writing anything of the run
+            return runLocked(config, options, dir);
+        }
+    }
+
+    private static TrainingSummary runLocked(TrainConfig config, Options options, RunDirectory dir)
+            throws IOException {
         TrainConfig effective = config;
         if (options.resume()) {
             if (!Files.isRegularFile(dir.config())) {
@@ -69,16 +84,10 @@ public final class TrainingRun {
                         + " (only --epochs may change); stored: " + stored);
             }
             effective = config == null ? stored : config;
-        } else {
-            if (Files.exists(dir.config()) || Files.exists(dir.lastCheckpoint())) {
-                throw new IOException("run directory " + dir.root() + " already holds a run; use --resume to "
-                        + "continue it or choose another --run-dir");
-            }
-            if (config == null) {
-                throw new IllegalArgumentException("a new run needs a configuration");
-            }
+        } else if (Files.exists(dir.config()) || Files.exists(dir.lastCheckpoint())) {
+            throw new IOException("run directory " + dir.root() + " already holds a run; use --resume to "
+                    + "continue it or choose another --run-dir");
         }
-        Files.createDirectories(dir.root());
         CheckpointFile.writeAtomically(dir.config(),
                 Json.MAPPER.writeValueAsString(effective).getBytes(StandardCharsets.UTF_8));
         try {

@@ -117,6 +117,21 @@ class TrainingRunTest {
         assertEquals("{}", Files.readString(run.resolve("config.json")));
     }
 
+    @Test
+    void aRunDirectoryInUseIsRefusedAndReleasedWithItsProcess() throws IOException {
+        Path run = tmp.resolve("busy");
+        Files.createDirectories(run);
+        RunDirectory dir = new RunDirectory(run);
+        try (RunLock held = RunLock.acquire(dir)) {
+            IOException e = assertThrows(IOException.class,
+                    () -> TrainingRun.run(TinyRuns.config(1, 0.05), TinyRuns.options(run, false)));
+            assertTrue(e.getMessage().contains("is in use by another training process"), e.getMessage());
+            assertFalse(Files.exists(dir.config()), "a refused run must not write its config");
+            assertThrows(IOException.class, () -> RunLock.acquire(dir).close());
+        }
+        RunLock.acquire(dir).close(); // released: the next run may take it
+    }
+
     private static double initialTestLoss(TrainConfig cfg) throws IOException {
         CifarDataset data = CifarDataset.load(DatasetName.CIFAR10_MINI, LabelKind.FINE, TinyRuns.sharedData(), false);
         try (NDManager m = NDManager.newBaseManager()) {
