@@ -31,7 +31,7 @@ public final class LsqQuantizer extends ScaledQuantizer {
 
     @Override
     NDArray quantize(NDArray x, NDArray s) {
-        NDArray code = QuantOps.roundToCode(QuantOps.clipStrict(x.div(s), -grid.qn(), grid.qp()));
+        NDArray code = QuantOps.roundToCode(QuantOps.clipForCodes(x.div(s), -grid.qn(), grid.qp()));
         return code.mul(s);
     }
 

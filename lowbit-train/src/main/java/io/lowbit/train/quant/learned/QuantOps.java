@@ -76,12 +76,18 @@ final class QuantOps {
     }
 
     /**
-     * {@code clamp(v, lo, hi)} whose gradient is 1 strictly inside {@code (lo, hi)} and 0 elsewhere, clip points
-     * included (LSQ's estimator; autograd's clamp passes the gradient at the clip points).
+     * {@code v} clipped for rounding to the integer codes {@code [lo, hi]}, with LSQ's estimator: gradient 1 strictly
+     * inside {@code (lo, hi)}, 0 elsewhere, clip points included. One autograd clamp to the adjacent floats inside
+     * ({@code nextUp(lo)}, {@code nextDown(hi)}) does both: its gradient, 1 on the closed interval, is then 1
+     * exactly for {@code lo < v < hi} (no float lies between {@code lo} and {@code nextUp(lo)}), and a value moved
+     * by the clamp rounds half up to the same code as {@code lo} or {@code hi} itself. (At {@code lo = 0} the bound
+     * is the smallest normal float rather than a subnormal one, so only subnormal {@code v} would see a gradient of
+     * 0 instead of 1.) One pass forward and one backward instead of the eight a mask would take — the quantizer runs
+     * on every activation of every step.
      */
-    static NDArray clipStrict(NDArray v, float lo, float hi) {
-        NDArray g = v.mul(mask(v.gt(lo).logicalAnd(v.lt(hi))));
-        return g.add(v.clip(lo, hi).sub(g).stopGradient());
+    static NDArray clipForCodes(NDArray v, float lo, float hi) {
+        float above = lo == 0 ? Float.MIN_NORMAL : Math.nextUp(lo);
+        return v.clip(above, Math.nextDown(hi));
     }
 
     /** Rounds to integer codes (half up) with an identity gradient; exact for |v| < 2^22. */
