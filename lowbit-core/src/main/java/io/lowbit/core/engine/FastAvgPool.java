@@ -4,7 +4,6 @@ import io.lowbit.core.arith.AveragePool;
 import io.lowbit.core.model.AvgPool;
 import io.lowbit.core.model.TensorInfo;
 import io.lowbit.core.model.Window;
-import jdk.incubator.vector.IntVector;
 
 /**
  * Average pool (§12): the sum of {@code x − Z_in} over the window (padded positions hold {@code Z_in} and add 0, but
@@ -35,28 +34,11 @@ final class FastAvgPool implements CompiledOp {
         int[] cells = g.newGrid(0);
         int[] rowSum = new int[g.rows * g.stride];
         int[] colSum = new int[g.stride];
-        int lanes = PoolGrid.INTS.length();
         for (int c = 0; c < g.channels; c++) {
             g.load(x, c, zeroPoint, cells);
-            for (int r = 0; r < g.rows; r++) {
-                int src = r * g.cols;
-                for (int j = 0; j < g.stride; j += lanes) {
-                    IntVector v = IntVector.fromArray(PoolGrid.INTS, cells, src + j);
-                    for (int t = 1; t < w.kernelW(); t++) {
-                        v = v.add(IntVector.fromArray(PoolGrid.INTS, cells, src + t + j));
-                    }
-                    v.intoArray(rowSum, r * g.stride + j);
-                }
-            }
+            g.reduceRows(cells, rowSum, false);
             for (int oy = 0; oy < g.outH; oy++) {
-                int top = oy * w.strideH() * g.stride;
-                for (int j = 0; j < g.stride; j += lanes) {
-                    IntVector v = IntVector.fromArray(PoolGrid.INTS, rowSum, top + j);
-                    for (int t = 1; t < w.kernelH(); t++) {
-                        v = v.add(IntVector.fromArray(PoolGrid.INTS, rowSum, top + t * g.stride + j));
-                    }
-                    v.intoArray(colSum, j);
-                }
+                g.reduceColumns(rowSum, oy, colSum, false);
                 int to = (c * g.outH + oy) * g.outW;
                 for (int ox = 0; ox < g.outW; ox++) {
                     y[to + ox] = pool.averageOfCentredSum(colSum[ox * w.strideW()]);

@@ -2,7 +2,6 @@ package io.lowbit.core.engine;
 
 import io.lowbit.core.model.TensorInfo;
 import io.lowbit.core.model.Window;
-import jdk.incubator.vector.IntVector;
 
 /**
  * Max pool (§11): the largest code of each window, padded positions excluded (every window holds a real one, so a
@@ -22,33 +21,15 @@ final class FastMaxPool implements CompiledOp {
     public int[] apply(int[][] inputs, Workers workers) {
         int[] x = inputs[0];
         PoolGrid g = grid;
-        Window w = g.window;
         int[] y = new int[g.channels * g.outH * g.outW];
         int[] cells = g.newGrid(Integer.MIN_VALUE);
         int[] rowMax = new int[g.rows * g.stride];
         int[] colMax = new int[g.stride];
-        int lanes = PoolGrid.INTS.length();
         for (int c = 0; c < g.channels; c++) {
             g.load(x, c, 0, cells);
-            for (int r = 0; r < g.rows; r++) {
-                int src = r * g.cols;
-                for (int j = 0; j < g.stride; j += lanes) {
-                    IntVector v = IntVector.fromArray(PoolGrid.INTS, cells, src + j);
-                    for (int t = 1; t < w.kernelW(); t++) {
-                        v = v.max(IntVector.fromArray(PoolGrid.INTS, cells, src + t + j));
-                    }
-                    v.intoArray(rowMax, r * g.stride + j);
-                }
-            }
+            g.reduceRows(cells, rowMax, true);
             for (int oy = 0; oy < g.outH; oy++) {
-                int top = oy * w.strideH() * g.stride;
-                for (int j = 0; j < g.stride; j += lanes) {
-                    IntVector v = IntVector.fromArray(PoolGrid.INTS, rowMax, top + j);
-                    for (int t = 1; t < w.kernelH(); t++) {
-                        v = v.max(IntVector.fromArray(PoolGrid.INTS, rowMax, top + t * g.stride + j));
-                    }
-                    v.intoArray(colMax, j);
-                }
+                g.reduceColumns(rowMax, oy, colMax, true);
                 g.pick(colMax, y, (c * g.outH + oy) * g.outW);
             }
         }

@@ -52,6 +52,39 @@ final class PoolGrid {
         }
     }
 
+    /**
+     * Every grid row reduced (maximum, or sum) over the {@code kW} columns from each start: {@code rowBuf[r·stride +
+     * j]} for column start {@code j}. The flag is the same for a whole call, so the JIT hoists the branch out of the loop.
+     */
+    void reduceRows(int[] cells, int[] rowBuf, boolean max) {
+        int kW = window.kernelW();
+        for (int r = 0; r < rows; r++) {
+            int src = r * cols;
+            for (int j = 0; j < stride; j += INTS.length()) {
+                IntVector v = IntVector.fromArray(INTS, cells, src + j);
+                for (int t = 1; t < kW; t++) {
+                    IntVector u = IntVector.fromArray(INTS, cells, src + t + j);
+                    v = max ? v.max(u) : v.add(u);
+                }
+                v.intoArray(rowBuf, r * stride + j);
+            }
+        }
+    }
+
+    /** Output row {@code oy}: the {@code kH} reduced rows of its windows reduced into {@code colBuf}, per start. */
+    void reduceColumns(int[] rowBuf, int oy, int[] colBuf, boolean max) {
+        int top = oy * window.strideH() * stride;
+        int kH = window.kernelH();
+        for (int j = 0; j < stride; j += INTS.length()) {
+            IntVector v = IntVector.fromArray(INTS, rowBuf, top + j);
+            for (int t = 1; t < kH; t++) {
+                IntVector u = IntVector.fromArray(INTS, rowBuf, top + t * stride + j);
+                v = max ? v.max(u) : v.add(u);
+            }
+            v.intoArray(colBuf, j);
+        }
+    }
+
     /** {@code y[to + ox] = reduced[ox·strideW]} for {@code ox < outW}: the columns where windows start. */
     void pick(int[] reduced, int[] y, int to) {
         int sW = window.strideW();
