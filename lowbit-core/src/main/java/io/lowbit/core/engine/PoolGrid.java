@@ -54,7 +54,8 @@ final class PoolGrid {
 
     /**
      * Every grid row reduced (maximum, or sum) over the {@code kW} columns from each start: {@code rowBuf[r·stride +
-     * j]} for column start {@code j}. The flag is the same for a whole call, so the JIT hoists the branch out of the loop.
+     * j]} for column start {@code j}. The flag is the same for a whole call, so the JIT hoists the branch out of the
+     * loop.
      */
     void reduceRows(int[] cells, int[] rowBuf, boolean max) {
         int kW = window.kernelW();
