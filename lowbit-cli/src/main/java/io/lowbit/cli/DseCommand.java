@@ -1,5 +1,6 @@
 package io.lowbit.cli;
 
+import io.lowbit.accel.compile.AcceleratorCompiler;
 import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.AcceleratorConfigs;
 import io.lowbit.accel.config.Dataflow;
@@ -12,9 +13,11 @@ import io.lowbit.accel.resource.DeviceBudget;
 import io.lowbit.accel.resource.ResourceModel;
 import io.lowbit.accel.resource.ResourceTerm;
 import io.lowbit.accel.resource.Resources;
+import io.lowbit.core.engine.FastEngine;
 import io.lowbit.core.model.IntegerModel;
 import io.lowbit.core.model.file.IntegerModelFile;
 import io.lowbit.rtl.RtlParameters;
+import io.lowbit.rtl.cosim.NetworkImages;
 import io.lowbit.rtl.synth.SynthReport;
 import io.lowbit.rtl.synth.YosysSynth;
 import io.lowbit.train.loop.CheckpointFile;
@@ -24,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -114,6 +118,13 @@ final class DseCommand implements Callable<Integer> {
             + "the synthesized conv unit) against the device's BRAM")
     boolean countBuffers;
 
+    @Option(names = "--realizable", defaultValue = "network", paramLabel = "network|config",
+            description = "What \"realizable\" (the RTL column; the best point must be) checks: network = the "
+                    + "generated RTL runs the model as a whole network, its program and DRAM image built as `lowbit "
+                    + "rtl cosim --network` builds them; config = the RTL generator takes the configuration "
+                    + "(default: ${DEFAULT-VALUE})")
+    String realizability;
+
     @Option(names = "--synth-best", description = "Synthesize the best fitting design's conv unit with Yosys")
     boolean synthBest;
 
@@ -150,12 +161,15 @@ final class DseCommand implements Callable<Integer> {
                 multipliers.stream().map(DseCommand::multipliers).distinct().toList(),
                 IntRanges.parse("--psum-kib", psumKib).stream().map(k -> k * 1024).toList());
         List<AcceleratorConfig> candidates = space.candidates(reference);
+        RtlRealizability rtl = realizability(realizability, model);
+        // the explorer checks every candidate's configuration; the whole-network check (building the program and
+        // DRAM images, ~50 ms) is made afterwards, fastest first, only for the points the table and the choice need
         DesignSpaceExplorer explorer = new DesignSpaceExplorer(model, budget, margin, countBuffers,
-                ResourceModel.CALIBRATED, DseCommand::realizable);
+                ResourceModel.CALIBRATED, rtl::configurationRealizable);
         System.out.printf(Locale.ROOT, "%s on %s (%s), %.1f MHz: %d candidates, margin %.0f %% of LUT/FF%s%n",
                 model.metadata().name(), budget.name(), budget.resources(), reference.clockMHz(), candidates.size(),
                 100 * margin, countBuffers ? ", buffers counted" : "");
-        DesignPoint ref = explorer.evaluate(reference);
+        DesignPoint ref = rtl.confirm(explorer.evaluate(reference));
         int[] done = {0};
         int step = Math.max(1, candidates.size() / 20);
         List<DesignPoint> points = explorer.explore(candidates, p -> {
@@ -165,8 +179,9 @@ final class DseCommand implements Callable<Integer> {
                         (System.nanoTime() - t0) / 1e9);
             }
         });
+        points = rtl.confirmFastest(points, top);
         Optional<DesignPoint> best = DesignSpaceExplorer.best(points);
-        printTable(points, ref, best.orElse(null), budget);
+        printTable(points, ref, best.orElse(null), budget, rtl);
 
         Map<String, Object> synth = new LinkedHashMap<>();
         if (synthBest && best.isPresent()) {
@@ -215,13 +230,94 @@ final class DseCommand implements Callable<Integer> {
         };
     }
 
-    /** Whether the RTL generator takes the configuration (strip dataflow, codebook, PE count vs adder tree...). */
-    static boolean realizable(AcceleratorConfig c) {
-        try {
-            RtlParameters.of(c);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
+    private static RtlRealizability realizability(String level, IntegerModel model) {
+        return switch (level.trim()) {
+            case "network" -> new RtlRealizability(model);
+            case "config" -> new RtlRealizability(null);
+            default -> throw new IllegalArgumentException("--realizable: network or config, got '" + level + "'");
+        };
+    }
+
+    /**
+     * Whether the RTL generator takes a configuration (strip dataflow, codebook, PE count vs adder tree...) and,
+     * given a model, whether the generated RTL runs it as a whole network ({@code lowbit rtl cosim --network}): its
+     * compiled program and DRAM image are built as that run builds them, which refuses, naming the layer, what the
+     * generated hardware cannot do (a feature-map word wider than a DRAM beat, a weight tile larger than its bank in
+     * the RTL's padded layout, a field too narrow for an address). The images need the integer engine's values of one
+     * input; a blank image does. Remembers why each refused design was refused.
+     */
+    static final class RtlRealizability {
+
+        private final IntegerModel model;
+        private final Map<String, int[]> values = new HashMap<>();
+        private final Map<String, String> reasons = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** {@code model} null: the configuration check only. */
+        RtlRealizability(IntegerModel model) {
+            this.model = model;
+            if (model != null) {
+                byte[] blank = new byte[model.inputNode().output().shape().elementCount()];
+                new FastEngine(1).run(model, blank, (node, output) -> values.put(node.id(), output.toArray()));
+            }
+        }
+
+        boolean configurationRealizable(AcceleratorConfig c) {
+            try {
+                RtlParameters.of(c);
+                return true;
+            } catch (IllegalArgumentException e) {
+                reasons.put(c.name(), e.getMessage());
+                return false;
+            }
+        }
+
+        /** The model as a whole network on the generated RTL (the configuration already passed). */
+        boolean networkRealizable(AcceleratorConfig c) {
+            try {
+                new NetworkImages(RtlParameters.of(c), new AcceleratorCompiler(c).compile(model), model, values);
+                return true;
+            } catch (IllegalArgumentException e) {
+                reasons.put(c.name(), e.getMessage());
+                return false;
+            }
+        }
+
+        /**
+         * With a model: the fitting, simulated, configuration-realizable points checked as a whole network, fastest
+         * first, until the first {@code rows} of the table and one realizable point (the best) are decided; points
+         * the check refuses become unrealizable. The other points keep the configuration check alone.
+         */
+        List<DesignPoint> confirmFastest(List<DesignPoint> points, int rows) {
+            if (model == null) {
+                return points;
+            }
+            List<DesignPoint> out = new ArrayList<>(points);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < out.size(); i++) {
+                DesignPoint p = out.get(i);
+                if (p.fits() && p.simulated() && p.realizable()) {
+                    order.add(i);
+                }
+            }
+            order.sort(Comparator.comparingDouble((Integer i) -> out.get(i).gops()).reversed());
+            boolean found = false;
+            for (int k = 0; k < order.size() && (!found || k < rows); k++) {
+                int i = order.get(k);
+                boolean ok = networkRealizable(out.get(i).config());
+                out.set(i, out.get(i).withRealizable(ok));
+                found |= ok;
+            }
+            return out;
+        }
+
+        /** {@code p} checked as a whole network (with a model, when its configuration passed). */
+        DesignPoint confirm(DesignPoint p) {
+            return model == null || !p.realizable() ? p : p.withRealizable(networkRealizable(p.config()));
+        }
+
+        /** Why {@code design} was refused, or null. */
+        String reason(String design) {
+            return reasons.get(design);
         }
     }
 
@@ -260,7 +356,8 @@ final class DseCommand implements Callable<Integer> {
         return 100.0 * (est - measured) / measured;
     }
 
-    private void printTable(List<DesignPoint> points, DesignPoint ref, DesignPoint best, DeviceBudget budget) {
+    private void printTable(List<DesignPoint> points, DesignPoint ref, DesignPoint best, DeviceBudget budget,
+            RtlRealizability rtl) {
         long fitting = points.stream().filter(DesignPoint::fits).count();
         long pareto = points.stream().filter(DesignPoint::pareto).count();
         System.out.printf(Locale.ROOT, "%d of %d fit; %d on the Pareto front (GOP/s vs LUT)%n", fitting,
@@ -278,6 +375,9 @@ final class DseCommand implements Callable<Integer> {
                     r.flipFlops(), r.dsps(), r.bram36(), p.cycles(), p.gops(), p.framesPerSecond(),
                     p.gops() / ref.gops(), p == best ? "  <- best" : p.pareto() ? "  pareto" : "");
         }
+        // why the fastest refused designs are refused: what the RTL would have to do to take them
+        rows.stream().filter(p -> !p.realizable() && rtl.reason(p.name()) != null).limit(3).forEach(p ->
+                System.out.println("not realizable: " + p.name() + ": " + rtl.reason(p.name())));
         if (best != null) {
             System.out.printf(Locale.ROOT, "best: %s, %.1f GOP/s = %.2f× %s; estimate %s (%s)%n", best.name(),
                     best.gops(), best.gops() / ref.gops(), ref.name(), best.checked(),
@@ -297,6 +397,7 @@ final class DseCommand implements Callable<Integer> {
         r.put("clockMHz", ref.config().clockMHz());
         r.put("margin", margin);
         r.put("countBuffers", countBuffers);
+        r.put("realizable", realizability.trim());
         r.put("budgetRule", "fits iff estimated LUT and FF ≤ (1 − margin)·device and DSP, BRAM36 ≤ device; the conv "
                 + "unit" + (countBuffers ? " plus feature-map buffers and weight banks" : " only (what Yosys "
                 + "synthesizes)"));

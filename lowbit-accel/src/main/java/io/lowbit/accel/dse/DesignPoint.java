@@ -35,6 +35,11 @@ public record DesignPoint(AcceleratorConfig config, ResourceEstimate estimate, R
         return cycles > 0;
     }
 
+    /** The same point with {@code realizable} decided by a closer check (a whole-network run, made by the caller). */
+    public DesignPoint withRealizable(boolean r) {
+        return new DesignPoint(config, estimate, checked, fits, r, cycles, gops, framesPerSecond, error, pareto);
+    }
+
     DesignPoint withPareto(boolean p) {
         return new DesignPoint(config, estimate, checked, fits, realizable, cycles, gops, framesPerSecond, error,
                 p);
