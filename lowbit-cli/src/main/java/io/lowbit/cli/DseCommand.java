@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -250,7 +251,7 @@ final class DseCommand implements Callable<Integer> {
 
         private final IntegerModel model;
         private final Map<String, int[]> values = new HashMap<>();
-        private final Map<String, String> reasons = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, String> reasons = new ConcurrentHashMap<>();
 
         /** {@code model} null: the configuration check only. */
         RtlRealizability(IntegerModel model) {
