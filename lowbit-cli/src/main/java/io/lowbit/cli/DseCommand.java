@@ -376,9 +376,12 @@ final class DseCommand implements Callable<Integer> {
                     r.flipFlops(), r.dsps(), r.bram36(), p.cycles(), p.gops(), p.framesPerSecond(),
                     p.gops() / ref.gops(), p == best ? "  <- best" : p.pareto() ? "  pareto" : "");
         }
-        // why the fastest refused designs are refused: what the RTL would have to do to take them
-        rows.stream().filter(p -> !p.realizable() && rtl.reason(p.name()) != null).limit(3).forEach(p ->
-                System.out.println("not realizable: " + p.name() + ": " + rtl.reason(p.name())));
+        // why the fastest refused designs are refused (one design per distinct reason): what the RTL would have to do
+        Map<String, String> firstByReason = new LinkedHashMap<>();
+        rows.stream().filter(p -> !p.realizable() && rtl.reason(p.name()) != null)
+                .forEach(p -> firstByReason.putIfAbsent(rtl.reason(p.name()), p.name()));
+        firstByReason.entrySet().stream().limit(3).forEach(e ->
+                System.out.println("not realizable: " + e.getValue() + ": " + e.getKey()));
         if (best != null) {
             System.out.printf(Locale.ROOT, "best: %s, %.1f GOP/s = %.2f× %s; estimate %s (%s)%n", best.name(),
                     best.gops(), best.gops() / ref.gops(), ref.name(), best.checked(),
