@@ -11,9 +11,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Tabulate training runs (model, quantization, bits, epochs done of the budget, seed, final and "
                 + "best test accuracy, difference to the float run of the same model, training time, status) as "
-                + "Markdown; optionally draw final accuracy vs bits per method.",
+                + "Markdown; optionally draw final accuracy vs bits per method. With --agreement: the fake-quant "
+                + "model against the integer engine instead, from each run's eval-int.json.",
         footer = {"", "Example:",
-            "  lowbit compare experiments/vgg7w025-* --png docs/img/vgg7-accuracy-vs-bits.png"})
+            "  lowbit compare experiments/vgg7w025-* --png docs/img/vgg7-accuracy-vs-bits.png",
+            "  lowbit compare --agreement experiments/*-c10"})
 final class CompareCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "Run directories of lowbit train")
@@ -25,8 +27,25 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--title", description = "Title of the chart (default: the model of the first run)")
     String title;
 
+    @Option(names = "--agreement", description = "Tabulate the integer engine against the fake-quant model instead: "
+            + "accuracies and predicted classes equal, from RUN_DIR/eval-int.json (lowbit eval --int MODEL "
+            + "--agree-with-checkpoint CKPT --json-out); runs without it are listed, not tabulated")
+    boolean agreement;
+
     @Override
     public Integer call() throws Exception {
+        if (agreement) {
+            if (png != null) {
+                throw new IllegalArgumentException("--png draws accuracy vs bits; it does not go with --agreement");
+            }
+            AgreementTable t = AgreementTable.read(runs);
+            System.out.print(t.markdown());
+            if (!t.unmeasured().isEmpty()) {
+                System.out.println("not measured (no " + AgreementTable.FILE + "): " + String.join(", ",
+                        t.unmeasured()));
+            }
+            return 0;
+        }
         RunComparison c = RunComparison.read(runs);
         System.out.print(c.markdown());
         if (png != null) {

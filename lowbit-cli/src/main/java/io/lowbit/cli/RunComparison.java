@@ -7,6 +7,7 @@ import io.lowbit.train.loop.RunDirectory;
 import io.lowbit.train.loop.TrainConfig;
 import io.lowbit.train.loop.TrainingSummary;
 import io.lowbit.train.quant.QuantScheme;
+import io.lowbit.train.quant.QuantSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ record RunComparison(List<RunComparison.Row> rows) {
         return new RunComparison(List.copyOf(rows));
     }
 
-    private static <T> T readJson(Path file, Class<T> type, String missing) throws IOException {
+    static <T> T readJson(Path file, Class<T> type, String missing) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(missing + " (" + file + " does not exist)");
         }
@@ -111,18 +112,63 @@ record RunComparison(List<RunComparison.Row> rows) {
                     100 * (r.finalAccuracy() - b.finalAccuracy()));
             sb.append(String.format(Locale.ROOT,
                     "| %s | %s@%s | %s | %s | %d/%d | %d | %s | %s | %s | %s | %s |%n", r.run(), r.model(),
-                    trim(r.width()), r.isFloat() ? "float" : "`" + r.quant() + "`", r.bitsLabel(),
+                    trim(r.width()), r.isFloat() ? "float" : "`" + compactSpec(r.quant()) + "`", r.bitsLabel(),
                     r.epochsDone(), r.epochs(), r.seed(), percent(r.finalAccuracy()), percent(r.bestAccuracy()), delta,
                     duration(r.trainSeconds()), r.status()));
         }
         return sb.toString();
     }
 
+    /**
+     * {@code quant} without the per-layer rules that repeat the default scheme (e.g. a search's rules for the layers
+     * it left at the default: {@code p=0.2000} there is {@code p=0.2}). Only when every rule names one layer, so
+     * that dropping a rule cannot let another one match; otherwise, and for float, the text as given.
+     */
+    static String compactSpec(String quant) {
+        if (quant == null) {
+            return null;
+        }
+        QuantSpec spec = QuantSpec.parse(quant);
+        StringBuilder sb = new StringBuilder(spec.defaults().toString());
+        for (QuantSpec.Rule r : spec.overrides()) {
+            String sel = r.selector();
+            if (sel.contains("*") || sel.equals("first") || sel.equals("last")) {
+                return quant;
+            }
+            if (!sameScheme(r.scheme(), spec.defaults())) {
+                sb.append(';').append(sel).append('=').append(r.scheme());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean sameScheme(QuantScheme a, QuantScheme b) {
+        if (!a.method().equals(b.method()) || !a.params().keySet().equals(b.params().keySet())) {
+            return false;
+        }
+        for (var e : a.params().entrySet()) {
+            String x = e.getValue();
+            String y = b.params().get(e.getKey());
+            if (!x.equals(y) && !sameNumber(x, y)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameNumber(String x, String y) {
+        try {
+            return Double.parseDouble(x) == Double.parseDouble(y);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     private static String percent(double accuracy) {
         return Double.isNaN(accuracy) ? "—" : String.format(Locale.ROOT, "%.2f %%", 100 * accuracy);
     }
 
-    private static String trim(double width) {
+    static String trim(double width) {
         return width == Math.rint(width) ? Integer.toString((int) width) : Double.toString(width);
     }
 

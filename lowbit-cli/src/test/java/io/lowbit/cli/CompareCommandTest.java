@@ -76,4 +76,44 @@ class CompareCommandTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("summary.json: not a lowbit summary.json"), r.err());
     }
+
+    private static void evalInt(Path run, int images, int integerCorrect, int fakeCorrect, int same)
+            throws IOException {
+        Files.writeString(run.resolve("eval-int.json"), String.format("{\"model\": \"m.lbq\", \"images\": %d,"
+                + " \"correct\": %d, \"fakeQuant\": {\"correct\": %d, \"samePrediction\": %d}}", images,
+                integerCorrect, fakeCorrect, same));
+    }
+
+    @Test
+    void agreementTabulatesTheIntegerEngineAgainstTheFakeQuantModel() throws IOException {
+        Path w4 = run("lsq-w4", "lsq:w=4,a=4", 10, 0.895);
+        Path w3 = run("lsq-w3", "lsq:w=3,a=3", 10, 0.88);
+        Path w2 = run("lsq-w2", "lsq:w=2,a=2", 10, 0.80);
+        evalInt(w4, 10000, 8950, 8950, 10000);
+        evalInt(w3, 10000, 8812, 8800, 9985); // 99.85 % equal and 0.12 points apart: both halves of the goal missed
+        CliTest.Run r = lowbit("compare", "--agreement", w4.toString(), w3.toString(), w2.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| `lsq-w4` | vgg7@0.25 | `lsq:w=4,a=4` | 89.50 % | 89.50 % | 10,000 / 10,000 | met |"),
+                r.out());
+        assertTrue(r.out().contains("| `lsq-w3` | vgg7@0.25 | `lsq:w=3,a=3` | 88.12 % | 88.00 % | 9,985 / 10,000 (99.85 %)"
+                + " | **missed** |"), r.out());
+        assertTrue(r.out().contains("not measured (no eval-int.json): lsq-w2"), r.out());
+
+        evalInt(w2, 10000, 8000, 8000, 10001); // more images equal than measured
+        r = lowbit("compare", "--agreement", w2.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("eval-int.json: no count \"samePrediction\""), r.err());
+        r = lowbit("compare", "--agreement", "--png", tmp.resolve("x.png").toString(), w4.toString());
+        assertEquals(2, r.code());
+    }
+
+    @Test
+    void perLayerRulesThatRepeatTheDefaultAreLeftOut() {
+        assertEquals("clipq:p=0.2,b=2;conv9=clipq:p=0.1401,b=2", RunComparison.compactSpec(
+                "clipq:p=0.2,b=2;conv1=clipq:p=0.2000,b=2;conv9=clipq:p=0.1401,b=2"));
+        // a rule for more than one layer: dropping another rule could change what matches, so nothing is dropped
+        String wild = "lsq:w=4,a=4;conv*=lsq:w=3,a=3;conv1=lsq:w=4,a=4";
+        assertEquals(wild, RunComparison.compactSpec(wild));
+        assertEquals("lsq:w=4,a=4;last=lsq:w=8,a=8", RunComparison.compactSpec("lsq:w=4,a=4;last=lsq:w=8,a=8"));
+    }
 }
