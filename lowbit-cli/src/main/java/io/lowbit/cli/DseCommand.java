@@ -243,8 +243,8 @@ final class DseCommand implements Callable<Integer> {
      * Whether the RTL generator takes a configuration (strip dataflow, codebook, PE count vs adder tree...) and,
      * given a model, whether the generated RTL runs it as a whole network ({@code lowbit rtl cosim --network}): its
      * compiled program and DRAM image are built as that run builds them, which refuses, naming the layer, what the
-     * generated hardware cannot do (a feature-map word wider than a DRAM beat, a weight tile larger than its bank in
-     * the RTL's padded layout, a field too narrow for an address). The images need the integer engine's values of one
+     * generated hardware cannot do (a weight tile larger than its bank in the RTL's padded layout, a field too narrow
+     * for an address, a map in DRAM the RTL does not stage). The images need the integer engine's values of one
      * input; a blank image does. Remembers why each refused design was refused.
      */
     static final class RtlRealizability {

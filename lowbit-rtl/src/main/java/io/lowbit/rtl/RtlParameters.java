@@ -154,13 +154,18 @@ public record RtlParameters(String name, int po, int pi, int pes, int activation
 
     /**
      * Words of a weight bank ({@code lowbit_dma_ram}): the configured {@code buffers.weightBankBytes} in words of
-     * {@code wordBits} indexes, each in its power-of-two DRAM slot, rounded up to whole rows of
-     * {@code max(slot, beat)} bits. A weight tile whose padded words (partial input or output groups) exceed it is
-     * rejected when the images are built ({@code NetworkImages}).
+     * {@code wordBits} indexes. A word whose power-of-two DRAM slot is as wide as a beat or wider is stored in a row
+     * of its own bits (the bank holds {@code ⌊8·bytes / wordBits⌋} words: a 96-bit word costs 96 bits, not its
+     * 128-bit slot); narrower slots share rows of a beat, rounded up to whole rows. A weight tile whose padded
+     * words (partial input or output groups) exceed it is rejected when the images are built
+     * ({@code NetworkImages}).
      */
     public static int weightBankWords(int bankBytes, int wordBits, int beatBits) {
         int slot = slotBits(wordBits);
-        int perRow = Math.max(1, beatBits / slot);
+        if (slot >= beatBits) {
+            return (int) Math.max(2, 8L * bankBytes / wordBits);
+        }
+        int perRow = beatBits / slot;
         long words = ceilDiv(8L * bankBytes, slot);
         return (int) Math.max(2, ceilDiv(words, perRow) * perRow);
     }

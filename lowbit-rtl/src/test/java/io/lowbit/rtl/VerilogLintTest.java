@@ -8,8 +8,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@code verilator --lint-only -Wall} is clean for the preset and for small and odd parallelisms. */
 class VerilogLintTest {
 
+    /**
+     * Also words wider than the 64-bit DRAM beat: 4 × 12 (96-bit feature-map and weight words in 128-bit slots,
+     * 192-bit result words in 256-bit slots) and 6 × 16 (128-bit feature-map words, 192-bit weight words whose
+     * 256-bit slot's fourth beat is dropped); 3 × 8 has 48-bit weight words stored in 48-bit rows.
+     */
     @ParameterizedTest
-    @CsvSource({"4, 4", "1, 1", "1, 2", "2, 3", "3, 8"})
+    @CsvSource({"4, 4", "1, 1", "1, 2", "2, 3", "3, 8", "4, 12", "6, 16"})
     void lintClean(int po, int pi) {
         RtlParameters p = RtlTools.preset().withParallelism(po, pi);
         GeneratedRtl rtl = RtlTools.generate(p, "lint-" + po + "x" + pi);

@@ -120,8 +120,6 @@ public final class DramImage {
     /** The {@code C·H·W} map from the DRAM dump {@code beats}, row-major from beat {@code base} on. */
     public int[] decodeRowMajorMap(List<BigInteger> beats, int base, int channels, int height, int width,
             int codeBits, boolean signed) {
-        int slot = RtlParameters.slotBits(p.fmWordBits());
-        int perBeat = p.dmaBeatBits() / slot;
         int groups = new FeatureMapLayout(p).groups(channels);
         long line = lineBeats(width);
         int plane = height * width;
@@ -130,8 +128,7 @@ public final class DramImage {
             int g = c / p.pi();
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
-                    BigInteger b = beats.get((int) (base + ((long) y * groups + g) * line + x / perBeat));
-                    BigInteger word = b.shiftRight(x % perBeat * slot);
+                    BigInteger word = wordAt(beats, base + ((long) y * groups + g) * line, x, p.fmWordBits());
                     int lane = HexImage.lane(word, c % p.pi(), p.activationBits(), false);
                     out[c * plane + y * width + x] = HexImage.lane(BigInteger.valueOf(lane), 0, codeBits, signed);
                 }
@@ -142,7 +139,6 @@ public final class DramImage {
 
     /** Appends a {@code C·H·W} map of codes in the DRAM map format; returns its first beat. */
     public int appendMap(int[] codes, int channels, int plane) {
-        requireWordsInBeats(p.fmWordBits(), "a feature-map word");
         int base = dram.size();
         int groups = (channels + p.pi() - 1) / p.pi();
         for (int g = 0; g < groups; g++) {
@@ -163,15 +159,12 @@ public final class DramImage {
 
     /** The {@code C·H·W} map from the DRAM dump of a map in the DRAM map format. */
     public int[] decodeMap(List<BigInteger> beats, int channels, int plane, int codeBits, boolean signed) {
-        int slot = RtlParameters.slotBits(p.fmWordBits());
-        int perBeat = p.dmaBeatBits() / slot;
         long groupBeats = beats(plane, p.fmWordBits());
         int[] out = new int[channels * plane];
         for (int c = 0; c < channels; c++) {
             int g = c / p.pi();
             for (int k = 0; k < plane; k++) {
-                BigInteger b = beats.get((int) (g * groupBeats + k / perBeat));
-                BigInteger word = b.shiftRight(k % perBeat * slot);
+                BigInteger word = wordAt(beats, g * groupBeats, k, p.fmWordBits());
                 int lane = HexImage.lane(word, c % p.pi(), p.activationBits(), false);
                 out[c * plane + k] = HexImage.lane(BigInteger.valueOf(lane), 0, codeBits, signed);
             }
@@ -181,20 +174,31 @@ public final class DramImage {
 
     /** Words of the result memory ({@code resultWordBits} each) from the DRAM dump. */
     public List<BigInteger> decodeWords(List<BigInteger> beats, int words, int bits) {
-        int slot = RtlParameters.slotBits(bits);
-        int perBeat = p.dmaBeatBits() / slot;
         BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
         List<BigInteger> out = new ArrayList<>();
         for (int k = 0; k < words; k++) {
-            out.add(beats.get(k / perBeat).shiftRight(k % perBeat * slot).and(mask));
+            out.add(wordAt(beats, 0, k, bits).and(mask));
         }
         return out;
     }
 
-    /** Throws unless words of {@code bits} fit whole in a beat (the DMA's feature-map and result ports). */
-    public void requireWordsInBeats(int bits, String what) {
-        require(RtlParameters.slotBits(bits) <= p.dmaBeatBits(), what + " (" + bits + " bits) is wider than a "
-                + p.dmaBeatBits() + "-bit DRAM beat: the DMA moves feature maps a beat of whole words at a time");
+    /**
+     * Word {@code k} of words of {@code bits} stored from beat {@code base} on as {@link #append} stores them: from
+     * its slot within a beat, or gathered from its beats, the low beat first (bits above the word: slot padding).
+     */
+    BigInteger wordAt(List<BigInteger> beats, long base, long k, int bits) {
+        int slot = RtlParameters.slotBits(bits);
+        int beat = p.dmaBeatBits();
+        if (slot <= beat) {
+            int perBeat = beat / slot;
+            return beats.get(Math.toIntExact(base + k / perBeat)).shiftRight((int) (k % perBeat) * slot);
+        }
+        int n = slot / beat;
+        BigInteger w = BigInteger.ZERO;
+        for (int j = n - 1; j >= 0; j--) {
+            w = w.shiftLeft(beat).or(beats.get(Math.toIntExact(base + k * n + j)));
+        }
+        return w;
     }
 
     /** Beats written so far. */

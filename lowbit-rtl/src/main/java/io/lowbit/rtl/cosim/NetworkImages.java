@@ -193,7 +193,6 @@ public final class NetworkImages {
         Unit last = units.get(units.size() - 1);
         int outPlane = last.plan().output().height() * last.plan().output().width();
         if (last.wide()) {
-            dram.requireWordsInBeats(p.resultWordBits(), "a result word");
             if (last.pool().outputWords() > p.resultDepth()) {
                 throw new IllegalArgumentException(last.layer() + ": " + last.pool().outputWords()
                         + " output words > the result memory's " + p.resultDepth());

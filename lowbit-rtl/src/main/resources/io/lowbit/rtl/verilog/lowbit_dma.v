@@ -87,9 +87,7 @@ module lowbit_dma #(
     input  wire [FM_WPB*FM_W-1:0]  fm_rdata,     // fm[fm_idx of the last edge]
     // result memory (a wide store_output): RES_WPB word ports
     output wire [RES_WPB*RES_AW-1:0] res_idx,
-    /* verilator lint_off UNUSEDSIGNAL */ // unused when a result word is wider than a beat (no wide store)
     input  wire [RES_WPB*RES_W-1:0]  res_rdata
-    /* verilator lint_on UNUSEDSIGNAL */
 );
     localparam [2:0] OP_INPUT = 3'd0, OP_WEIGHTS = 3'd1, OP_STORE = 3'd2, OP_LOAD_ROWS = 3'd3, OP_STORE_ROWS = 3'd4;
     localparam integer LFW = $clog2(FM_WPB);
@@ -165,7 +163,7 @@ module lowbit_dma #(
     /* verilator lint_off UNUSEDSIGNAL */ // 32-bit word arithmetic
     wire [31:0] kr = issue ? 32'd0 : adv ? k + 32'd1 : k;
     /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */ // bits of slots beyond a beat when a word is wider than a beat
+    /* verilator lint_off UNUSEDSIGNAL */ // the bits of a wide word beyond its current beat
     localparam integer WDF_W = FM_WPB*FM_SW > BEAT_W ? FM_WPB*FM_SW : BEAT_W;
     localparam integer WDR_W = RES_WPB*RES_SW > BEAT_W ? RES_WPB*RES_SW : BEAT_W;
     wire [WDF_W-1:0] wd_fm;
@@ -174,32 +172,62 @@ module lowbit_dma #(
     genvar j;
     generate
         for (j = 0; j < FM_WPB; j = j + 1) begin : g_fm
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire [31:0] pw = ({16'b0, gb} << LFW) + j;     // word of the line, this beat
-            wire [31:0] pr = ({16'b0, gb_r} << LFW) + j;   // word of the line, the beat read ahead
-            /* verilator lint_on UNUSEDSIGNAL */
-            wire [BA_W-1:0] aw = rbase + pbase + pw[BA_W-1:0];
-            wire [BA_W-1:0] ar = rbase_r + pbase_r + pr[BA_W-1:0];
-            assign fm_we[j] = busy && dram_beat && load && pw[15:0] < lwords;
-            assign fm_idx[j*FLAT_W +: FLAT_W] = busy && load ? flat(xbuf, gbank, aw) : flat(rbuf, gbank_r, ar);
             if (FM_SW <= BEAT_W) begin : g_fits
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire [31:0] pw = ({16'b0, gb} << LFW) + j;     // word of the line, this beat
+                wire [31:0] pr = ({16'b0, gb_r} << LFW) + j;   // word of the line, the beat read ahead
+                /* verilator lint_on UNUSEDSIGNAL */
+                wire [BA_W-1:0] aw = rbase + pbase + pw[BA_W-1:0];
+                wire [BA_W-1:0] ar = rbase_r + pbase_r + pr[BA_W-1:0];
+                assign fm_we[j] = busy && dram_beat && load && pw[15:0] < lwords;
+                assign fm_idx[j*FLAT_W +: FLAT_W] = busy && load ? flat(xbuf, gbank, aw) : flat(rbuf, gbank_r, ar);
                 assign fm_wdata[j*FM_W +: FM_W] = dram_rdata[j*FM_SW +: FM_W];
                 assign wd_fm[j*FM_SW +: FM_SW] = (!wide && pw[15:0] < lwords)
                     ? {{(FM_SW-FM_W){1'b0}}, fm_rdata[j*FM_W +: FM_W]} : {FM_SW{1'b0}};
-            end else begin : g_wide // a word wider than a beat: no feature-map DMA (NetworkImages rejects it)
-                assign fm_wdata[j*FM_W +: FM_W] = {FM_W{1'b0}};
-                assign wd_fm = {WDF_W{1'b0}};
+            end else begin : g_wide
+                // a word wider than a beat spans FM_BPW beats, the low beat first (docs/rtl.md §2): beat gb of a
+                // line is slice gb % FM_BPW of word gb / FM_BPW. A load collects the slices and writes the word
+                // with its last one; a store reads the word (one cycle ahead, as above) and sends it slice by slice.
+                localparam integer FM_BPW = FM_SW / BEAT_W;
+                localparam integer LFB = $clog2(FM_BPW);
+                reg  [FM_SW-BEAT_W-1:0] gather;                 // the word's beats so far, shifted down
+                wire [FM_SW-1:0] word_in = {dram_rdata, gather};
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire [15:0] pw = gb >> LFB;
+                wire [15:0] pr = gb_r >> LFB;
+                /* verilator lint_on UNUSEDSIGNAL */
+                wire [LFB-1:0] slice = gb[LFB-1:0];
+                wire [BA_W-1:0] aw = rbase + pbase + pw[BA_W-1:0];
+                wire [BA_W-1:0] ar = rbase_r + pbase_r + pr[BA_W-1:0];
+                always @(posedge clk) begin
+                    if (busy && dram_beat && load) gather <= word_in[FM_SW-1:BEAT_W];
+                end
+                assign fm_we[j] = busy && dram_beat && load && &slice && pw < lwords;
+                assign fm_idx[j*FLAT_W +: FLAT_W] = busy && load ? flat(xbuf, gbank, aw) : flat(rbuf, gbank_r, ar);
+                assign fm_wdata[j*FM_W +: FM_W] = word_in[FM_W-1:0];
+                wire [FM_SW-1:0] padded = {{(FM_SW-FM_W){1'b0}}, fm_rdata[j*FM_W +: FM_W]};
+                assign wd_fm = (!wide && pw < lwords) ? padded >> ({{(32-LFB){1'b0}}, slice} * BEAT_W)
+                                                       : {WDF_W{1'b0}};
             end
         end
         for (j = 0; j < RES_WPB; j = j + 1) begin : g_res
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire [31:0] rr = (kr << LRW) + j;
-            /* verilator lint_on UNUSEDSIGNAL */
-            assign res_idx[j*RES_AW +: RES_AW] = rr[RES_AW-1:0];
             if (RES_SW <= BEAT_W) begin : g_fits
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire [31:0] rr = (kr << LRW) + j;
+                /* verilator lint_on UNUSEDSIGNAL */
+                assign res_idx[j*RES_AW +: RES_AW] = rr[RES_AW-1:0];
                 assign wd_res[j*RES_SW +: RES_SW] = {{(RES_SW-RES_W){1'b0}}, res_rdata[j*RES_W +: RES_W]};
             end else begin : g_wide
-                assign wd_res = {WDR_W{1'b0}};
+                // a result word over RES_BPW beats, low beat first: beat k is slice k % RES_BPW of word k / RES_BPW
+                localparam integer RES_BPW = RES_SW / BEAT_W;
+                localparam integer LRB = $clog2(RES_BPW);
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire [31:0] rr = kr >> LRB;
+                /* verilator lint_on UNUSEDSIGNAL */
+                wire [LRB-1:0] slice = k[LRB-1:0];
+                assign res_idx[j*RES_AW +: RES_AW] = rr[RES_AW-1:0];
+                wire [RES_SW-1:0] padded = {{(RES_SW-RES_W){1'b0}}, res_rdata[j*RES_W +: RES_W]};
+                assign wd_res = padded >> ({{(32-LRB){1'b0}}, slice} * BEAT_W);
             end
         end
     endgenerate

@@ -45,9 +45,14 @@ class MemorySizingTest {
         // 6 flags + T, slots 5 + 5 + in_count 3 + out_count 7 + d 16 + weight base 13 + loads 16 + bias base 9
         // + r0 2 + input address 13 + pixel base 13 + input bank 3 + w6, w7 64
         assertEquals(175, new InstructionFormat(PRESET).bits());
-        // words in slots rounded up to whole rows of max(slot, beat) bits
+        // slots narrower than a beat: words in slots rounded up to whole rows of a beat
         assertEquals(6, RtlParameters.weightBankWords(20, 32, 64));
         assertEquals(6, RtlParameters.weightBankWords(24, 32, 64));
+        // a slot as wide as a beat or wider: rows of the word's own bits, no slot padding (4 × 12 RCAs × 2 bits =
+        // 96-bit words in 128-bit DRAM slots: 24,576 B hold 2,048 of them, not 1,536)
+        assertEquals(2048, RtlParameters.weightBankWords(24_576, 96, 64));
+        assertEquals(3072, RtlParameters.weightBankWords(24_576, 64, 64));
+        assertEquals(4096, RtlParameters.weightBankWords(24_576, 48, 64));
         assertEquals(256, RtlParameters.biasBankWords(4096, 128, 64));     // the configured bytes as biases ...
         assertEquals(512, RtlParameters.biasBankWords(24_576, 128, 64));   // ... capped at one column
         assertEquals(1024, RtlParameters.biasBankWords(1 << 20, 32, 64));       // 2 words per 64-bit row

@@ -12,6 +12,7 @@ import io.lowbit.accel.compile.Program;
 import io.lowbit.accel.config.AcceleratorConfig;
 import io.lowbit.accel.config.AcceleratorConfigs;
 import io.lowbit.accel.config.BufferSizes;
+import io.lowbit.accel.config.Multipliers;
 import io.lowbit.core.model.IntegerModel;
 import io.lowbit.rtl.RtlParameters;
 import io.lowbit.rtl.RtlTools;
@@ -121,6 +122,48 @@ class NetworkCosimTest {
         }
         LayerCosimResult conv1 = (LayerCosimResult) r.layers().get(0);
         assertTrue(conv1.rtl().storeWait() > 0, "conv1 ends with its last store_rows");
+    }
+
+    /**
+     * Words wider than the 64-bit DRAM beat: 12 RCAs make 96-bit feature-map words (128-bit slots, two beats each),
+     * 96-bit weight words (stored unpadded: 2,048 in a 24 KiB bank, where 128-bit slots would give 1,536 and refuse
+     * conv7's 1,872-word tile) and, behind the trained NIN's global average pool, 192-bit result words of 16-bit
+     * window sums (256-bit slots, four beats). The DSE's fastest design for NIN
+     * ({@code bench/configs/dse-4x12x18-r9-xc7z020.json}: 4 × 12 × 18, 9 requantizers) runs the whole trained
+     * network bit-exact, every transfer in {@code latency + beats}, and the run equals the simulator's plus the stated
+     * differences — here also the pools, whose RTL unit takes a word of 12 channels per cycle where the simulator
+     * packs 4.
+     */
+    @Test
+    void wordsWiderThanABeatCrossTheDmaSliceBySlice() throws Exception {
+        IntegerModel nin = Fixtures.nin05ClipQ();
+        AcceleratorConfig preset = AcceleratorConfigs.pynqZ2ClipQ();
+        AcceleratorConfig wide = preset.withDatapath("dse-4x12x18-r9", 4, 12, 18, 9,
+                new BufferSizes(196_608, 16_384, 24_576, 196_608), preset.dataflow(), 0)
+                .withMultipliers("dse-4x12x18-r9", preset.peStyle(), Multipliers.DSP);
+        RtlParameters p = RtlParameters.of(wide);
+        assertEquals(96, p.fmWordBits());
+        assertEquals(2048, p.wmemDepth());
+        assertEquals(192, p.resultWordBits());
+        NetworkCosim cosim = new NetworkCosim(wide, RtlTools.verilator(),
+                Path.of("target", "cosim-network-wide").toAbsolutePath());
+        NetworkCosimResult r = cosim.run(nin, Fixtures.cifarMiniTestImage(0));
+        System.out.println("[NetworkCosim] " + r.summary());
+        assertTrue(r.bitExact(), r.summary());
+        assertTrue(r.cyclesAsModelled(), r.summary());
+        NetworkCosimResult.Dma input = r.dma().get(0);
+        assertEquals(1024 * 16, input.rtlBytes(), "1,024 words of 12 channels, 16 bytes (2 beats) each");
+        NetworkCosimResult.Dma output = r.dma().get(r.dma().size() - 1);
+        assertEquals(32, output.rtlBytes(), "one 192-bit result word of ten 16-bit sums in a 256-bit slot");
+        for (NetworkCosimResult.Dma d : r.dma()) {
+            assertEquals(d.modelledCycles(), d.rtlCycles(), d.what());
+        }
+        // the pools: 24,578 → 8,194, 6,146 → 2,050 and 194 → 66 cycles (12 channels a cycle instead of 4), 20,608
+        // cycles the RTL is faster than the simulator; the rest as on the preset
+        assertEquals(175_460, r.simulatorCycles());
+        assertEquals(177_171, r.simulatorRtlBytesCycles());
+        assertEquals(156_586, r.rtlCycles());
+        assertEquals(r.rtlCycles(), r.expectedFromSimulator());
     }
 
     /** What the RTL does not stage: a network output in DRAM, rejected by name. */
