@@ -22,7 +22,8 @@
 // far); store_output once the program's compute is done. The conv controller's preload of a pass waits for
 // loaded[bank] >= its tile's load count, a pass reading a DRAM-resident input for rows_loaded (lowbit_controller);
 // the first layer waits for input_done (lowbit_sequencer).
-// Feature maps move in lines of `words per line` words (padded to whole beats of WPB words in DRAM), a row of
+// Feature maps move in lines of `words per line` words (padded to whole beats of WPB words in DRAM; a word wider than
+// a beat takes its slot's beats, the low one first, as do result words), a row of
 // `lines per row` lines (channel groups) at a time; line g of a row is group g, in bank g % NB at in-bank address
 // first + (g / NB)*plane + row*words-per-line. A whole map (load_input, store_output) is one row of H*W-word lines
 // (plane H*W, first 0): groups one after the other, the input-map layout (docs/rtl.md §2). A row tile of a map in
