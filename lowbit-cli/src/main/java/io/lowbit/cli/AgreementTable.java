@@ -83,7 +83,7 @@ record AgreementTable(List<AgreementTable.Row> rows, List<String> unmeasured) {
                     : String.format(Locale.ROOT, "%,d / %,d (%.2f %%)", r.samePrediction(), r.images(),
                             100.0 * r.samePrediction() / r.images());
             sb.append(String.format(Locale.ROOT, "| `%s` | %s@%s | %s | %s | %s | %s | %s |%n", r.run(), r.model(),
-                    RunComparison.trim(r.width()), r.quant() == null ? "float" : "`" + RunComparison.compactSpec(r.quant()) + "`",
+                    RunComparison.trim(r.width()), RunComparison.quantLabel(r.quant()),
                     percent(r.integerCorrect(), r.images()), percent(r.fakeQuantCorrect(), r.images()), same,
                     r.met() ? "met" : "**missed**"));
         }

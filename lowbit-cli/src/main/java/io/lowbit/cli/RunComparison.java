@@ -112,7 +112,7 @@ record RunComparison(List<RunComparison.Row> rows) {
                     100 * (r.finalAccuracy() - b.finalAccuracy()));
             sb.append(String.format(Locale.ROOT,
                     "| %s | %s@%s | %s | %s | %d/%d | %d | %s | %s | %s | %s | %s |%n", r.run(), r.model(),
-                    trim(r.width()), r.isFloat() ? "float" : "`" + compactSpec(r.quant()) + "`", r.bitsLabel(),
+                    trim(r.width()), quantLabel(r.quant()), r.bitsLabel(),
                     r.epochsDone(), r.epochs(), r.seed(), percent(r.finalAccuracy()), percent(r.bestAccuracy()), delta,
                     duration(r.trainSeconds()), r.status()));
         }
@@ -125,10 +125,15 @@ record RunComparison(List<RunComparison.Row> rows) {
      * that dropping a rule cannot let another one match; otherwise, and for float, the text as given.
      */
     static String compactSpec(String quant) {
-        if (quant == null) {
-            return null;
+        if (quant == null || quant.trim().startsWith("@")) { // a spec file: shown as given, not read
+            return quant;
         }
-        QuantSpec spec = QuantSpec.parse(quant);
+        QuantSpec spec;
+        try {
+            spec = QuantSpec.parse(quant);
+        } catch (IllegalArgumentException e) {
+            return quant;
+        }
         StringBuilder sb = new StringBuilder(spec.defaults().toString());
         for (QuantSpec.Rule r : spec.overrides()) {
             String sel = r.selector();
@@ -140,6 +145,11 @@ record RunComparison(List<RunComparison.Row> rows) {
             }
         }
         return sb.toString();
+    }
+
+    /** The quantization column of a table: "float", or the compact spec as code. */
+    static String quantLabel(String quant) {
+        return quant == null ? "float" : "`" + compactSpec(quant) + "`";
     }
 
     private static boolean sameScheme(QuantScheme a, QuantScheme b) {
