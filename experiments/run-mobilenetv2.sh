@@ -14,9 +14,8 @@ LSFQ=experiments/mobilenetv2w05-lsfq-w4a4-c10
 source experiments/lib.sh
 
 run "$FLOAT" --model mobilenetv2 --width 0.5 --dataset cifar10 --epochs 15 --warmup 1 --seed 1
-# evaluation at batch 64: the fake-quant graph keeps every intermediate of a batch until it ends, and at the default
-# 500 MobileNetV2's expanded 32×32 maps through 50 quantizers took the 24 GiB machine (the first try was killed by
-# the kernel's OOM killer at its first evaluation)
+# evaluation at batch 64: before nn/InferenceScope the fake-quant graph kept every intermediate of a batch until it
+# ended, and at the default 500 the first try was OOM-killed at 24 GiB; kept so that the run resumes unchanged
 run "$LSFQ" --model mobilenetv2 --width 0.5 --dataset cifar10 --epochs 10 --seed 1 --lr 0.01 --eval-batch-size 64 \
   --init "$FLOAT/best.lbck" --quant "lsfq:w=4,a=4;first=lsfq:w=8,a=8;last=lsfq:w=8,a=8"
 agree "$LSFQ"

@@ -153,6 +153,10 @@ public final class ConvUnit extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
+        return InferenceScope.run(training, inputs, () -> convolve(ps, inputs, training));
+    }
+
+    private NDList convolve(ParameterStore ps, NDList inputs, boolean training) {
         NDArray x = inputs.singletonOrThrow();
         if (inputTransform != null) {
             x = inputTransform.forward(ps, new NDList(x), training).singletonOrThrow();

@@ -83,6 +83,10 @@ public final class LinearUnit extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
+        return InferenceScope.run(training, inputs, () -> multiply(ps, inputs, training));
+    }
+
+    private NDList multiply(ParameterStore ps, NDList inputs, boolean training) {
         NDArray x = inputs.singletonOrThrow();
         x = x.reshape(x.getShape().get(0), -1);
         if (inputTransform != null) {

@@ -98,6 +98,10 @@ public final class ResidualBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
+        return InferenceScope.run(training, inputs, () -> addBranches(ps, inputs, training));
+    }
+
+    private NDList addBranches(ParameterStore ps, NDList inputs, boolean training) {
         NDArray x = inputs.singletonOrThrow();
         NDArray y = main.forward(ps, inputs, training).singletonOrThrow();
         NDArray s = switch (shortcut) {
