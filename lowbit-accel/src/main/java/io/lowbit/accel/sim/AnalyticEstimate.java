@@ -20,7 +20,7 @@ public final class AnalyticEstimate {
 
     public static long layerCycles(LayerPlan plan, AcceleratorConfig config) {
         if (!plan.isConv()) {
-            return ScheduleTimer.poolStreamCycles(plan);
+            return ScheduleTimer.poolStreamCycles(plan, config);
         }
         var m = plan.mapping();
         long outPerGroup = plan.output().channels() / plan.groups();

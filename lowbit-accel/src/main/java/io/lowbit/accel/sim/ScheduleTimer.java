@@ -30,8 +30,6 @@ public final class ScheduleTimer {
     public static final int REQUANTIZE_STAGES = 2;
     /** Pool unit pipeline: compare/add, then write. */
     public static final int POOL_STAGES = 2;
-    /** Activations of 8 bits packed per 32-bit buffer word: the pool unit handles one word per cycle. */
-    public static final int CHANNELS_PER_WORD = 4;
 
     private ScheduleTimer() {
     }
@@ -63,9 +61,14 @@ public final class ScheduleTimer {
         return (long) plan.input().width() + plan.window().padLeft() + plan.window().padRight();
     }
 
-    /** One buffer word (4 channels) per cycle per window position. */
-    public static long poolStreamCycles(LayerPlan plan) {
-        long words = (plan.output().channels() + CHANNELS_PER_WORD - 1) / CHANNELS_PER_WORD;
+    /**
+     * {@code Pi} channels per cycle per window position: the pool unit reads as many channels a cycle as a conv
+     * module's {@code Pi} RCAs do (the RTL's {@code lowbit_pool_unit} has {@code PI} lanes; the paper's 4 are a
+     * 32-bit word of 4 channels).
+     */
+    public static long poolStreamCycles(LayerPlan plan, AcceleratorConfig config) {
+        int lanes = config.rcasPerModule();
+        long words = (plan.output().channels() + lanes - 1) / lanes;
         return words * plan.output().height() * plan.output().width() * plan.window().kernelArea();
     }
 
@@ -134,7 +137,7 @@ public final class ScheduleTimer {
                 } else if (ins instanceof Instruction.PoolPass pp) {
                     enter(pp.layer());
                     long s = Math.max(unitFree, prevLayerEnd);
-                    long cycles = poolStreamCycles(plan);
+                    long cycles = poolStreamCycles(plan, config);
                     start = s;
                     stream += cycles;
                     unitFree = s + cycles;

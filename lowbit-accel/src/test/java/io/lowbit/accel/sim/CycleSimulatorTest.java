@@ -64,6 +64,22 @@ class CycleSimulatorTest {
         assertTrue(e.getMessage().contains("line buffers"), e.getMessage());
     }
 
+    /** The pool unit reads Pi channels a cycle, as many as a conv module's RCAs (and the RTL's PI lanes). */
+    @Test
+    void poolsStreamPiChannelsACycle() {
+        IntegerModel nin = TestNets.nin(1.0, 3);
+        AcceleratorConfig preset = AcceleratorConfigs.pynqZ2ClipQ();
+        for (int pi : new int[] {1, 3, 4, 12}) {
+            AcceleratorConfig c = preset.withDatapath("pi" + pi, preset.convModules(), pi, preset.pesPerRca(),
+                    preset.requantizersPerModule(), preset.buffers(), preset.dataflow(), 0);
+            LayerTiming pool1 = new CycleSimulator(c, nin).timing().layer("pool1");
+            // 192 channels, 16×16 outputs, 2×2 windows
+            long stream = (192 + pi - 1) / pi * 16L * 16 * 4;
+            assertEquals(stream, pool1.streamCycles(), "Pi = " + pi);
+            assertEquals(stream + ScheduleTimer.POOL_STAGES, pool1.cycles(), "Pi = " + pi);
+        }
+    }
+
     @Test
     void vgg7OnThePaperPresetIsBitExact() {
         IntegerModel vgg = TestNets.vgg7(0.125, 11);

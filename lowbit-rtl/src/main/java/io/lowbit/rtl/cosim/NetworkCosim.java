@@ -163,13 +163,10 @@ public final class NetworkCosim {
                 } else {
                     PoolCosimResult r = new PoolCosimResult(u.layer(), node.op().kind(), m.elements(), m.count(),
                             m.first(), 1, c, u.pool().modelledCycles(), poolModel.standaloneTiming(program, plan),
-                            p.pi() == ScheduleTimer.CHANNELS_PER_WORD, 0, 0);
+                            0, 0);
                     modelled += r.modelledCycles();
-                    // not delayed in the whole program; the pool unit takes a word of PI channels per cycle, the
-                    // simulator's ScheduleTimer a word of CHANNELS_PER_WORD: with PI ≠ 4 that difference is one of
-                    // the stated ones (docs/rtl.md §3)
+                    // not delayed in the whole program, and PI channels a cycle in both: no stated difference
                     waitsAsModelled &= wholeLayers.get(u.layer()).cycles() == r.simulator().cycles();
-                    fromSimulator += r.modelledCycles() - r.simulator().cycles();
                     previousStored = false;
                     layers.add(r);
                 }

@@ -23,8 +23,7 @@ import java.util.List;
  * @param expectedFromSimulator {@code simulatorRtlBytesCycles + sequencerCycles + Σ} per conv layer
  *                       {@code exposed first preload − (T(last) − 1)}, minus {@code slots·T(first) +} the sequencer
  *                       cycles inside the wait for a layer that waits for the DMA at its start, plus 1 for a layer
- *                       whose output is stored by {@code store_rows}, plus per pool its modelled cycles (a word of
- *                       {@code PI} channels a cycle) minus the simulator's (4 channels a word; 0 when {@code PI} = 4)
+ *                       whose output is stored by {@code store_rows} (pools: no difference)
  *                       (docs/rtl.md §3, "Cycle relation")
  * @param waitsAsModelled every conv layer's DMA wait is the simulator's minus its first preload and the sequencer
  *                       cycles inside it (0 when the simulator does not wait), a staged output's store wait the

@@ -92,8 +92,7 @@ public final class PoolCosim {
                 }
             }
             return new PoolCosimResult(layerId, node.op().kind(), expected.length, mismatches, first, 1, cycles,
-                    images.modelledCycles(), standaloneTiming(program, plan),
-                    parameters.pi() == ScheduleTimer.CHANNELS_PER_WORD, buildMillis, run.millis());
+                    images.modelledCycles(), standaloneTiming(program, plan), buildMillis, run.millis());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,17 +12,13 @@ import io.lowbit.accel.sim.LayerTiming;
  * @param firstMismatch  the first differing element (channel, row, column, RTL and engine values), or empty
  * @param passes         {@code pool_pass} instructions: 1 (the field name as in {@link LayerCosimResult})
  * @param rtl            the unit's counters ({@code stall} is always 0)
- * @param modelledCycles {@code ⌈C/PI⌉·H_out·W_out·kH·kW + POOL_STAGES}: the simulator's pool timing with the
- *                       RTL's {@code PI} channels per word
- * @param simulator      {@code ScheduleTimer}'s timing of the layer alone (it packs
- *                       {@code ScheduleTimer.CHANNELS_PER_WORD} channels per word)
- * @param simulatorComparable the RTL's {@code PI} is the simulator's channels per word, so the cycles must be
- *                       equal
+ * @param modelledCycles {@code ⌈C/PI⌉·H_out·W_out·kH·kW + POOL_STAGES}, from the RTL's words
+ * @param simulator      {@code ScheduleTimer}'s timing of the layer alone ({@code Pi} channels a cycle, as the RTL)
  * @param buildMillis    Verilator build time (0 when cached)
  * @param runMillis      simulation time
  */
 public record PoolCosimResult(String layer, String kind, int elements, int mismatches, String firstMismatch,
-        int passes, RtlCycles rtl, long modelledCycles, LayerTiming simulator, boolean simulatorComparable,
+        int passes, RtlCycles rtl, long modelledCycles, LayerTiming simulator,
         long buildMillis, long runMillis) implements CosimResult {
 
     @Override
@@ -32,22 +28,21 @@ public record PoolCosimResult(String layer, String kind, int elements, int misma
 
     /**
      * Exactly the modelled cycles: one word per cycle with no bubble, the last write two cycles after the last
-     * read is issued, and (for {@code PI = 4}) the simulator's stream and total.
+     * read is issued, and the simulator's stream and total.
      */
     @Override
     public boolean cyclesAsModelled() {
         return rtl.done() && rtl.cycles() == modelledCycles && rtl.drain() == modelledCycles - rtl.stream()
                 && rtl.stall() == 0 && rtl.lastWrite() + 1 == rtl.cycles()
-                && (!simulatorComparable || rtl.cycles() == simulator.cycles()
-                        && rtl.stream() == simulator.streamCycles());
+                && rtl.cycles() == simulator.cycles() && rtl.stream() == simulator.streamCycles();
     }
 
     @Override
     public String summary() {
         return String.format("%s (%s): %d outputs, %d mismatches%s; RTL %d cycles (stream %d, drain %d) vs"
-                + " simulator %d (stream %d, drain %d)%s; build %d ms, run %d ms", layer, kind, elements, mismatches,
+                + " simulator %d (stream %d, drain %d); build %d ms, run %d ms", layer, kind, elements, mismatches,
                 firstMismatch.isEmpty() ? "" : " (first: " + firstMismatch + ")", rtl.cycles(), rtl.stream(),
-                rtl.drain(), simulator.cycles(), simulator.streamCycles(), simulator.drainCycles(),
-                simulatorComparable ? "" : ", modelled with PI lanes " + modelledCycles, buildMillis, runMillis);
+                rtl.drain(), simulator.cycles(), simulator.streamCycles(), simulator.drainCycles(), buildMillis,
+                runMillis);
     }
 }

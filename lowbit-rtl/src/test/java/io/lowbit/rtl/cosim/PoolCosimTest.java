@@ -49,7 +49,6 @@ class PoolCosimTest {
         for (Node pool : pools) {
             PoolCosimResult r = cosim.run(nin, pool.id(), image);
             System.out.println("[PoolCosim] " + r.summary());
-            assertTrue(r.simulatorComparable());
             assertEquals(0, r.mismatches(), r.summary());
             assertTrue(r.cyclesAsModelled(), r.summary());
         }
