@@ -7,5 +7,6 @@ cd "$(dirname "$0")"
 experiments=(run-nin-search.sh run-resnet20.sh run-mobilenetv2.sh run-vgg7-sweep.sh run-nin-fixed.sh run-vgg7-full.sh run-nin-clipq-lastq.sh run-vgg7-seeds.sh)
 for e in "${experiments[@]}"; do
   echo "=== $e ($(date -u +%H:%M))"
-  "./$e" "$@"
+  # a failed script (its log says why) does not hold up the others
+  "./$e" "$@" || echo "=== $e failed (exit $?)"
 done

@@ -108,6 +108,7 @@ final class EvalCommand implements Callable<Integer> {
         try (NDManager root = NDManager.newBaseManager()) {
             TrainedModel trained = quant == null ? TrainedModel.load(checkpoint, ds.numClasses(), root)
                     : TrainedModel.quantizeFloat(checkpoint, ds.numClasses(), QuantSpec.parse(quant), root);
+            ExportCommand.reportUnseenScales(trained);
             // the input codes a learned first layer trained on, else the normalized pixels
             Evaluator.Result r = Evaluator.evaluate(trained.net(), root, test,
                     trained.networkInput(Normalization.forDataset(name)), batchSize);

@@ -8,6 +8,7 @@ import io.lowbit.train.export.IntegerExport;
 import io.lowbit.train.loop.Checkpoints;
 import io.lowbit.train.loop.TrainConfig;
 import io.lowbit.train.loop.TrainedModel;
+import io.lowbit.train.quant.learned.ScaledQuantizer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,7 +39,9 @@ final class ExportCommand implements Callable<Integer> {
         }
         int classes = DatasetName.parse(cfg.dataset()).numClasses(TrainConfig.parseLabels(cfg.labels()));
         try (NDManager root = NDManager.newBaseManager()) {
-            IntegerExport.Result r = IntegerExport.exportWithReport(TrainedModel.load(checkpoint, classes, root));
+            TrainedModel trained = TrainedModel.load(checkpoint, classes, root);
+            reportUnseenScales(trained);
+            IntegerExport.Result r = IntegerExport.exportWithReport(trained);
             IntegerModel model = r.model();
             IntegerModelFile.write(model, output.toAbsolutePath());
             System.out.println(r.summary());
@@ -46,5 +49,13 @@ final class ExportCommand implements Callable<Integer> {
                     model.fingerprint().substring(0, 16));
         }
         return 0;
+    }
+
+    /** Tells which layers' learned scales were never trained on a non-zero value (TrainedModel.unseenScales). */
+    static void reportUnseenScales(TrainedModel trained) {
+        for (String s : trained.unseenScales()) {
+            System.err.println("note: " + s + " saw only zeros in training (a dead tensor); its scale is set to "
+                    + ScaledQuantizer.UNSEEN_SCALE + " (docs/quantization.md, \"Initialization\")");
+        }
     }
 }

@@ -126,6 +126,7 @@ final class IntegerEvaluation {
         int[] predicted;
         try (NDManager m = NDManager.newBaseManager()) {
             TrainedModel trained = TrainedModel.load(checkpoint, test.numClasses(), m);
+            ExportCommand.reportUnseenScales(trained);
             if (trained.plan() == null) {
                 throw new IllegalArgumentException(checkpoint + " is a float checkpoint: pass the QAT checkpoint the"
                         + " integer model was exported from");

@@ -11,13 +11,26 @@ import io.lowbit.train.quant.QuantPlan;
 import io.lowbit.train.quant.QuantSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A model rebuilt from a checkpoint exactly as training left it: same architecture and width, the same
  * quantizers installed, BN folded if the last trained epoch was folded, weights loaded; {@link #networkInput} is
  * the input it trained on.
  */
-public record TrainedModel(SequentialBlock net, QuantPlan plan, CheckpointMeta meta) {
+public record TrainedModel(SequentialBlock net, QuantPlan plan, CheckpointMeta meta, List<String> unseenScales) {
+
+    /**
+     * @param unseenScales the layers whose learned scale never saw a non-zero value in training (a dead tensor),
+     *                     settled to {@code ScaledQuantizer.UNSEEN_SCALE} ({@link QuantPlan#settleScales})
+     */
+    public TrainedModel {
+        unseenScales = List.copyOf(unseenScales);
+    }
+
+    public TrainedModel(SequentialBlock net, QuantPlan plan, CheckpointMeta meta) {
+        this(net, plan, meta, List.of());
+    }
 
     public static TrainedModel load(Path checkpoint, int numClasses, NDManager manager) throws IOException {
         CheckpointMeta meta = Checkpoints.readMeta(checkpoint);
@@ -27,10 +40,12 @@ public record TrainedModel(SequentialBlock net, QuantPlan plan, CheckpointMeta m
                 : QuantPlan.apply(net, cfg.quantSpec(), cfg.inputCodes());
         Networks.initialize(net, manager, 0);
         Checkpoints.load(checkpoint, net, null, manager);
+        List<String> unseen = List.of();
         if (plan != null) {
             plan.setFolded(meta.epochsDone() - 1 >= cfg.foldBnFromEpoch());
+            unseen = QuantPlan.settleScales(net);
         }
-        return new TrainedModel(net, plan, meta);
+        return new TrainedModel(net, plan, meta, unseen);
     }
 
     /**

@@ -15,6 +15,7 @@ import io.lowbit.train.quant.learned.GridQuantizer;
 import io.lowbit.train.quant.learned.InputGrid;
 import io.lowbit.train.quant.learned.LearnedGridBias;
 import io.lowbit.train.quant.learned.PactQuantizer;
+import io.lowbit.train.quant.learned.ScaledQuantizer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -89,6 +90,29 @@ public final class QuantPlan {
     /** Switches every foldable unit to the folded deployment graph, or back to float BN. */
     public void setFolded(boolean folded) {
         foldable.forEach(u -> u.setBnMode(folded ? ConvUnit.BnMode.FOLDED : ConvUnit.BnMode.BATCH));
+    }
+
+    /**
+     * Settles every learned scale of a trained {@code net} for evaluation and export ({@link ScaledQuantizer#settle}):
+     * returns, in forward order, the layers whose quantizer never saw a non-zero value in training and now holds
+     * {@link ScaledQuantizer#UNSEEN_SCALE} ("block1.dw: Lsfq(ACTIVATION, …)"), for the caller to report.
+     */
+    public static List<String> settleScales(Block net) {
+        List<String> unseen = new ArrayList<>();
+        settle(net, "", unseen);
+        return unseen;
+    }
+
+    private static void settle(Block b, String layer, List<String> unseen) {
+        String here = b instanceof ConvUnit c ? c.spec().name()
+                : b instanceof LinearUnit l ? l.name()
+                : b instanceof ResidualBlock r ? r.name() : layer;
+        if (b instanceof ScaledQuantizer q && q.settle()) {
+            unseen.add(here + ": " + q);
+        }
+        for (Block child : b.getChildren().values()) {
+            settle(child, here, unseen);
+        }
     }
 
     /** The plan of a model fed the float normalized input (or quantizing it itself: fixed, clipq). */

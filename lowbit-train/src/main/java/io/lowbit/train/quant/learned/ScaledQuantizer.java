@@ -20,13 +20,18 @@ import ai.djl.util.PairList;
  * and writes it into the parameter array (an untracked write, legal on PyTorch leaves inside a gradient
  * collector); a scale that is already non-zero — restored from a checkpoint, or initialized earlier — is never
  * re-initialized. While the data are all zeros the quantizer passes them through (which equals quantizing them)
- * and stays uninitialized. The check reads the parameter once per quantizer and process.
+ * and stays uninitialized. The check reads the parameter once per quantizer and process. A trained model is
+ * {@linkplain #settle settled} when it is loaded for evaluation or export: a scale still 0 then belongs to a tensor
+ * that was 0 on every training batch (a dead unit), and gets {@link #UNSEEN_SCALE}, so that evaluation does not
+ * initialize it from evaluation data and export has a step (docs/quantization.md, "Initialization").
  */
-abstract class ScaledQuantizer extends AbstractBlock implements GridQuantizer {
+public abstract class ScaledQuantizer extends AbstractBlock implements GridQuantizer {
 
     final Grid grid;
     final TensorRole role;
     final Granularity granularity;
+    /** The scale {@link #settle} gives a tensor that was 0 on all training data: 1 in the units of the input. */
+    public static final float UNSEEN_SCALE = 1f;
     /** (1) or (C): LSQ step or clip level α, in the units of the input. */
     final Parameter scale;
     private final boolean dataInitialized;
@@ -74,6 +79,22 @@ abstract class ScaledQuantizer extends AbstractBlock implements GridQuantizer {
     /** Whether the scale holds a value (always true for constant initialization). */
     public boolean isScaleInitialized() {
         return ready || (scale.isInitialized() && anyNonZero(scale.getArray().toFloatArray()));
+    }
+
+    /**
+     * Ends training's "not yet initialized" state. A data-initialized scale still 0 gets {@link #UNSEEN_SCALE} in
+     * every group (any scale quantizes the all-zero data it saw to themselves); returns whether it did.
+     */
+    public boolean settle() {
+        NDArray p = scale.getArray();
+        boolean unseen = dataInitialized && !anyNonZero(p.toFloatArray());
+        if (unseen) {
+            float[] v = new float[Math.toIntExact(p.size())];
+            java.util.Arrays.fill(v, UNSEEN_SCALE);
+            p.set(v);
+        }
+        ready = true;
+        return unseen;
     }
 
     @Override
