@@ -16,15 +16,18 @@ import io.lowbit.train.model.ModelSpec;
 import io.lowbit.train.model.Models;
 import io.lowbit.train.model.Networks;
 import io.lowbit.train.quant.QuantPlan;
+import io.lowbit.train.quant.learned.ScaledQuantizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One training run: data, model, optimizer and the epoch loop, with a checkpoint, {@code metrics.csv},
@@ -164,6 +167,9 @@ public final class TrainingRun {
                         }
                         EpochMetrics m = loop.epoch(epoch, test, history);
                         history.add(m);
+                        if (plan != null) {
+                            reportDeadTensors(QuantPlan.uninitializedScales(net), log);
+                        }
                         if (m.testAccuracy() > best) {
                             best = m.testAccuracy();
                             bestEpoch = m.epoch();
@@ -184,6 +190,19 @@ public final class TrainingRun {
                     throw e;
                 }
                 return writeSummary(status, spec, paramCount, macs, train, test, history, best, bestEpoch, message);
+            }
+        }
+    }
+
+    private final Set<String> reportedDeadTensors = new HashSet<>();
+
+    /** Once per layer: a learned scale that has seen only zeros (a dead tensor) is worth knowing before export. */
+    private void reportDeadTensors(List<String> uninitialized, PrintStream log) {
+        for (String s : uninitialized) {
+            if (reportedDeadTensors.add(s)) {
+                log.printf("note: %s has seen only zeros so far (a dead tensor?): its scale stays uninitialized, and"
+                        + " export gives it %s unless non-zero values come (docs/quantization.md#initialization)%n", s,
+                        ScaledQuantizer.UNSEEN_SCALE);
             }
         }
     }

@@ -21,6 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Installs fake quantizers into a freshly built (not yet initialized) model according to a {@link QuantSpec}.
@@ -99,19 +100,29 @@ public final class QuantPlan {
      */
     public static List<String> settleScales(Block net) {
         List<String> unseen = new ArrayList<>();
-        settle(net, "", unseen);
+        visitScales(net, "", q -> q.settle(), unseen);
         return unseen;
     }
 
-    private static void settle(Block b, String layer, List<String> unseen) {
+    /**
+     * The layers whose data-initialized scale has seen only zeros so far in training (labelled as by
+     * {@link #settleScales}, which would give them {@link ScaledQuantizer#UNSEEN_SCALE}); training reports them.
+     */
+    public static List<String> uninitializedScales(Block net) {
+        List<String> unseen = new ArrayList<>();
+        visitScales(net, "", q -> !q.isScaleInitialized(), unseen);
+        return unseen;
+    }
+
+    private static void visitScales(Block b, String layer, Predicate<ScaledQuantizer> select, List<String> out) {
         String here = b instanceof ConvUnit c ? c.spec().name()
                 : b instanceof LinearUnit l ? l.name()
                 : b instanceof ResidualBlock r ? r.name() : layer;
-        if (b instanceof ScaledQuantizer q && q.settle()) {
-            unseen.add(here + ": " + q);
+        if (b instanceof ScaledQuantizer q && select.test(q)) {
+            out.add(here + ": " + q);
         }
         for (Block child : b.getChildren().values()) {
-            settle(child, here, unseen);
+            visitScales(child, here, select, out);
         }
     }
 

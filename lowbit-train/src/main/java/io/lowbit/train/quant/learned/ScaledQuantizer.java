@@ -36,6 +36,8 @@ public abstract class ScaledQuantizer extends AbstractBlock implements GridQuant
     final Parameter scale;
     private final boolean dataInitialized;
     private boolean ready;
+    /** Not yet initialized after training forwards that saw only zeros. */
+    private boolean zerosInTraining;
 
     /**
      * @param initialValue the scale's constant initial value, or 0 for a data-dependent initialization
@@ -118,8 +120,18 @@ public abstract class ScaledQuantizer extends AbstractBlock implements GridQuant
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        if (!ready && !tryInitialize(x)) {
-            return new NDList(x);
+        if (!ready) {
+            if (!training && zerosInTraining) {
+                // an evaluation between training epochs never fits the scale to its data: it quantizes with the
+                // scale the trained model will be settled to
+                NDArray s = x.getManager().full(scale.getArray().getShape(), UNSEEN_SCALE);
+                return new NDList(quantize(x, granularity == Granularity.CHANNEL
+                        ? QuantOps.perChannel(s, x.getShape()) : s));
+            }
+            if (!tryInitialize(x)) {
+                zerosInTraining |= training;
+                return new NDList(x);
+            }
         }
         NDArray p = ps.getValue(scale, x.getDevice(), training);
         NDArray s = QuantOps.scaleGradient(p, gradientScale(valuesPerScale(x.getShape())), x.getManager());

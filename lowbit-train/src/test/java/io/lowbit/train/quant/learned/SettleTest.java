@@ -33,6 +33,22 @@ class SettleTest {
         }
     }
 
+    /** Between epochs, evaluation data do not initialize a scale training has not: the next non-zero batch does. */
+    @Test
+    void evaluationAfterZeroTrainingBatchesQuantizesWithTheFallbackAndLearnsNothing() {
+        LsqQuantizer q = new LsqQuantizer(new Grid(4, false), TensorRole.ACTIVATION, Granularity.TENSOR);
+        Shape shape = new Shape(1, 4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Harness.initialize(q, m, shape);
+            Harness.run(q, m, shape, new float[4], null);
+            // step 1: codes 0..15
+            assertArrayEquals(new float[] {0, 2, 15, 3}, Harness.infer(q, m, shape, new float[] {0, 2.2f, 40, 3}));
+            assertArrayEquals(new float[1], Harness.scale(q));
+            Harness.run(q, m, shape, new float[] {0, 1, 0, 1}, null);
+            assertArrayEquals(new float[] {(float) (2 * 0.5 / Math.sqrt(15))}, Harness.scale(q), 1e-6f);
+        }
+    }
+
     @Test
     void aTrainedScaleIsLeftAsItIs() {
         LsqQuantizer q = new LsqQuantizer(new Grid(3, true), TensorRole.WEIGHT, Granularity.CHANNEL);
