@@ -85,8 +85,8 @@ class DseCommandTest {
     /**
      * Twelve input channels per pass make 96-bit feature-map words, wider than the RTL DMA's 64-bit DRAM beat, which
      * the DMA moves slice by slice: the point is realizable as a whole network. With 6 KiB weight banks the same
-     * point compiles and simulates, but the generated RTL cannot run it (a pass's weight base outgrows its
-     * instruction field): by default it is refused, with the reason; {@code --realizable config} takes it.
+     * point compiles and simulates, but the generated RTL cannot run it (a weight tile, padded to the RTL's words,
+     * outgrows its bank): by default it is refused, with the reason; {@code --realizable config} takes it.
      */
     @Test
     void realizableMeansTheWholeNetworkRunsOnTheGeneratedRtl() throws Exception {
@@ -110,7 +110,7 @@ class DseCommandTest {
         CliTest.Run network = lowbit(small);
         assertEquals(1, network.code(), network.err());
         assertTrue(network.out().contains("no fitting, realizable design"), network.out());
-        assertTrue(network.out().contains("not realizable: dse-4x12x18-r9-strip-dsp-p16: conv8 pass 29: weight base"),
+        assertTrue(network.out().contains("not realizable: dse-4x12x18-r9-strip-dsp-p16: conv8: weight tile"),
                 network.out());
         String[] configOnly = Arrays.copyOf(small, small.length + 2);
         configOnly[small.length] = "--realizable";

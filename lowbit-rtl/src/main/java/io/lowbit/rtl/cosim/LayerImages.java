@@ -122,6 +122,9 @@ public final class LayerImages {
             layout.requireFits(plan.layer() + " output", plan.output().channels(), outputPlane(), inputBuffer + 1);
         }
         List<long[]> words = buildPasses();
+        if (tiles == null) {
+            program.checkPreloadedBanks(p, plan.layer());
+        }
         PassLoop loop = new PassLoop(p, plan, this.passes, this.tiles, staging);
         loop.verify(words, this.passes, this.tiles);
         program.layer(descriptor(loop));

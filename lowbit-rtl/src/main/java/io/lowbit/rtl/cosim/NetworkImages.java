@@ -124,8 +124,12 @@ public final class NetworkImages {
                                 swaps % 2)
                         : null;
                 units.add(new Unit(cp.layer(), plan, new LayerImages(p, plan, op, in.output(), node.output(), passes,
-                        program, passTiles.get(cp.layer()), (t, w0, w1, b0, b1) -> tileWords.put(t,
-                                new int[] {w0, w1, b0, b1}), staging, swaps % 2), null, passes, false, staging));
+                        program, passTiles.get(cp.layer()), (t, w0, w1, b0, b1) -> {
+                            // checked as each tile closes, before the pass loop packs its instructions: a tile too
+                            // large for its bank would otherwise surface as a weight-base field overflow
+                            requireTileFits(p, tileLoads.get(t), t, w1 - w0, b1 - b0);
+                            tileWords.put(t, new int[] {w0, w1, b0, b1});
+                        }, staging, swaps % 2), null, passes, false, staging));
                 inputBuffer.put(cp.layer(), swaps % 2);
                 layerInstructions++;
             } else if (ins instanceof Instruction.PoolPass pp) {
@@ -184,7 +188,6 @@ public final class NetworkImages {
             if (r == null) {
                 throw new IllegalArgumentException("weight tile " + t + " has no conv pass");
             }
-            requireTileFits(p, tileLoads.get(t), t, r[1] - r[0], r[3] - r[2]);
             tileBase[t] = dram.append(wWords.subList(r[0], r[1]), p.weightWordBits());
             tileWeightBeats[t] = dram.size() - tileBase[t];
             dram.append(bWords.subList(r[2], r[3]), p.biasWordBits());

@@ -97,10 +97,19 @@ public final class ProgramImages {
     /** Throws unless the images fit the memories of {@code p} (a single layer preloaded into bank 0). */
     void checkDepths(RtlParameters p) {
         checkInstructions(p);
-        require(wmem.size() <= p.wmemDepth(), "the layer's " + wmem.size() + " weight words (its blocks padded to"
+        checkPreloadedBanks(p, "the layer");
+    }
+
+    /**
+     * Throws unless the weight and bias images, preloaded by the host, fit bank 0 of {@code p}. {@code LayerImages}
+     * calls it before its passes are packed: a block past the bank would otherwise be reported as an overflow of
+     * the instruction's weight-base field, which is sized to the bank.
+     */
+    void checkPreloadedBanks(RtlParameters p, String what) {
+        require(wmem.size() <= p.wmemDepth(), what + "'s " + wmem.size() + " weight words (its blocks padded to"
                 + " whole input and output groups) exceed weight bank 0's " + p.wmemDepth() + " words"
-                + " (buffers.weightBankBytes)");
-        require(bmem.size() <= p.bmemDepth(), "the layer's " + bmem.size() + " bias words exceed bias bank 0's "
+                + " (buffers.weightBankBytes; docs/rtl.md §1)");
+        require(bmem.size() <= p.bmemDepth(), what + "'s " + bmem.size() + " bias words exceed bias bank 0's "
                 + p.bmemDepth() + " words (RtlParameters.biasBankWords)");
     }
 

@@ -14,6 +14,7 @@ import io.lowbit.accel.config.AcceleratorConfigs;
 import io.lowbit.core.arith.IntType;
 import io.lowbit.core.arith.QuantizedType;
 import io.lowbit.core.engine.ReferenceEngine;
+import io.lowbit.core.model.Conv2d;
 import io.lowbit.core.model.Input;
 import io.lowbit.core.model.IntegerModel;
 import io.lowbit.core.model.IntegerModelBuilder;
@@ -119,6 +120,25 @@ class MemorySizingTest {
         assertTrue(e.getMessage().startsWith("conv2: weight tile 1 (output channels 0..9, 2605 B as the compiler"
                 + " counts it) needs 6400 weight words of 32 bits"), e.getMessage());
         assertTrue(e.getMessage().contains("more than the weight bank's 6144"), e.getMessage());
+    }
+
+    @Test
+    void aPreloadedLayerLargerThanBankZeroIsRejectedAsSuch() {
+        // a layer run alone has all its weight blocks preloaded into bank 0: 2,048 input channels are 512 input
+        // groups × 25 slots = 12,800 words, past the bank's 6,144 and past the 13-bit weight-base field; the bank is
+        // named, not the field the overflow would otherwise surface in when the passes are packed
+        SplittableRandom rng = new SplittableRandom(5);
+        IntegerModelBuilder b = IntegerModel.builder("wide-layer");
+        b.input("input", Input.codes(Shape.chw(2048, 2, 2), new QuantizedType(IntType.INT8, 0)), 1.0 / 32);
+        b.node("conv1", TestNets.conv(rng, 2048, 10, Window.square(1, 1, 0), 1), 1.0 / 32, "input");
+        IntegerModel model = b.build("conv1");
+        Program program = new AcceleratorCompiler(AcceleratorConfigs.pynqZ2ClipQ()).compile(model);
+        var node = model.node("conv1");
+        var e = assertThrows(IllegalArgumentException.class, () -> new LayerImages(PRESET, program.layer("conv1"),
+                (Conv2d) node.op(), model.node(node.input()).output(), node.output(),
+                program.instructions(Instruction.ConvPass.class), new ProgramImages(PRESET)));
+        assertEquals("conv1's 12800 weight words (its blocks padded to whole input and output groups) exceed weight"
+                + " bank 0's 6144 words (buffers.weightBankBytes; docs/rtl.md §1)", e.getMessage());
     }
 
     @Test
