@@ -208,6 +208,23 @@ class IntegerExportTest {
     }
 
     @Test
+    void pactW2A2WithDorefasLevelsExportsOddCodes() throws IOException {
+        // DoReFa's original four 2-bit levels (wgrid=dorefa): int3 codes ±1, ±3 in every 2-bit layer, and the
+        // integer model computes the fake-quant model's codes as with the symmetric grid
+        Agreement a = learned("pact-w2-dorefa", "pact:w=2,a=2,wgrid=dorefa;first=pact:w=8,a=8", 0.95, 1, 0.999);
+        everyLayerEqual(a);
+        for (Node n : a.model().nodes()) {
+            if (n.op() instanceof Conv2d c && !n.id().equals("conv1")) {
+                assertEquals(io.lowbit.core.arith.IntType.signed(3), c.weights().codeType(), n.id());
+                int[] codes = ((io.lowbit.core.model.IntegerWeights) c.weights()).codes().toArray();
+                for (int code : codes) {
+                    assertTrue(code == -3 || code == -1 || code == 1 || code == 3, n.id() + ": code " + code);
+                }
+            }
+        }
+    }
+
+    @Test
     void dorefaW4A4AgreesWithTheFakeQuantModel() throws IOException {
         // measured 100 %, < 0.001 LSB, every conv's codes equal (BN after the conv: 91.0 %, 98 LSB)
         everyLayerEqual(learned("dorefa", "dorefa:w=4,a=4", 0.98, 1, 0.999));

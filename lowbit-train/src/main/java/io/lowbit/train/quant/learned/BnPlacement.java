@@ -28,6 +28,7 @@ public enum BnPlacement {
     /** The DoReFa weight quantizer of this placement. */
     Block weightQuantizer(QuantScheme s) {
         int bits = Bits.weights(s);
-        return this == FOLD ? new FoldedDorefaWeightQuantizer(bits) : new DorefaWeightQuantizer(bits);
+        return this == FOLD ? new FoldedDorefaWeightQuantizer(bits, DorefaLevels.of(s))
+                : new DorefaWeightQuantizer(bits);
     }
 }

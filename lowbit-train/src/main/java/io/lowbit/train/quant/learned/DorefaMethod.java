@@ -13,7 +13,7 @@ import java.util.Set;
  */
 public final class DorefaMethod implements QuantMethod {
 
-    static final Set<String> KEYS = Set.of("w", "a", BnPlacement.KEY);
+    static final Set<String> KEYS = Set.of("w", "a", BnPlacement.KEY, DorefaLevels.KEY);
 
     @Override
     public String name() {
@@ -26,6 +26,7 @@ public final class DorefaMethod implements QuantMethod {
         Bits.weights(s);
         Bits.activations(s);
         BnPlacement.of(s);
+        DorefaLevels.of(s);
     }
 
     @Override

@@ -17,6 +17,10 @@ import ai.djl.util.PairList;
  * the fold multiplies each channel by its own {@code γ/√(σ²+ε)}: one max per tensor would leave the channels with
  * a small gain few codes. Gradient: straight through the round; through tanh and the max as autograd gives.
  * No parameters; {@link #steps} are those of the last forward.
+ *
+ * <p>With {@link DorefaLevels#DOREFA} the levels are the original DoReFa's 2^k, {@code s_o = M_o/L},
+ * {@code L = 2^k − 1}, {@code w_q = s_o·(2·round((t/s_o + L)/2) − L)}: the odd codes of {@code [−L, L]} on a
+ * (k+1)-bit grid, no zero.
  */
 public final class FoldedDorefaWeightQuantizer extends AbstractBlock implements GridQuantizer {
 
@@ -24,10 +28,17 @@ public final class FoldedDorefaWeightQuantizer extends AbstractBlock implements 
     private static final float MIN_RELATIVE_MAX = 1f / (1 << 16);
 
     private final Grid grid;
+    private final DorefaLevels levels;
     private volatile float[] steps = new float[0];
 
+    /** UltraNet's symmetric levels ({@link DorefaLevels#SYMMETRIC}). */
     public FoldedDorefaWeightQuantizer(int bits) {
-        this.grid = new Grid(bits, true);
+        this(bits, DorefaLevels.SYMMETRIC);
+    }
+
+    public FoldedDorefaWeightQuantizer(int bits, DorefaLevels levels) {
+        this.levels = levels;
+        this.grid = new Grid(levels == DorefaLevels.DOREFA ? bits + 1 : bits, true);
     }
 
     @Override
@@ -54,6 +65,12 @@ public final class FoldedDorefaWeightQuantizer extends AbstractBlock implements 
         NDArray floor = QuantOps.mul(abs.max(), MIN_RELATIVE_MAX).clip(1e-12f, Float.MAX_VALUE);
         NDArray step = QuantOps.div(channelMax.maximum(floor), grid.qp());
         steps = step.toFloatArray();
+        if (levels == DorefaLevels.DOREFA) {
+            // c = round((t/s + L)/2) ∈ [0, L], code 2c − L; straight through: d(code·s)/dt = 1
+            NDArray l = QuantOps.constant(t.getManager(), grid.qp());
+            NDArray c = QuantOps.roundToCode(QuantOps.mul(t.div(step).add(l), 0.5f));
+            return new NDList(QuantOps.mul(c, 2f).sub(l).mul(step));
+        }
         return new NDList(QuantOps.roundToCode(t.div(step)).mul(step));
     }
 
@@ -64,6 +81,7 @@ public final class FoldedDorefaWeightQuantizer extends AbstractBlock implements 
 
     @Override
     public String toString() {
-        return "FoldedDorefaWeights(" + grid + ", per channel)";
+        return "FoldedDorefaWeights(" + (levels == DorefaLevels.DOREFA ? "odd codes of " : "") + grid
+                + ", per channel)";
     }
 }

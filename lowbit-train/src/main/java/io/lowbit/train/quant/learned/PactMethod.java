@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class PactMethod implements QuantMethod {
 
-    static final Set<String> KEYS = Set.of("w", "a", "alpha0", "alphadecay", BnPlacement.KEY);
+    static final Set<String> KEYS = Set.of("w", "a", "alpha0", "alphadecay", BnPlacement.KEY, DorefaLevels.KEY);
 
     @Override
     public String name() {
@@ -30,6 +30,7 @@ public final class PactMethod implements QuantMethod {
         alpha0(s);
         alphaDecay(s);
         BnPlacement.of(s);
+        DorefaLevels.of(s);
     }
 
     static double alphaDecay(QuantScheme s) {

@@ -51,6 +51,37 @@ class FoldedDorefaWeightQuantizerTest {
         }
     }
 
+    /**
+     * DoReFa's original levels at 2 bits: {@code M_o·{−1, −1/3, 1/3, 1}} per channel, codes the odd integers of a
+     * 3-bit grid (no zero: a zero weight takes the level above, half up); gradient straight through, as before.
+     */
+    @Test
+    void dorefaLevelsAreTheOriginalFourAt2Bits() {
+        FoldedDorefaWeightQuantizer q = new FoldedDorefaWeightQuantizer(2, DorefaLevels.DOREFA);
+        assertEquals(new Grid(3, true), q.grid());
+        float[] w = {-0.2f, -0.05f, 0f, 0.12f, 0.2f, -0.02f, -0.004f, 0f, 0.011f, 0.02f};
+        float[] r = {0.3f, -1f, 2f, 0.5f, -0.7f, 1.1f, 0.2f, -0.4f, 0.9f, 1f};
+        Shape shape = new Shape(2, 5);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Harness.initialize(q, m, shape);
+            Harness.Result res = Harness.run(q, m, shape, w, r);
+            float[] steps = q.steps();
+            int[][] codes = {{-3, -1, 1, 1, 3}, {-3, -1, 1, 1, 3}};
+            for (int o = 0; o < 2; o++) {
+                double max = Math.tanh(o == 0 ? 0.2 : 0.02);
+                assertEquals(max / 3, steps[o], 1e-7, "step of channel " + o);
+                for (int k = 0; k < 5; k++) {
+                    int i = o * 5 + k;
+                    assertEquals(codes[o][k] * steps[o], res.y()[i], 1e-9, "weight " + i);
+                }
+            }
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                double t = Math.tanh(w[i]);
+                assertEquals(r[i] * (1 - t * t), res.dx()[i], 1e-5, "∂/∂w_" + i);
+            }
+        }
+    }
+
     /** A dead channel keeps a finite step (2^−16 of the tensor's max) and all-zero weights stay zeros. */
     @Test
     void deadChannelsAndZeroTensorsStayFinite() {

@@ -30,6 +30,8 @@ class LearnedMethodsTest {
         "dorefa:w=8,a=2",
         "dorefa:w=4,a=4,bn=after",
         "pact:bn=fold",
+        "pact:w=2,a=2,wgrid=dorefa",
+        "dorefa:w=7,wgrid=symmetric",
         "lsfq:w=3,a=3,gran=tensor,tau=0.05",
     })
     void validSpecsValidate(String spec) {
@@ -51,6 +53,9 @@ class LearnedMethodsTest {
         "pact:alpha0=-1       | pact: alpha0=-1 is outside [0.01, 1000.0]",
         "dorefa:bn=before     | dorefa: bn=before is not fold or after",
         "lsq:bn=after         | quantization method 'lsq' has no parameter 'bn'",
+        "pact:wgrid=odd       | pact: wgrid=odd is not symmetric or dorefa",
+        "dorefa:w=8,wgrid=dorefa | dorefa: wgrid=dorefa stores w-bit levels in w+1 bits, so w is at most 7, got 8",
+        "pact:bn=after,wgrid=dorefa | pact: wgrid=dorefa needs bn=fold (the levels are integers only with the per-channel step of the folded weights)",
     })
     void invalidSpecsAreRejectedByName(String spec, String message) {
         String actual = rejection(spec);
