@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.pytorch.jni.JniUtils;
 import io.lowbit.train.data.Augmentation;
 import io.lowbit.train.data.BatchLoader;
 import io.lowbit.train.data.LabeledImages;
@@ -16,6 +17,10 @@ import io.lowbit.train.model.Models;
 import io.lowbit.train.model.Networks;
 import io.lowbit.train.quant.QuantPlan;
 import io.lowbit.train.quant.QuantSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,11 +40,21 @@ public final class TrainingThroughput {
      * One configuration's measurement; {@code quant} is "float" or the quantization spec trained with. With several
      * rounds, {@code imagesPerSecond} is the median over the rounds and {@code stepTimeVsFloat} the median of the
      * per-round ratios of this configuration's step time to float's (measured in the same round, so that a drift
-     * of the shared machine's speed cancels); with one round the plain ratio.
+     * of the shared machine's speed cancels); with one round the plain ratio. {@code profile}: the native operators of
+     * the profiled steps, largest self time first, milliseconds per step (empty when not profiled).
      */
     public record Result(String model, String quant, int batchSize, int steps, int rounds, double imagesPerSecond,
                          double gflopsPerSecond, double fractionOfCeiling, double dataWaitFraction, long macsPerImage,
-                         double stepTimeVsFloat, double[] imagesPerSecondByRound) {
+                         double stepTimeVsFloat, double[] imagesPerSecondByRound, List<OpProfile> profile) {
+    }
+
+    /** Where {@link #measure} writes operator profiles, and of how many steps each ({@code null}: none). */
+    public record Profiling(Path dir, int steps) {
+        public Profiling {
+            if (steps < 1) {
+                throw new IllegalArgumentException("profile at least one step, got " + steps);
+            }
+        }
     }
 
     /** GFLOP/s of an n×n float32 matrix product, best of {@code repeats} after a warm-up. */
@@ -72,6 +87,17 @@ public final class TrainingThroughput {
      */
     public static List<Result> measure(ModelSpec spec, List<String> quants, LabeledImages data, Normalization norm,
                                        int batchSize, int warmupSteps, int steps, int rounds, double ceilingGflops) {
+        return measure(spec, quants, data, norm, batchSize, warmupSteps, steps, rounds, ceilingGflops, null);
+    }
+
+    /**
+     * As above; with {@code profiling}, each configuration then trains {@code profiling.steps()} more steps under the
+     * PyTorch profiler, which writes {@code <model>-<n>.trace.json} (chrome trace, n = the configuration's index, 0
+     * float) to {@code profiling.dir()}, summarized in the result ({@link OpProfile}). Profiled steps are not timed.
+     */
+    public static List<Result> measure(ModelSpec spec, List<String> quants, LabeledImages data, Normalization norm,
+                                       int batchSize, int warmupSteps, int steps, int rounds, double ceilingGflops,
+                                       Profiling profiling) {
         if (rounds < 1 || steps < 1 || warmupSteps < 0) {
             throw new IllegalArgumentException("rounds and steps must be ≥ 1, warm-up ≥ 0");
         }
@@ -85,7 +111,8 @@ public final class TrainingThroughput {
         List<Trainee> trainees = new ArrayList<>();
         try {
             for (String q : configs) {
-                trainees.add(new Trainee(spec, q, data, norm, batchSize, warmupSteps + rounds * steps));
+                trainees.add(new Trainee(spec, q, data, norm, batchSize, warmupSteps + rounds * steps
+                        + (profiling == null ? 0 : profiling.steps())));
             }
             for (Trainee t : trainees) {
                 t.run(warmupSteps);
@@ -98,6 +125,12 @@ public final class TrainingThroughput {
                     seconds[c][r] = trainees.get(c).run(steps);
                     wait[c] += (trainees.get(c).loader.waitNanos() - waitAtStart) / 1e9;
                 }
+            }
+            List<List<OpProfile>> profiles = new ArrayList<>();
+            for (int c = 0; c < configs.size(); c++) {
+                profiles.add(profiling == null ? List.of()
+                        : profile(trainees.get(c), profiling, profiling.dir().resolve(spec.label() + "-" + c
+                                + ".trace.json")));
             }
             List<Result> results = new ArrayList<>();
             for (int c = 0; c < configs.size(); c++) {
@@ -113,13 +146,33 @@ public final class TrainingThroughput {
                 double total = Arrays.stream(seconds[c]).sum();
                 results.add(new Result(spec.label(), configs.get(c) == null ? "float" : configs.get(c), batchSize,
                         steps, rounds, median, gflops, gflops / ceilingGflops, wait[c] / total, macs, median(ratio),
-                        ips));
+                        ips, profiles.get(c)));
             }
             return results;
         } finally {
             for (Trainee t : trainees) {
                 t.close();
             }
+        }
+    }
+
+    /** Trains {@code p.steps()} steps of {@code t} under the profiler; its operators, milliseconds per step. */
+    private static List<OpProfile> profile(Trainee t, Profiling p, Path trace) {
+        try {
+            Files.createDirectories(p.dir());
+            JniUtils.startProfile(false, false, false);
+            try {
+                t.run(p.steps());
+            } finally {
+                JniUtils.stopProfile(trace.toString());
+            }
+            List<OpProfile> ops = new ArrayList<>();
+            for (OpProfile o : OpProfile.read(trace)) {
+                ops.add(new OpProfile(o.op(), o.calls(), o.selfMillis() / p.steps()));
+            }
+            return ops;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.lowbit.train.quant.learned;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 
 /**
@@ -11,11 +12,12 @@ import ai.djl.nn.Activation;
  * 0 unsigned, {@code Q = Q_P}. Backward through a soft clamp of temperature τ (units of α):
  * {@code y = softclip(u) + stopGradient(clamp(u) − softclip(u))}, {@code u = v/α}, so
  * {@code ∂q/∂v = softclip'(u)} and {@code ∂q/∂α = round(Q·clamp(u))/Q − softclip'(u)·u}, the α gradient multiplied
- * by {@code g = 1/√(N·Q)} as LSQ's. The graph carries only that slope: {@code softclip'(u) = σ((u − lo)/τ) −
- * σ((u − 1)/τ)} is computed off the tape and enters as {@code t − stopGradient(t)}, {@code t = u·softclip'(u)}, so
- * autograd records three ops for the estimator instead of differentiating two softplus terms (the gradients are
- * the same; QAT step time, docs/results.md). Initial α: the MSE-best of {0.30, 0.35, …, 1.00}·max|v| on the first
- * data.
+ * by {@code g = 1/√(N·Q)} as LSQ's. The graph carries only that slope: the codes and
+ * {@code softclip'(u) = σ((u − lo)/τ) − σ((u − 1)/τ)} are computed off the tape, and autograd records four products
+ * and a sum on the activation: {@code qu = x·(Q/α)}, {@code t = qu·softclip'(u)},
+ * {@code q = (t + stopGradient(code − t))·α/Q} — the gradients above, with two products where the α path through
+ * {@code u} used to be a quotient (QAT step time, docs/results.md). Initial α: the MSE-best of
+ * {0.30, 0.35, …, 1.00}·max|v| on the first data.
  */
 public final class LsfqQuantizer extends ScaledQuantizer {
 
@@ -47,23 +49,26 @@ public final class LsfqQuantizer extends ScaledQuantizer {
     NDArray quantize(NDArray x, NDArray alpha) {
         float lo = grid.signed() ? -1f : 0f;
         int q = grid.qp();
-        NDArray u = x.div(alpha);
-        NDArray fixedU = u.stopGradient();
-        // value clamp(u) exactly (t − stopGradient(t) is 0), gradient softclip'(u) w.r.t. u
-        NDArray t = u.mul(softClipSlope(fixedU, lo));
-        NDArray y = fixedU.clip(lo, 1f).add(t.sub(t.stopGradient()));
-        return QuantOps.roundToCode(QuantOps.mul(y, q)).mul(QuantOps.div(alpha, q));
+        NDManager m = x.getManager();
+        // qu = Q·u = x·(Q/α): a product, whose backward is two products (a quotient's takes five passes)
+        NDArray qu = x.mul(QuantOps.constant(m, q).div(alpha));
+        NDArray fixedQu = qu.stopGradient();
+        // the codes, off the tape: round half up of Q·clamp(u, lo, 1)
+        NDArray code = fixedQu.clip(lo * q, q).add(0.5f).floor();
+        // value code (t − t + code), gradient softclip'(u) w.r.t. qu; then ×α/Q
+        NDArray t = qu.mul(softClipSlope(fixedQu, q, lo));
+        return t.add(code.sub(t).stopGradient()).mul(QuantOps.div(alpha, q));
     }
 
     /**
-     * {@code softclip'(u) = σ((u − lo)/τ) − σ((u − 1)/τ)}, the derivative of the soft clamp
+     * {@code softclip'(u) = σ((u − lo)/τ) − σ((u − 1)/τ)} at {@code u = qu/Q}, the derivative of the soft clamp
      * {@code τ·[softplus((u − lo)/τ) − softplus((u − 1)/τ)] + lo}, which tends to {@code clamp(u, lo, 1)} as τ → 0.
-     * {@code u} carries no gradient, so neither does the result (plain number ops are safe here).
+     * {@code qu} carries no gradient, so neither does the result (plain number ops are safe here).
      */
-    NDArray softClipSlope(NDArray u, float lo) {
-        NDArray below = Activation.sigmoid(u.sub(lo).div(tau));
-        NDArray above = Activation.sigmoid(u.sub(1f).div(tau));
-        return below.sub(above);
+    NDArray softClipSlope(NDArray qu, int q, float lo) {
+        NDArray z = qu.mul(1f / (q * tau)); // u/τ
+        NDArray below = Activation.sigmoid(lo == 0f ? z : z.sub(lo / tau));
+        return below.sub(Activation.sigmoid(z.sub(1f / tau)));
     }
 
     /** α/Q per tensor or per channel. */
