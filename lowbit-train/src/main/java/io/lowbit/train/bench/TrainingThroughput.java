@@ -112,7 +112,7 @@ public final class TrainingThroughput {
         try {
             for (String q : configs) {
                 trainees.add(new Trainee(spec, q, data, norm, batchSize, warmupSteps + rounds * steps
-                        + (profiling == null ? 0 : profiling.steps())));
+                        + (profiling == null ? 0 : profiling.steps() + 1)));
             }
             for (Trainee t : trainees) {
                 t.run(warmupSteps);
@@ -156,10 +156,20 @@ public final class TrainingThroughput {
         }
     }
 
-    /** Trains {@code p.steps()} steps of {@code t} under the profiler; its operators, milliseconds per step. */
+    /**
+     * Trains {@code p.steps()} steps of {@code t} under the profiler; its operators, milliseconds per step. One step
+     * under the profiler first, not recorded: the first profiled step of a process runs about a third slower (the
+     * profiler's own start-up), which would inflate float's profile, measured first.
+     */
     private static List<OpProfile> profile(Trainee t, Profiling p, Path trace) {
         try {
             Files.createDirectories(p.dir());
+            JniUtils.startProfile(false, false, false);
+            try {
+                t.run(1);
+            } finally {
+                JniUtils.stopProfile(trace.toString());
+            }
             JniUtils.startProfile(false, false, false);
             try {
                 t.run(p.steps());
