@@ -15,8 +15,8 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Final test accuracy against bits, one line per method, the float run as a dashed line: the picture of a
- * quantization sweep. Only runs with equal weight and activation bits (W{@code k}A{@code k}) are drawn.
+ * Final test accuracy against bits, one line per method and variant ({@link RunComparison.Row#series}), the float
+ * run as a dashed line: the picture of a quantization sweep. Only runs with equal weight and activation bits (W{@code k}A{@code k}) are drawn.
  */
 final class AccuracyVsBitsChart {
 
@@ -38,7 +38,7 @@ final class AccuracyVsBitsChart {
             } else if (r.isFloat()) {
                 floats.add(r);
             } else if (r.weightBits().equals(r.activationBits())) {
-                byMethod.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
+                byMethod.computeIfAbsent(r.series(), k -> new ArrayList<>()).add(r);
                 min = Math.min(min, r.weightBits());
                 max = Math.max(max, r.weightBits());
             }

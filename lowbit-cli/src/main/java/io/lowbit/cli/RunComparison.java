@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Training runs side by side: what each trained (model, quantization, budget, seed) and what it reached, with the
@@ -29,9 +31,14 @@ record RunComparison(List<RunComparison.Row> rows) {
      * One run. {@code weightBits}/{@code activationBits} are those of the default scheme (first/last-layer
      * overrides aside), null for float; for {@code clipq} the weight bits are the index bits {@code b}.
      */
-    record Row(String run, String model, double width, String quant, String method, Integer weightBits,
-               Integer activationBits, int epochsDone, int epochs, long seed, double bestAccuracy,
+    record Row(String run, String model, double width, String quant, String method, String variant,
+               Integer weightBits, Integer activationBits, int epochsDone, int epochs, long seed, double bestAccuracy,
                double finalAccuracy, double trainSeconds, String status) {
+
+        /** The method and, if any, its variant: a line of the accuracy-vs-bits chart ("pact", "pact wgrid=dorefa"). */
+        String series() {
+            return variant.isEmpty() ? method : method + " " + variant;
+        }
 
         boolean isFloat() {
             return quant == null;
@@ -54,9 +61,11 @@ record RunComparison(List<RunComparison.Row> rows) {
             Integer w = null;
             Integer a = null;
             String method = "float";
+            String variant = "";
             if (c.quant() != null) {
                 QuantScheme q = c.quantSpec().defaults();
                 method = q.method();
+                variant = variant(QuantSpec.parse(c.quant()).defaults()); // as written: no filled-in defaults
                 if (LEARNED.contains(method)) {
                     w = q.intParam("w", 4, 1, 32);
                     a = q.intParam("a", 4, 1, 32);
@@ -71,13 +80,29 @@ record RunComparison(List<RunComparison.Row> rows) {
                 }
             }
             rows.add(s == null // started, no epoch finished yet
-                    ? new Row(dir.getFileName().toString(), c.model(), c.width(), c.quant(), method, w, a, 0,
+                    ? new Row(dir.getFileName().toString(), c.model(), c.width(), c.quant(), method, variant, w, a, 0,
                             c.epochs(), c.seed(), Double.NaN, Double.NaN, 0, "started")
-                    : new Row(dir.getFileName().toString(), c.model(), c.width(), c.quant(), method, w, a,
+                    : new Row(dir.getFileName().toString(), c.model(), c.width(), c.quant(), method, variant, w, a,
                             s.epochsDone(), s.epochs(), c.seed(), s.bestTestAccuracy(), s.finalTestAccuracy(),
                             s.trainSeconds(), s.status()));
         }
         return new RunComparison(List.copyOf(rows));
+    }
+
+    /**
+     * The default scheme's parameters other than those that set its bits ({@code w}, {@code a}; clipq's {@code b};
+     * fixed's formats), sorted: runs of one method with different settings ({@code alpha0}, {@code wgrid}, …) are
+     * different lines of a chart.
+     */
+    static String variant(QuantScheme q) {
+        Set<String> bitKeys = switch (q.method()) {
+            case "clipq" -> Set.of("b");
+            case "fixed" -> Set.of("fmt", "w", "a");
+            default -> Set.of("w", "a");
+        };
+        return q.params().entrySet().stream().filter(e -> !bitKeys.contains(e.getKey()))
+                .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
     }
 
     static <T> T readJson(Path file, Class<T> type, String missing) throws IOException {

@@ -10,6 +10,7 @@ import io.lowbit.train.loop.OptimizerConfig;
 import io.lowbit.train.loop.RunDirectory;
 import io.lowbit.train.loop.TrainConfig;
 import io.lowbit.train.loop.TrainingSummary;
+import io.lowbit.train.quant.QuantScheme;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +63,21 @@ class CompareCommandTest {
         assertTrue(out.contains("wrote " + png + " (3 quantized runs)"), out);
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(720, img.getWidth());
+    }
+
+    /** Runs of one method with different settings are different lines of the chart; the bit keys do not count. */
+    @Test
+    void variantsOfAMethodAreSeparateSeries() throws IOException {
+        assertEquals("", RunComparison.variant(QuantScheme.parse("lsq:w=4,a=4")));
+        assertEquals("alpha0=10,wgrid=dorefa", RunComparison.variant(QuantScheme.parse(
+                "pact:wgrid=dorefa,w=2,a=2,alpha0=10")));
+        assertEquals("fmt=Q3.5,p=0.2", RunComparison.variant(QuantScheme.parse("clipq:p=0.2,b=2,fmt=Q3.5")));
+        assertEquals("", RunComparison.variant(QuantScheme.parse("fixed:fmt=Q3.5")));
+        Path plain = run("pact-w2", "pact:w=2,a=2;first=pact:w=8,a=8", 10, 0.30);
+        Path levels = run("pact-dl-w2", "pact:w=2,a=2,wgrid=dorefa;first=pact:w=8,a=8", 10, 0.85);
+        List<String> series = RunComparison.read(List.of(plain, levels)).rows().stream()
+                .map(RunComparison.Row::series).toList();
+        assertEquals(List.of("pact", "pact wgrid=dorefa"), series);
     }
 
     @Test
