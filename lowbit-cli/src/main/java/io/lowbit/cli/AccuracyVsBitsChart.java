@@ -16,7 +16,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Final test accuracy against bits, one line per method and variant ({@link RunComparison.Row#series}), the float
- * run as a dashed line: the picture of a quantization sweep. Only runs with equal weight and activation bits (W{@code k}A{@code k}) are drawn.
+ * run as a dashed line: the picture of a quantization sweep. Only runs with equal weight and activation bits
+ * (W{@code k}A{@code k}) are drawn.
  */
 final class AccuracyVsBitsChart {
 

@@ -20,8 +20,9 @@ import java.util.Map;
  * Where a training step's time goes, by native operator: the self time of each PyTorch operator name (its own
  * time, its callees' subtracted) summed over a chrome trace written by the PyTorch profiler
  * ({@code JniUtils.startProfile/stopProfile}). Self times add up to the time the operators ran, which on the CPU
- * engine is the step's time outside Java; the backward pass runs on the autograd engine's threads and is in the
- * same trace.
+ * engine is nearly all of a step (a JFR recording of training finds the Java thread inside native methods); the
+ * backward pass is in the same trace, its autograd nodes ({@code MulBackward0}, …) around the operators they run.
+ * Callees are found per thread, by nesting of their intervals.
  *
  * @param op          the operator ({@code aten::mul}, {@code SigmoidBackward0}, …)
  * @param calls       how many times it ran

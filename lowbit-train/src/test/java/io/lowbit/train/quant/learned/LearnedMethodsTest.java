@@ -55,7 +55,8 @@ class LearnedMethodsTest {
         "lsq:bn=after         | quantization method 'lsq' has no parameter 'bn'",
         "pact:wgrid=odd       | pact: wgrid=odd is not symmetric or dorefa",
         "dorefa:w=8,wgrid=dorefa | dorefa: wgrid=dorefa stores w-bit levels in w+1 bits, so w is at most 7, got 8",
-        "pact:bn=after,wgrid=dorefa | pact: wgrid=dorefa needs bn=fold (the levels are integers only with the per-channel step of the folded weights)",
+        "pact:bn=after,wgrid=dorefa | pact: wgrid=dorefa needs bn=fold (the levels are integers only with the"
+            + " per-channel step of the folded weights)",
     })
     void invalidSpecsAreRejectedByName(String spec, String message) {
         String actual = rejection(spec);
