@@ -11,7 +11,8 @@ package io.lowbit.core.storage;
  * @param denseBits      {@code weights · valueBits}
  * @param sparseBits     relative-index stream with the best gap width
  * @param gapBits        that gap width
- * @param codebookBits   {@code 2^b} levels of the codebook's level width, 0 for plain codes
+ * @param codebookBits   the codebook's levels times their width (CLIP-Q), or the {@link CodeTable} of plain codes
+ *                       that use few of their type's values; 0 for plain codes stored as they are
  * @param biasBits       {@code 32 · outChannels}
  */
 public record LayerStorage(String layer, long weights, long nonZero, int valueBits, long denseBits, long sparseBits,
