@@ -4,10 +4,11 @@ import io.lowbit.train.loop.ChartGrid;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -17,7 +18,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Final test accuracy against bits, one line per method and variant ({@link RunComparison.Row#series}), the float
  * run as a dashed line: the picture of a quantization sweep. Only runs with equal weight and activation bits
- * (W{@code k}A{@code k}) are drawn.
+ * (W{@code k}A{@code k}) are drawn; runs of one line at one bit width (seeds) are drawn as their mean, with a bar
+ * of ± their sample standard deviation.
  */
 final class AccuracyVsBitsChart {
 
@@ -53,14 +55,32 @@ final class AccuracyVsBitsChart {
         chart.getStyler().setXAxisMin(min - 0.5);
         chart.getStyler().setXAxisMax(max + 0.5);
         chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setErrorBarsColorSeriesColor(true);
         int drawn = 0;
         for (Map.Entry<String, List<RunComparison.Row>> e : byMethod.entrySet()) {
-            List<RunComparison.Row> rows = new ArrayList<>(e.getValue());
-            rows.sort(Comparator.comparingInt(RunComparison.Row::weightBits));
-            XYSeries s = chart.addSeries(e.getKey(), rows.stream().map(r -> (double) r.weightBits()).toList(),
-                    rows.stream().map(r -> 100 * r.finalAccuracy()).toList());
+            // several runs at one point (seeds): their mean, with a bar of ± their sample standard deviation
+            TreeMap<Integer, List<Double>> byBits = new TreeMap<>();
+            for (RunComparison.Row r : e.getValue()) {
+                byBits.computeIfAbsent(r.weightBits(), k -> new ArrayList<>()).add(100 * r.finalAccuracy());
+            }
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            List<Double> bar = new ArrayList<>();
+            boolean spread = false;
+            for (Map.Entry<Integer, List<Double>> p : byBits.entrySet()) {
+                DoubleSummaryStatistics st = p.getValue().stream().mapToDouble(Double::doubleValue)
+                        .summaryStatistics();
+                x.add((double) p.getKey());
+                y.add(st.getAverage());
+                double m = st.getAverage();
+                bar.add(st.getCount() < 2 ? 0 : Math.sqrt(p.getValue().stream().mapToDouble(v -> (v - m) * (v - m))
+                        .sum() / (st.getCount() - 1)));
+                spread |= st.getCount() > 1;
+            }
+            String name = e.getKey() + (spread ? " (mean ± sd of seeds)" : "");
+            XYSeries s = spread ? chart.addSeries(name, x, y, bar) : chart.addSeries(name, x, y);
             s.setMarker(SeriesMarkers.CIRCLE);
-            drawn += rows.size();
+            drawn += e.getValue().size();
         }
         for (RunComparison.Row f : floats) {
             XYSeries s = chart.addSeries("float (" + f.run() + ")", List.of(min - 0.5, max + 0.5),

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,6 +128,47 @@ record RunComparison(List<RunComparison.Row> rows) {
     }
 
     /** A Markdown table: one line per run, the final accuracy's difference to the float run in points. */
+    /**
+     * Runs that differ only in their seed (same model, width, quantization and epoch budget; at least one epoch
+     * done each): the spread a single-seed comparison has to be read against.
+     *
+     * @param first    the group's first run (its configuration)
+     * @param seeds    their seeds
+     * @param finals   their final test accuracies, fractions
+     */
+    record SeedGroup(Row first, List<Long> seeds, List<Double> finals) {
+
+        double mean() {
+            return finals.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        }
+
+        /** Sample standard deviation (n − 1). */
+        double sd() {
+            double m = mean();
+            double ss = finals.stream().mapToDouble(f -> (f - m) * (f - m)).sum();
+            return Math.sqrt(ss / (finals.size() - 1));
+        }
+    }
+
+    /** The groups of two or more seeds, in the order of their first run. */
+    List<SeedGroup> seedGroups() {
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.epochsDone() > 0) {
+                groups.computeIfAbsent(r.model() + "@" + r.width() + "|" + r.quant() + "|" + r.epochs(),
+                        k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<SeedGroup> out = new ArrayList<>();
+        for (List<Row> g : groups.values()) {
+            if (g.stream().map(Row::seed).distinct().count() >= 2) {
+                out.add(new SeedGroup(g.get(0), g.stream().map(Row::seed).toList(),
+                        g.stream().map(Row::finalAccuracy).toList()));
+            }
+        }
+        return out;
+    }
+
     String markdown() {
         StringBuilder sb = new StringBuilder();
         sb.append("| run | model | quantization | bits | epochs | seed | final top-1 | best top-1 | vs float |"
@@ -140,6 +182,26 @@ record RunComparison(List<RunComparison.Row> rows) {
                     trim(r.width()), quantLabel(r.quant()), r.bitsLabel(),
                     r.epochsDone(), r.epochs(), r.seed(), percent(r.finalAccuracy()), percent(r.bestAccuracy()), delta,
                     duration(r.trainSeconds()), r.status()));
+        }
+        List<SeedGroup> groups = seedGroups();
+        if (!groups.isEmpty()) {
+            sb.append("\n| quantization | bits | seeds | final top-1, mean ± sd | range | vs float (mean) |\n"
+                    + "|---|---|---|---|---|---|\n");
+            for (SeedGroup g : groups) {
+                Row r = g.first();
+                SeedGroup base = r.isFloat() ? null : groups.stream().filter(f -> f.first().isFloat()
+                        && f.first().model().equals(r.model()) && f.first().width() == r.width()).findFirst()
+                        .orElse(null);
+                Row b = baselineOf(r);
+                double floatMean = base != null ? base.mean() : b != null ? b.finalAccuracy() : Double.NaN;
+                String delta = r.isFloat() || Double.isNaN(floatMean) ? "" : String.format(Locale.ROOT, "%+.2f",
+                        100 * (g.mean() - floatMean));
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f ± %.2f %% | %s – %s | %s |%n",
+                        quantLabel(r.quant()), r.bitsLabel(), g.seeds().stream().map(String::valueOf)
+                                .collect(Collectors.joining(", ")), 100 * g.mean(), 100 * g.sd(),
+                        percent(g.finals().stream().mapToDouble(Double::doubleValue).min().orElseThrow()),
+                        percent(g.finals().stream().mapToDouble(Double::doubleValue).max().orElseThrow()), delta));
+            }
         }
         return sb.toString();
     }

@@ -27,11 +27,15 @@ class CompareCommandTest {
     Path tmp;
 
     private Path run(String name, String quant, int epochsDone, double accuracy) throws IOException {
+        return run(name, quant, epochsDone, accuracy, 1);
+    }
+
+    private Path run(String name, String quant, int epochsDone, double accuracy, long seed) throws IOException {
         Path dir = tmp.resolve(name);
         Files.createDirectories(dir);
         RunDirectory run = new RunDirectory(dir);
         TrainConfig c = new TrainConfig("vgg7", 0.25, "cifar10", "fine", 10, 128, OptimizerConfig.sgd(0.9, false, 5e-4),
-                new LrSchedule("cosine", 0.01, 0, 10, List.of(), 0.1), 1, 0, 0, true, 500, quant, null, 0);
+                new LrSchedule("cosine", 0.01, 0, 10, List.of(), 0.1), seed, 0, 0, true, 500, quant, null, 0);
         Json.MAPPER.writeValue(run.config().toFile(), c);
         Json.MAPPER.writeValue(run.summaryJson().toFile(), new TrainingSummary(epochsDone == 10 ? "completed"
                 : "running", "vgg7", 1000, 1000, "cifar10", 50000, 10000, epochsDone, 10, accuracy, accuracy + 0.001,
@@ -78,6 +82,26 @@ class CompareCommandTest {
         List<String> series = RunComparison.read(List.of(plain, levels)).rows().stream()
                 .map(RunComparison.Row::series).toList();
         assertEquals(List.of("pact", "pact wgrid=dorefa"), series);
+    }
+
+    /** Runs differing only in their seed are summarized (mean ± sample sd, range) and drawn as one point. */
+    @Test
+    void seedsOfOneConfigurationAreSummarized() throws IOException {
+        Path f = run("float", null, 10, 0.90);
+        String spec = "lsfq:w=3,a=3;first=lsfq:w=8,a=8";
+        Path s1 = run("lsfq-w3", spec, 10, 0.8857);
+        Path s2 = run("lsfq-w3-s2", spec, 10, 0.8903, 2);
+        Path lsq = run("lsq-w3", "lsq:w=3,a=3;first=lsq:w=8,a=8", 10, 0.8886);
+        Path png = tmp.resolve("seeds.png");
+        CliTest.Run r = lowbit("compare", f.toString(), s1.toString(), s2.toString(), lsq.toString(), "--png",
+                png.toString());
+        assertEquals(0, r.code(), r.err());
+        // mean 88.80, sd |0.46|/√2 = 0.33 points; the float run has one seed, so it is the baseline as it is
+        assertTrue(r.out().contains("| `lsfq:w=3,a=3;first=lsfq:w=8,a=8` | W3A3 | 1, 2 | 88.80 ± 0.33 % | 88.57 % –"
+                + " 89.03 % | -1.20 |"), r.out());
+        String seeds = r.out().substring(r.out().indexOf("| quantization | bits | seeds |"));
+        assertTrue(!seeds.contains("lsq:w=3,a=3"), "one seed is no group: " + seeds);
+        assertTrue(r.out().contains("wrote " + png + " (3 quantized runs)"), r.out());
     }
 
     @Test
