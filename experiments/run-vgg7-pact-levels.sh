@@ -22,3 +22,12 @@ for alpha in 10 2; do
     --quant "pact:w=2,a=2,alpha0=$alpha,wgrid=dorefa;first=pact:w=8,a=8;last=pact:w=8,a=8"
   agree "experiments/vgg7w025-$name-w2a2-c10"
 done
+
+# PACT's published weights are DoReFa's original levels at every width: the W3A3 and W4A4 rows with them, α0 = 10 as
+# in the sweep, so that "LSFQ no worse than PACT" is also checked against the paper's PACT at 3 and 4 bits.
+for bits in 3 4; do
+  run "experiments/vgg7w025-pact-dl-w${bits}a${bits}-c10" --model vgg7 --width 0.25 --dataset cifar10 --epochs 10 \
+    --seed 1 --lr 0.01 --init "$FLOAT/best.lbck" \
+    --quant "pact:w=$bits,a=$bits,wgrid=dorefa;first=pact:w=8,a=8;last=pact:w=8,a=8"
+  agree "experiments/vgg7w025-pact-dl-w${bits}a${bits}-c10"
+done
