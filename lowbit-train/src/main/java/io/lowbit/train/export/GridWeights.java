@@ -44,7 +44,10 @@ final class GridWeights {
         for (int o = 0; o < outC; o++) {
             steps[o] = s.length == 1 ? s[0] : s[o];
             if (!(steps[o] > 0) || Double.isInfinite(steps[o])) {
-                throw new ExportException(layer, quantizer + " has step " + steps[o] + " (never initialized?)");
+                throw new ExportException(layer, quantizer + " has step " + steps[o] + (steps[o] < 0
+                        ? " (its learned scale was trained below 0: the learning rate was too high for it; learned"
+                        + " scales are meant to be fine-tuned from a float model, --init, at a small lr)"
+                        : " (never initialized?)"));
             }
         }
         Grid grid = q.grid();

@@ -92,6 +92,20 @@ class GridWeightsTest {
         }
     }
 
+    /** A learned scale trained below 0 (a learning rate too high for it) is refused with that reason. */
+    @Test
+    void aNegativeLearnedScaleIsRefusedWithItsCause() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            LsfqQuantizer q = new LsfqQuantizer(new Grid(3, true), TensorRole.WEIGHT, Granularity.TENSOR, 0.1);
+            initialize(q, m);
+            q.scaleParameter().getArray().set(new float[] {-0.05f});
+            var e = org.junit.jupiter.api.Assertions.assertThrows(ExportException.class,
+                    () -> GridWeights.of("conv6", q, new float[OUT * PER], SHAPE));
+            assertTrue(e.getMessage().contains("conv6") && e.getMessage().contains("trained below 0"),
+                    e.getMessage());
+        }
+    }
+
     @Test
     void dorefaCodesOverQAreTheForwardValues() {
         Grid grid = new Grid(4, true);

@@ -6,12 +6,13 @@ import io.lowbit.train.quant.QuantScheme;
 import java.util.Set;
 
 /**
- * {@code lsfq:w=4,a=4,gran=tensor,tau=0.1}: lowbit's reading of LSFQ ({@link LsfqQuantizer}) on BN-folded weights
- * (clip level per tensor or per output channel) and on every produced activation.
+ * {@code lsfq:w=4,a=4,gran=tensor,tau=0.1,lower=soft}: lowbit's reading of LSFQ ({@link LsfqQuantizer}) on BN-folded
+ * weights (clip level per tensor or per output channel) and on every produced activation; {@code lower=hard} makes
+ * the unsigned activations' lower clip hard (docs/quantization.md).
  */
 public final class LsfqMethod implements QuantMethod {
 
-    static final Set<String> KEYS = Set.of("w", "a", "gran", "tau");
+    static final Set<String> KEYS = Set.of("w", "a", "gran", "tau", "lower");
     static final double DEFAULT_TAU = 0.1;
     static final double MIN_TAU = 1e-3;
     static final double MAX_TAU = 10;
@@ -28,6 +29,17 @@ public final class LsfqMethod implements QuantMethod {
         Bits.activations(s);
         Granularity.of(s);
         tau(s);
+        hardLower(s);
+    }
+
+    /** {@code lower=soft} (default: the two-sided soft clamp) or {@code hard}. */
+    static boolean hardLower(QuantScheme s) {
+        String v = s.get("lower", "soft");
+        return switch (v) {
+            case "soft" -> false;
+            case "hard" -> true;
+            default -> throw new IllegalArgumentException("lsfq: lower=" + v + " is not soft or hard");
+        };
     }
 
     static double tau(QuantScheme s) {
@@ -42,6 +54,6 @@ public final class LsfqMethod implements QuantMethod {
     @Override
     public Block activationQuantizer(QuantScheme s, String layer, boolean signed) {
         return new LsfqQuantizer(new Grid(Bits.activations(s), signed), TensorRole.ACTIVATION, Granularity.TENSOR,
-                tau(s));
+                tau(s), hardLower(s));
     }
 }

@@ -22,13 +22,24 @@ import ai.djl.nn.Activation;
 public final class LsfqQuantizer extends ScaledQuantizer {
 
     private final float tau;
+    private final boolean hardLower;
 
     public LsfqQuantizer(Grid grid, TensorRole role, Granularity granularity, double tau) {
+        this(grid, role, granularity, tau, false);
+    }
+
+    /**
+     * @param hardLower an unsigned grid's lower clip is hard ({@code lsfq:lower=hard}): the slope is
+     *                  {@code σ((1 − u)/τ)} for {@code u > 0} and 0 below, instead of the two-sided soft clamp's
+     *                  (whose slope at {@code u = 0} is ½); ignored for signed grids
+     */
+    public LsfqQuantizer(Grid grid, TensorRole role, Granularity granularity, double tau, boolean hardLower) {
         super("alpha", grid, role, granularity, 0f);
         if (!(tau > 0) || Double.isInfinite(tau)) {
             throw new IllegalArgumentException("LSFQ temperature τ = " + tau + " must be positive");
         }
         this.tau = (float) tau;
+        this.hardLower = hardLower && !grid.signed();
     }
 
     public double tau() {
@@ -67,6 +78,9 @@ public final class LsfqQuantizer extends ScaledQuantizer {
      */
     NDArray softClipSlope(NDArray qu, int q, float lo) {
         NDArray z = qu.mul(1f / (q * tau)); // u/τ
+        if (hardLower) { // 1[u > 0]·σ((1 − u)/τ): hard at 0, soft at the clip
+            return Activation.sigmoid(z.neg().add(1f / tau)).mul(QuantOps.mask(qu.gt(0f)));
+        }
         NDArray below = Activation.sigmoid(lo == 0f ? z : z.sub(lo / tau));
         return below.sub(Activation.sigmoid(z.sub(1f / tau)));
     }
@@ -83,6 +97,6 @@ public final class LsfqQuantizer extends ScaledQuantizer {
 
     @Override
     public String toString() {
-        return "Lsfq(" + role + ", " + grid + ", " + granularity + ", τ=" + tau + ")";
+        return "Lsfq(" + role + ", " + grid + ", " + granularity + ", τ=" + tau + (hardLower ? ", hard at 0" : "") + ")";
     }
 }

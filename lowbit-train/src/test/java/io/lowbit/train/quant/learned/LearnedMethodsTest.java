@@ -33,6 +33,7 @@ class LearnedMethodsTest {
         "pact:w=2,a=2,wgrid=dorefa",
         "dorefa:w=7,wgrid=symmetric",
         "lsfq:w=3,a=3,gran=tensor,tau=0.05",
+        "lsfq:w=3,a=3,lower=hard",
     })
     void validSpecsValidate(String spec) {
         QuantScheme s = QuantScheme.parse(spec);
@@ -50,6 +51,7 @@ class LearnedMethodsTest {
         "dorefa:a=four        | dorefa: a=four is not an integer",
         "lsfq:gran=row        | lsfq: gran=row is not tensor or channel",
         "lsfq:tau=0           | lsfq: tau=0 is outside [0.001, 10.0]",
+        "lsfq:lower=firm      | lsfq: lower=firm is not soft or hard",
         "pact:alpha0=-1       | pact: alpha0=-1 is outside [0.01, 1000.0]",
         "dorefa:bn=before     | dorefa: bn=before is not fold or after",
         "lsq:bn=after         | quantization method 'lsq' has no parameter 'bn'",

@@ -34,7 +34,12 @@ class LsfqQuantizerTest {
     /** Checks values against the hard reference and both gradients against the formulas, element by element. */
     private static void checkAgainstFormulas(Grid grid, TensorRole role, Shape shape, float[] v, float alpha,
                                              double tau, double tol) {
-        LsfqQuantizer q = new LsfqQuantizer(grid, role, Granularity.TENSOR, tau);
+        checkAgainstFormulas(grid, role, shape, v, alpha, tau, tol, false);
+    }
+
+    private static void checkAgainstFormulas(Grid grid, TensorRole role, Shape shape, float[] v, float alpha,
+                                             double tau, double tol, boolean hardLower) {
+        LsfqQuantizer q = new LsfqQuantizer(grid, role, Granularity.TENSOR, tau, hardLower);
         try (NDManager m = NDManager.newBaseManager()) {
             Harness.initialize(q, m, shape);
             Harness.setScale(q, alpha);
@@ -47,7 +52,7 @@ class LsfqQuantizerTest {
                 double ref = InitialScales.quantize(v[i], alpha, grid);
                 assertEquals(ref, r.y()[i], 1e-6, "q(" + v[i] + ")");
                 double u = v[i] / (double) alpha;
-                double slope = softSlope(u, tau, grid.signed());
+                double slope = hardLower ? (u > 0 ? sigmoid((1 - u) / tau) : 0) : softSlope(u, tau, grid.signed());
                 assertEquals(slope, r.dx()[i], tol, "∂q/∂v at v = " + v[i]);
                 assertEquals(g * ((double) codes[i] / grid.qp() - slope * u), perElement[i], tol * g,
                         "∂q/∂α at v = " + v[i]);
@@ -68,6 +73,16 @@ class LsfqQuantizerTest {
     void unsignedActivationsInsideOutsideAndAtTheClip() {
         float[] x = {0f, 0.1f, 1f, 1.7f, 2f, 2.2f, 10f};
         checkAgainstFormulas(new Grid(2, false), TensorRole.ACTIVATION, new Shape(1, x.length), x, 2f, 0.1, 1e-5);
+    }
+
+    /** lower=hard: an unsigned clip hard at 0 (slope 0 at and below it, 1 just above), soft at α as before. */
+    @Test
+    void hardLowerClipOfUnsignedActivations() {
+        float[] x = {-0.3f, 0f, 0.01f, 0.1f, 1f, 1.7f, 2f, 2.2f, 10f};
+        checkAgainstFormulas(new Grid(2, false), TensorRole.ACTIVATION, new Shape(1, x.length), x, 2f, 0.1, 1e-5,
+                true);
+        assertEquals(1.0, sigmoid((1 - 0.005) / 0.1), 1e-4); // x = 0.01: the soft clamp would give ≈ 0.51
+        assertEquals(0.51, softSlope(0.005, 0.1, false), 0.01);
     }
 
     /** As τ → 0 the gradients become LSQ's with the clip in units of α: 1/0 for v, code/Q − u inside, ±1 outside. */
