@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Measures training throughput the way training runs: real CIFAR images through the augmenting
@@ -209,7 +210,8 @@ public final class TrainingThroughput {
                 plan.setFolded(true);
             }
             macs = Networks.macsPerImage(net);
-            opt = new ParameterOptimizer(OptimizerConfig.sgd(0.9, false, 5e-4), root);
+            opt = new ParameterOptimizer(OptimizerConfig.sgd(0.9, false, 5e-4), root,
+                    plan == null ? Map.of() : plan.parameterDecays(), plan == null ? Map.of() : plan.parameterFloors());
             step = new TrainStep(net, Networks.namedParameters(net), opt, root);
             loader = BatchLoader.forEpoch(data, batchSize, true, true, Augmentation.STANDARD, norm, 1, 0);
             if (loader.batchesPerEpoch() < batches) {

@@ -1,6 +1,7 @@
 package io.lowbit.train.loop;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ public final class ParameterOptimizer implements AutoCloseable {
 
     private final OptimizerConfig config;
     private final Map<Parameter, Double> extraDecay;
+    private final Map<Parameter, Float> floors;
     private final NDManager stateManager;
     /** Per parameter name: SGD {velocity}; Adam {m, v}. Created lazily on the first step. */
     private final Map<String, NDArray[]> state = new LinkedHashMap<>();
@@ -29,8 +31,20 @@ public final class ParameterOptimizer implements AutoCloseable {
      *                   ({@link io.lowbit.train.quant.QuantPlan#parameterDecays})
      */
     public ParameterOptimizer(OptimizerConfig config, NDManager parent, Map<Parameter, Double> extraDecay) {
+        this(config, parent, extraDecay, Map.of());
+    }
+
+    /**
+     * @param floors lower bounds of parameters that must stay positive, e.g. learned quantization scales
+     *               ({@link io.lowbit.train.quant.QuantPlan#parameterFloors}): after each update an entry above 0
+     *               before it is held at its floor at least; an entry that is exactly 0 (a data-initialized scale
+     *               not yet initialized) stays 0
+     */
+    public ParameterOptimizer(OptimizerConfig config, NDManager parent, Map<Parameter, Double> extraDecay,
+            Map<Parameter, Float> floors) {
         this.config = config;
         this.extraDecay = Map.copyOf(extraDecay);
+        this.floors = Map.copyOf(floors);
         this.stateManager = parent.newSubManager();
     }
 
@@ -58,10 +72,18 @@ public final class ParameterOptimizer implements AutoCloseable {
             if (decay > 0) {
                 grad = temp(w.mul(decay), stepManager).addi(g);
             }
+            Float floor = floors.get(p);
+            NDArray unset = floor == null ? null : temp(w.eq(0f), stepManager);
             if (config.kind().equals("sgd")) {
                 sgd(e.getKey(), w, grad, lr, stepManager);
             } else {
                 adam(e.getKey(), w, grad, lr, stepManager);
+            }
+            if (floor != null) {
+                // w ← unset ? 0 : max(w, floor), in place
+                NDArray target = temp(NDArrays.where(unset, temp(w.zerosLike(), stepManager),
+                        temp(w.maximum(floor), stepManager)), stepManager);
+                w.muli(0f).addi(target); // exact (w − (w − target) is not)
             }
             g.subi(g);
         }

@@ -128,7 +128,8 @@ public final class TrainingRun {
             long paramCount = Networks.trainableParameterCount(net);
             long macs = Networks.macsPerImage(net);
             try (ParameterOptimizer optimizer = new ParameterOptimizer(config.optimizer(), root,
-                    plan == null ? Map.of() : plan.parameterDecays())) {
+                    plan == null ? Map.of() : plan.parameterDecays(),
+                    plan == null ? Map.of() : plan.parameterFloors())) {
                 List<EpochMetrics> history = new ArrayList<>();
                 int startEpoch = 0;
                 double best = -1;

@@ -44,13 +44,15 @@ public final class QuantPlan {
     private final Map<String, QuantScheme> schemes;
     private final List<ConvUnit> foldable;
     private final Map<Parameter, Double> parameterDecays;
+    private final Map<Parameter, Float> parameterFloors;
     private final InputCodes inputCodes;
 
     private QuantPlan(Map<String, QuantScheme> schemes, List<ConvUnit> foldable,
-            Map<Parameter, Double> parameterDecays, InputCodes inputCodes) {
+            Map<Parameter, Double> parameterDecays, Map<Parameter, Float> parameterFloors, InputCodes inputCodes) {
         this.schemes = schemes;
         this.foldable = foldable;
         this.parameterDecays = Map.copyOf(parameterDecays);
+        this.parameterFloors = Map.copyOf(parameterFloors);
         this.inputCodes = inputCodes;
     }
 
@@ -67,6 +69,23 @@ public final class QuantPlan {
     /** L2 decays of quantizer parameters the optimizer must apply (PACT's α), by parameter. */
     public Map<Parameter, Double> parameterDecays() {
         return parameterDecays;
+    }
+
+    /**
+     * Lower bounds the optimizer holds learned quantization scales at ({@link ScaledQuantizer#MIN_SCALE}): a step or
+     * clip level driven to 0 or below by too high a learning rate would otherwise divide by it or flip its grid.
+     */
+    public Map<Parameter, Float> parameterFloors() {
+        return parameterFloors;
+    }
+
+    private static void collectFloors(Block b, Map<Parameter, Float> out) {
+        if (b instanceof ScaledQuantizer sq) {
+            out.put(sq.scaleParameter(), ScaledQuantizer.MIN_SCALE);
+        }
+        for (Block child : b.getChildren().values()) {
+            collectFloors(child, out);
+        }
     }
 
     private static void collectDecays(Block b, Map<Parameter, Double> out) {
@@ -158,7 +177,9 @@ public final class QuantPlan {
         w.sequence(net, true);
         Map<Parameter, Double> decays = new IdentityHashMap<>();
         collectDecays(net, decays);
-        return new QuantPlan(schemes, w.foldable, decays, w.inputCodesUsed ? inputCodes : null);
+        Map<Parameter, Float> floors = new IdentityHashMap<>();
+        collectFloors(net, floors);
+        return new QuantPlan(schemes, w.foldable, decays, floors, w.inputCodesUsed ? inputCodes : null);
     }
 
     /** Walks the model in forward order, remembering the scheme and sign of the last produced tensor. */

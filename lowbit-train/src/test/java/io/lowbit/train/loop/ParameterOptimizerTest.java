@@ -75,6 +75,29 @@ class ParameterOptimizerTest {
         }
     }
 
+    /**
+     * A learned scale with a floor: a step that would take an entry to 0 or below leaves it at the floor, an entry
+     * that stays above is updated as usual, and an entry that is exactly 0 (not yet initialized) stays 0.
+     */
+    @Test
+    void floorsHoldLearnedScalesPositiveAndLeaveUninitializedOnesAtZero() {
+        try (NDManager root = NDManager.newBaseManager()) {
+            Parameter scale = Parameter.builder().setName("alpha").setType(Parameter.Type.OTHER).build();
+            scale.setArray(root.create(new float[] {0.01f, 1f, 0f}));
+            scale.getArray().setRequiresGradient(true);
+            try (ParameterOptimizer opt = new ParameterOptimizer(OptimizerConfig.sgd(0, false, 0), root, Map.of(),
+                    Map.of(scale, 1e-6f))) {
+                try (NDManager sm = root.newSubManager()) {
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(scale.getArray().sum()); // gradient 1 everywhere; lr 0.5: −0.5 each
+                    }
+                    opt.step(Map.of("alpha", scale), 0.5, sm);
+                }
+            }
+            assertArrayEquals(new float[] {1e-6f, 0.5f, 0f}, scale.getArray().toFloatArray(), 0f);
+        }
+    }
+
     private static float[] run(OptimizerConfig cfg, float[] init, int steps, double lr) {
         try (NDManager root = NDManager.newBaseManager();
              ParameterOptimizer opt = new ParameterOptimizer(cfg, root)) {

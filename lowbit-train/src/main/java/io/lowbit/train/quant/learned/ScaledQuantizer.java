@@ -30,6 +30,12 @@ public abstract class ScaledQuantizer extends AbstractBlock implements GridQuant
     final Grid grid;
     final TensorRole role;
     final Granularity granularity;
+    /**
+     * The least value training holds an initialized scale at ({@code QuantPlan.parameterFloors}): a learning rate
+     * too high for a learned step can otherwise drive it to 0 or below, which export cannot write.
+     */
+    public static final float MIN_SCALE = 1e-6f;
+
     /** The scale {@link #settle} gives a tensor that was 0 on all training data: 1 in the units of the input. */
     public static final float UNSEEN_SCALE = 1f;
     /** (1) or (C): LSQ step or clip level α, in the units of the input. */
