@@ -4,7 +4,6 @@ import io.lowbit.train.loop.ChartGrid;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,14 +67,10 @@ final class AccuracyVsBitsChart {
             List<Double> bar = new ArrayList<>();
             boolean spread = false;
             for (Map.Entry<Integer, List<Double>> p : byBits.entrySet()) {
-                DoubleSummaryStatistics st = p.getValue().stream().mapToDouble(Double::doubleValue)
-                        .summaryStatistics();
                 x.add((double) p.getKey());
-                y.add(st.getAverage());
-                double m = st.getAverage();
-                bar.add(st.getCount() < 2 ? 0 : Math.sqrt(p.getValue().stream().mapToDouble(v -> (v - m) * (v - m))
-                        .sum() / (st.getCount() - 1)));
-                spread |= st.getCount() > 1;
+                y.add(RunComparison.mean(p.getValue()));
+                bar.add(RunComparison.sampleSd(p.getValue()));
+                spread |= p.getValue().size() > 1;
             }
             String name = e.getKey() + (spread ? " (mean ± sd of seeds)" : "");
             XYSeries s = spread ? chart.addSeries(name, x, y, bar) : chart.addSeries(name, x, y);

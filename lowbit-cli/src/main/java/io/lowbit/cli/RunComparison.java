@@ -139,15 +139,25 @@ record RunComparison(List<RunComparison.Row> rows) {
     record SeedGroup(Row first, List<Long> seeds, List<Double> finals) {
 
         double mean() {
-            return finals.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            return RunComparison.mean(finals);
         }
 
-        /** Sample standard deviation (n − 1). */
         double sd() {
-            double m = mean();
-            double ss = finals.stream().mapToDouble(f -> (f - m) * (f - m)).sum();
-            return Math.sqrt(ss / (finals.size() - 1));
+            return sampleSd(finals);
         }
+    }
+
+    static double mean(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** Sample standard deviation (n − 1); 0 for fewer than two values. */
+    static double sampleSd(List<Double> v) {
+        if (v.size() < 2) {
+            return 0;
+        }
+        double m = mean(v);
+        return Math.sqrt(v.stream().mapToDouble(f -> (f - m) * (f - m)).sum() / (v.size() - 1));
     }
 
     /** The groups of two or more seeds, in the order of their first run. */
