@@ -4,7 +4,7 @@
 # Usage: experiments/run-queue.sh [LOWBIT]
 set -euo pipefail
 cd "$(dirname "$0")"
-experiments=(run-nin-search.sh run-resnet20.sh run-vgg7-sweep.sh run-vgg7-pact-alpha.sh run-vgg7-pact-levels.sh run-vgg7-lsfq-lower.sh run-nin-fixed.sh run-vgg7-seeds.sh run-vgg7-full.sh run-mobilenetv2.sh run-nin-clipq-lastq.sh)
+experiments=(run-nin-search.sh run-resnet20.sh run-vgg7-sweep.sh run-vgg7-pact-alpha.sh run-vgg7-full.sh run-vgg7-lsfq-lower.sh run-vgg7-seeds.sh run-vgg7-pact-levels.sh run-mobilenetv2.sh run-nin-fixed.sh run-nin-clipq-lastq.sh)
 for e in "${experiments[@]}"; do
   echo "=== $e ($(date -u +%H:%M))"
   # a failed script (its log says why) does not hold up the others

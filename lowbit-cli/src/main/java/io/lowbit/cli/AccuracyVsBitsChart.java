@@ -1,6 +1,7 @@
 package io.lowbit.cli;
 
 import io.lowbit.train.loop.ChartGrid;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Final test accuracy against bits, one line per method and variant ({@link RunComparison.Row#series}), the float
- * run as a dashed line: the picture of a quantization sweep. Only runs with equal weight and activation bits
+ * run as a dashed grey line (a colour of its own, whatever the number of methods): the picture of a quantization sweep. Only runs with equal weight and activation bits
  * (W{@code k}A{@code k}) are drawn; runs of one line at one bit width (seeds) are drawn as their mean, with a bar
  * of ± their sample standard deviation.
  */
@@ -82,6 +83,7 @@ final class AccuracyVsBitsChart {
                     List.of(100 * f.finalAccuracy(), 100 * f.finalAccuracy()));
             s.setMarker(SeriesMarkers.NONE);
             s.setLineStyle(SeriesLines.DASH_DASH);
+            s.setLineColor(Color.DARK_GRAY);
         }
         ChartGrid.write(List.of(chart), 1, W, H, png);
         return drawn;

@@ -6,6 +6,8 @@ import io.lowbit.train.loop.Json;
 import io.lowbit.train.loop.RunDirectory;
 import io.lowbit.train.loop.TrainConfig;
 import io.lowbit.train.loop.TrainingSummary;
+import io.lowbit.train.quant.QuantMethod;
+import io.lowbit.train.quant.QuantMethods;
 import io.lowbit.train.quant.QuantScheme;
 import io.lowbit.train.quant.QuantSpec;
 import java.io.IOException;
@@ -92,8 +94,9 @@ record RunComparison(List<RunComparison.Row> rows) {
 
     /**
      * The default scheme's parameters other than those that set its bits ({@code w}, {@code a}; clipq's {@code b};
-     * fixed's formats), sorted: runs of one method with different settings ({@code alpha0}, {@code wgrid}, …) are
-     * different lines of a chart.
+     * fixed's formats) and those written with their default value ({@link QuantMethod#defaults}), sorted: runs of
+     * one method with different settings ({@code alpha0}, {@code wgrid}, …) are different lines of a chart, and
+     * {@code alpha0=10} is PACT's default, not a variant.
      */
     static String variant(QuantScheme q) {
         Set<String> bitKeys = switch (q.method()) {
@@ -101,9 +104,26 @@ record RunComparison(List<RunComparison.Row> rows) {
             case "fixed" -> Set.of("fmt", "w", "a");
             default -> Set.of("w", "a");
         };
+        Map<String, String> defaults = QuantMethods.forName(q.method()).defaults();
         return q.params().entrySet().stream().filter(e -> !bitKeys.contains(e.getKey()))
+                .filter(e -> !sameValue(e.getValue(), defaults.get(e.getKey())))
                 .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(","));
+    }
+
+    /** Equal as written (ignoring case) or as numbers: {@code 10} and {@code 10.0}. */
+    static boolean sameValue(String value, String dflt) {
+        if (dflt == null) {
+            return false;
+        }
+        if (value.equalsIgnoreCase(dflt)) {
+            return true;
+        }
+        try {
+            return Double.parseDouble(value) == Double.parseDouble(dflt);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     static <T> T readJson(Path file, Class<T> type, String missing) throws IOException {

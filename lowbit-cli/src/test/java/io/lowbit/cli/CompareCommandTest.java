@@ -69,12 +69,21 @@ class CompareCommandTest {
         assertEquals(720, img.getWidth());
     }
 
-    /** Runs of one method with different settings are different lines of the chart; the bit keys do not count. */
+    /**
+     * Runs of one method with different settings are different lines of the chart; the bit keys and settings
+     * written with their default value do not count.
+     */
     @Test
     void variantsOfAMethodAreSeparateSeries() throws IOException {
         assertEquals("", RunComparison.variant(QuantScheme.parse("lsq:w=4,a=4")));
-        assertEquals("alpha0=10,wgrid=dorefa", RunComparison.variant(QuantScheme.parse(
-                "pact:wgrid=dorefa,w=2,a=2,alpha0=10")));
+        assertEquals("alpha0=2,wgrid=dorefa", RunComparison.variant(QuantScheme.parse(
+                "pact:wgrid=dorefa,w=2,a=2,alpha0=2")));
+        assertEquals("wgrid=dorefa", RunComparison.variant(QuantScheme.parse("pact:wgrid=dorefa,w=2,a=2,alpha0=10")));
+        assertEquals("wgrid=dorefa", RunComparison.variant(QuantScheme.parse("pact:w=3,a=3,alpha0=10.0,bn=fold,"
+                + "wgrid=dorefa")));
+        assertEquals("", RunComparison.variant(QuantScheme.parse("lsfq:w=4,a=4,gran=tensor,tau=0.1,lower=soft")));
+        assertEquals("gran=channel,lower=hard", RunComparison.variant(QuantScheme.parse(
+                "lsfq:w=4,a=4,lower=hard,gran=channel")));
         assertEquals("fmt=Q3.5,p=0.2", RunComparison.variant(QuantScheme.parse("clipq:p=0.2,b=2,fmt=Q3.5")));
         assertEquals("", RunComparison.variant(QuantScheme.parse("fixed:fmt=Q3.5")));
         Path plain = run("pact-w2", "pact:w=2,a=2;first=pact:w=8,a=8", 10, 0.30);

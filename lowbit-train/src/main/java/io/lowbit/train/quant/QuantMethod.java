@@ -1,6 +1,7 @@
 package io.lowbit.train.quant;
 
 import ai.djl.nn.Block;
+import java.util.Map;
 
 /**
  * A quantization method: builds the fake-quantizer blocks that {@link QuantPlan} installs into a model's
@@ -11,6 +12,14 @@ public interface QuantMethod {
 
     /** The name used in specs, e.g. "lsfq". */
     String name();
+
+    /**
+     * The value of each optional parameter that a spec may leave out (the bit widths excepted), as written in a
+     * spec: {@code pact:w=2,a=2,alpha0=10} and {@code pact:w=2,a=2} are one setting. Empty where not listed.
+     */
+    default Map<String, String> defaults() {
+        return Map.of();
+    }
 
     /** Checks a scheme's parameters, naming any that is unknown or out of range. */
     void validate(QuantScheme scheme);

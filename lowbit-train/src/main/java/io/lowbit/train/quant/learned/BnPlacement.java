@@ -15,9 +15,11 @@ public enum BnPlacement {
 
     /** The spec key. */
     public static final String KEY = "bn";
+    /** Its value when a spec leaves it out. */
+    public static final String DEFAULT = "fold";
 
     static BnPlacement of(QuantScheme s) {
-        String v = s.get(KEY, "fold");
+        String v = s.get(KEY, DEFAULT);
         return switch (v.toLowerCase(Locale.ROOT)) {
             case "fold" -> FOLD;
             case "after" -> AFTER;

@@ -16,9 +16,11 @@ public enum DorefaLevels {
 
     /** The spec key. */
     public static final String KEY = "wgrid";
+    /** Its value when a spec leaves it out. */
+    public static final String DEFAULT = "symmetric";
 
     static DorefaLevels of(QuantScheme s) {
-        String v = s.get(KEY, "symmetric");
+        String v = s.get(KEY, DEFAULT);
         DorefaLevels levels = switch (v.toLowerCase(Locale.ROOT)) {
             case "symmetric" -> SYMMETRIC;
             case "dorefa" -> DOREFA;

@@ -3,6 +3,7 @@ package io.lowbit.train.quant.learned;
 import ai.djl.nn.Block;
 import io.lowbit.train.quant.QuantMethod;
 import io.lowbit.train.quant.QuantScheme;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,6 +19,11 @@ public final class DorefaMethod implements QuantMethod {
     @Override
     public String name() {
         return "dorefa";
+    }
+
+    @Override
+    public Map<String, String> defaults() {
+        return Map.of(BnPlacement.KEY, BnPlacement.DEFAULT, DorefaLevels.KEY, DorefaLevels.DEFAULT);
     }
 
     @Override

@@ -7,9 +7,14 @@ import java.util.Locale;
 public enum Granularity {
     TENSOR, CHANNEL;
 
+    /** The spec key. */
+    public static final String KEY = "gran";
+    /** Its value when a spec leaves it out. */
+    public static final String DEFAULT = "tensor";
+
     /** The {@code gran=tensor|channel} key of a scheme; {@code tensor} when absent. */
     static Granularity of(QuantScheme s) {
-        String v = s.get("gran", "tensor");
+        String v = s.get(KEY, DEFAULT);
         return switch (v.toLowerCase(Locale.ROOT)) {
             case "tensor" -> TENSOR;
             case "channel" -> CHANNEL;

@@ -3,6 +3,7 @@ package io.lowbit.train.quant.learned;
 import ai.djl.nn.Block;
 import io.lowbit.train.quant.QuantMethod;
 import io.lowbit.train.quant.QuantScheme;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,7 +13,8 @@ import java.util.Set;
  */
 public final class LsfqMethod implements QuantMethod {
 
-    static final Set<String> KEYS = Set.of("w", "a", "gran", "tau", "lower");
+    static final String LOWER = "lower";
+    static final Set<String> KEYS = Set.of("w", "a", Granularity.KEY, "tau", LOWER);
     static final double DEFAULT_TAU = 0.1;
     static final double MIN_TAU = 1e-3;
     static final double MAX_TAU = 10;
@@ -20,6 +22,11 @@ public final class LsfqMethod implements QuantMethod {
     @Override
     public String name() {
         return "lsfq";
+    }
+
+    @Override
+    public Map<String, String> defaults() {
+        return Map.of(Granularity.KEY, Granularity.DEFAULT, "tau", String.valueOf(DEFAULT_TAU), LOWER, "soft");
     }
 
     @Override
@@ -34,7 +41,7 @@ public final class LsfqMethod implements QuantMethod {
 
     /** {@code lower=soft} (default: the two-sided soft clamp) or {@code hard}. */
     static boolean hardLower(QuantScheme s) {
-        String v = s.get("lower", "soft");
+        String v = s.get(LOWER, "soft");
         return switch (v) {
             case "soft" -> false;
             case "hard" -> true;

@@ -3,6 +3,7 @@ package io.lowbit.train.quant.learned;
 import ai.djl.nn.Block;
 import io.lowbit.train.quant.QuantMethod;
 import io.lowbit.train.quant.QuantScheme;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -11,11 +12,16 @@ import java.util.Set;
  */
 public final class LsqMethod implements QuantMethod {
 
-    static final Set<String> KEYS = Set.of("w", "a", "gran");
+    static final Set<String> KEYS = Set.of("w", "a", Granularity.KEY);
 
     @Override
     public String name() {
         return "lsq";
+    }
+
+    @Override
+    public Map<String, String> defaults() {
+        return Map.of(Granularity.KEY, Granularity.DEFAULT);
     }
 
     @Override

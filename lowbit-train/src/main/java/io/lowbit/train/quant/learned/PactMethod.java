@@ -3,6 +3,7 @@ package io.lowbit.train.quant.learned;
 import ai.djl.nn.Block;
 import io.lowbit.train.quant.QuantMethod;
 import io.lowbit.train.quant.QuantScheme;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,6 +21,13 @@ public final class PactMethod implements QuantMethod {
     @Override
     public String name() {
         return "pact";
+    }
+
+    @Override
+    public Map<String, String> defaults() {
+        return Map.of("alpha0", String.valueOf(PactQuantizer.DEFAULT_ALPHA0),
+                "alphadecay", String.valueOf(PactQuantizer.DEFAULT_ALPHA_DECAY),
+                BnPlacement.KEY, BnPlacement.DEFAULT, DorefaLevels.KEY, DorefaLevels.DEFAULT);
     }
 
     @Override
