@@ -17,9 +17,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Final test accuracy against bits, one line per method and variant ({@link RunComparison.Row#series}), the float
- * run as a dashed grey line (a colour of its own, whatever the number of methods): the picture of a quantization sweep. Only runs with equal weight and activation bits
- * (W{@code k}A{@code k}) are drawn; runs of one line at one bit width (seeds) are drawn as their mean, with a bar
- * of ± their sample standard deviation.
+ * run as a dashed grey line (a colour of its own, whatever the number of methods): the picture of a quantization
+ * sweep. Only runs with equal weight and activation bits (W{@code k}A{@code k}) are drawn; runs of one line at one
+ * bit width (seeds) are drawn as their mean, with a bar of ± their sample standard deviation.
  */
 final class AccuracyVsBitsChart {
 

@@ -14,6 +14,7 @@ import java.util.Set;
 public final class LsfqMethod implements QuantMethod {
 
     static final String LOWER = "lower";
+    static final String DEFAULT_LOWER = "soft";
     static final Set<String> KEYS = Set.of("w", "a", Granularity.KEY, "tau", LOWER);
     static final double DEFAULT_TAU = 0.1;
     static final double MIN_TAU = 1e-3;
@@ -26,7 +27,7 @@ public final class LsfqMethod implements QuantMethod {
 
     @Override
     public Map<String, String> defaults() {
-        return Map.of(Granularity.KEY, Granularity.DEFAULT, "tau", String.valueOf(DEFAULT_TAU), LOWER, "soft");
+        return Map.of(Granularity.KEY, Granularity.DEFAULT, "tau", String.valueOf(DEFAULT_TAU), LOWER, DEFAULT_LOWER);
     }
 
     @Override
@@ -41,7 +42,7 @@ public final class LsfqMethod implements QuantMethod {
 
     /** {@code lower=soft} (default: the two-sided soft clamp) or {@code hard}. */
     static boolean hardLower(QuantScheme s) {
-        String v = s.get(LOWER, "soft");
+        String v = s.get(LOWER, DEFAULT_LOWER);
         return switch (v) {
             case "soft" -> false;
             case "hard" -> true;
