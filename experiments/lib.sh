@@ -5,7 +5,8 @@ run() {
   if [[ -f "$dir/summary.json" ]] && grep -q '"status" : "completed"' "$dir/summary.json"; then
     echo "== $dir: completed, skipped"; return
   fi
-  if [[ -f "$dir/last.lbck" ]]; then
+  # a run killed before its first checkpoint has only config.json: --resume starts it over from that config
+  if [[ -f "$dir/last.lbck" || -f "$dir/config.json" ]]; then
     echo "== $dir: resuming"; "$LOWBIT" train --resume --run-dir "$dir" --data-dir "$DATA" > "$dir.log" 2>&1
   else
     echo "== $dir: starting"; "$LOWBIT" train "$@" --run-dir "$dir" --data-dir "$DATA" > "$dir.log" 2>&1

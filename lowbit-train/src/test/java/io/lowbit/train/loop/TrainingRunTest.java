@@ -87,6 +87,22 @@ class TrainingRunTest {
     }
 
     @Test
+    void aRunKilledBeforeItsFirstCheckpointResumesFromTheStart() throws IOException {
+        TrainConfig cfg = TinyRuns.config(1, 0.05);
+        Path straight = tmp.resolve("straight");
+        TrainingRun.run(cfg, TinyRuns.options(straight, false));
+        // what a run killed during its first epoch leaves: its config, no checkpoint
+        Path killed = tmp.resolve("killed-early");
+        Files.createDirectories(killed);
+        Files.copy(straight.resolve("config.json"), killed.resolve("config.json"));
+        TrainingSummary resumed = TrainingRun.run(null, TinyRuns.options(killed, true));
+        assertEquals("completed", resumed.status());
+        assertEquals(1, resumed.epochsDone());
+        assertEquals(Files.readAllLines(straight.resolve("metrics.csv")).get(1).split(",")[4],
+                Files.readAllLines(killed.resolve("metrics.csv")).get(1).split(",")[4], "test accuracy");
+    }
+
+    @Test
     void nanLossStopsTheRunAndKeepsTheLastGoodCheckpoint() throws IOException {
         Path run = tmp.resolve("nan");
         TrainingRun.run(TinyRuns.config(1, 0.05), TinyRuns.options(run, false));
