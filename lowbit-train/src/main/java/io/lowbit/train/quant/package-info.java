@@ -8,8 +8,9 @@
  *       quantizer at the producer of every tensor the integer model stores.</li>
  *   <li>The methods: {@link io.lowbit.train.quant.QuantMethod}, registered by spec name in
  *       {@link io.lowbit.train.quant.QuantMethods}; {@code fixed} (Qm.n,
- *       {@link io.lowbit.train.quant.FixedPointMethod}) lives here, {@code clipq} in {@code quant.clipq}, the learned-scale methods ({@code lsq}, {@code pact},
- *       {@code dorefa}, {@code lsfq}) in {@code quant.learned}.</li>
+ *       {@link io.lowbit.train.quant.FixedPointMethod}) lives here, {@code clipq} in {@code quant.clipq},
+ *       the learned-scale methods ({@code lsq}, {@code pact}, {@code dorefa}, {@code lsfq}) in
+ *       {@code quant.learned}.</li>
  *   <li>Power-of-two grids shared by {@code fixed} and {@code clipq}: {@link io.lowbit.train.quant.WeightExponent}
  *       (the per-layer weight scale 2^−k), {@link io.lowbit.train.quant.AccumulatorGridBias} (the bias on the
  *       accumulator grid, as export stores it) and {@link io.lowbit.train.quant.Ste} (straight-through
