@@ -156,6 +156,47 @@ class CompareCommandTest {
         assertEquals(2, r.code());
     }
 
+    private static void metrics(Path run, double... testAccuracies) throws IOException {
+        StringBuilder csv = new StringBuilder("epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds,images_per_s,"
+                + "data_wait_s\n");
+        for (int e = 0; e < testAccuracies.length; e++) {
+            csv.append(String.format(java.util.Locale.ROOT, "%d,%.6f,0.5,1.0,%.6f,0.01,60.0,800.0,0.1%n", e + 1,
+                    2.0 / (e + 1), testAccuracies[e]));
+        }
+        Files.writeString(run.resolve("metrics.csv"), csv);
+    }
+
+    /** {@code --curves}: every run with a finished epoch is a line of both panels; a started one is left out. */
+    @Test
+    void drawsTheRunsTrainingCurvesOnCommonAxes() throws IOException {
+        Path f = run("float", null, 10, 0.90);
+        metrics(f, 0.5, 0.7, 0.8, 0.85, 0.87, 0.88, 0.89, 0.895, 0.9, 0.9);
+        Path w3 = run("lsfq-w3", "lsfq:w=3,a=3", 3, 0.88);
+        metrics(w3, 0.86, 0.87, 0.88);
+        Path started = run("lsq-w3", "lsq:w=3,a=3", 0, 0.0);
+        Files.delete(started.resolve("summary.json"));
+        Path png = tmp.resolve("curves.png");
+        CliTest.Run r = lowbit("compare", f.toString(), w3.toString(), started.toString(), "--curves",
+                png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("wrote " + png + " (curves of 2 runs)"), r.out());
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(1280, img.getWidth(), "two panels side by side");
+
+        Files.writeString(w3.resolve("metrics.csv"), "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds,"
+                + "images_per_s,data_wait_s\n1,0.5,0.5,1.0,x,0.01,60,800,0.1\n");
+        r = lowbit("compare", w3.toString(), "--curves", png.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("metrics.csv line 2: not a number"), r.err());
+        Files.writeString(w3.resolve("metrics.csv"), "epoch;loss\n");
+        r = lowbit("compare", w3.toString(), "--curves", png.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("not a lowbit metrics.csv"), r.err());
+        r = lowbit("compare", started.toString(), "--curves", png.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no run has a finished epoch"), r.err());
+    }
+
     @Test
     void perLayerRulesThatRepeatTheDefaultAreLeftOut() {
         assertEquals("clipq:p=0.2,b=2;conv9=clipq:p=0.1401,b=2", RunComparison.compactSpec(

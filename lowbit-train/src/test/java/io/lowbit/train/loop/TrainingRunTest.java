@@ -44,6 +44,23 @@ class TrainingRunTest {
         }
         assertEquals(200, s.testImages());
         assertEquals(500, s.trainImages());
+        List<EpochMetrics> read = EpochMetrics.readCsv(run.resolve("metrics.csv")); // what compare --curves draws
+        assertEquals(1, read.size());
+        assertEquals(s.finalTestAccuracy(), read.get(0).testAccuracy(), 1e-6);
+    }
+
+    @Test
+    void aMetricsFileTooLargeForAnyRunIsRefusedUnread() throws IOException {
+        Path csv = tmp.resolve("metrics.csv");
+        try (var out = Files.newOutputStream(csv)) {
+            byte[] line = new byte[1 << 20];
+            java.util.Arrays.fill(line, (byte) '1'); // one endless line: never reaches readLine
+            for (int i = 0; i <= EpochMetrics.MAX_BYTES >> 20; i++) {
+                out.write(line);
+            }
+        }
+        IOException e = assertThrows(IOException.class, () -> EpochMetrics.readCsv(csv));
+        assertTrue(e.getMessage().contains("not a lowbit metrics.csv"), e.getMessage());
     }
 
     @Test
