@@ -13,16 +13,15 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, do
                            double learningRate, double seconds, double imagesPerSecond, double dataWaitSeconds) {
 
     static final String CSV_HEADER = "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds,images_per_s,data_wait_s";
+    /** More rows than any run has epochs: a longer file is not a {@code metrics.csv} (and is not read whole). */
+    static final int MAX_ROWS = 100_000;
+    /** A row is under 100 bytes; a larger file (one endless line, say) is refused before it is read. */
+    static final long MAX_BYTES = 100L * MAX_ROWS;
 
     String csvRow() {
         return String.format(java.util.Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.2f,%.1f,%.3f", epoch, trainLoss,
                 trainAccuracy, testLoss, testAccuracy, learningRate, seconds, imagesPerSecond, dataWaitSeconds);
     }
-
-    /** More rows than any run has epochs: a longer file is not a {@code metrics.csv} (and is not read whole). */
-    static final int MAX_ROWS = 100_000;
-    /** A row is under 100 bytes; a larger file (one endless line, say) is refused before it is read. */
-    static final long MAX_BYTES = 100L * MAX_ROWS;
 
     /**
      * The rows of a run's {@code metrics.csv} ({@link TrainingRun} writes it after every epoch, atomically).
