@@ -20,7 +20,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The training curves of several runs on common axes — test accuracy and training loss per epoch, one line per run
  * ({@code lowbit compare --curves}): how fast each method recovers from quantization, not only where it ends.
- * Float runs are dashed grey, as in {@link AccuracyVsBitsChart}. Each run's epochs are its own (a fine-tuning run
+ * Float runs are dashed (grey, as in {@link AccuracyVsBitsChart}, when there is one; in their own colours when
+ * several are compared). Each run's epochs are its own (a fine-tuning run
  * starts at its epoch 1). The legend goes below the plot, where a sweep's long run names fit.
  */
 final class TrainingCurvesChart {
@@ -40,6 +41,7 @@ final class TrainingCurvesChart {
         for (XYChart chart : List.of(acc, loss)) {
             chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         }
+        boolean grey = c.rows().stream().filter(RunComparison.Row::isFloat).count() == 1;
         List<String> drawn = new ArrayList<>();
         for (int i = 0; i < runDirs.size(); i++) {
             RunComparison.Row row = c.rows().get(i);
@@ -52,8 +54,8 @@ final class TrainingCurvesChart {
                 continue;
             }
             String name = row.run() + " (" + row.bitsLabel() + ")";
-            add(acc, name, history, m -> 100 * m.testAccuracy(), row.isFloat());
-            add(loss, name, history, EpochMetrics::trainLoss, row.isFloat());
+            add(acc, name, history, m -> 100 * m.testAccuracy(), row.isFloat(), grey);
+            add(loss, name, history, EpochMetrics::trainLoss, row.isFloat(), grey);
             drawn.add(row.run());
         }
         if (drawn.isEmpty()) {
@@ -64,14 +66,16 @@ final class TrainingCurvesChart {
     }
 
     private static void add(XYChart chart, String name, List<EpochMetrics> history,
-            ToDoubleFunction<EpochMetrics> y, boolean dashed) {
+            ToDoubleFunction<EpochMetrics> y, boolean dashed, boolean grey) {
         XYSeries s = chart.addSeries(name, history.stream().mapToDouble(EpochMetrics::epoch).toArray(),
                 history.stream().mapToDouble(y).toArray());
         s.setMarker(history.size() <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         if (dashed) {
             s.setLineStyle(SeriesLines.DASH_DASH);
-            s.setLineColor(Color.DARK_GRAY);
-            s.setMarkerColor(Color.DARK_GRAY);
+            if (grey) {
+                s.setLineColor(Color.DARK_GRAY);
+                s.setMarkerColor(Color.DARK_GRAY);
+            }
         }
     }
 }
